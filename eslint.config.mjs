@@ -6,7 +6,10 @@ import tseslint from 'typescript-eslint';
 /** Packages the framework-free kernel and the domain libs must never import. */
 const frameworkImports = {
   patterns: [
-    { group: ['@nestjs/*', 'nestjs-*', 'nest-commander'], message: 'Kernel and domain libs are framework-free.' },
+    {
+      group: ['@nestjs/*', 'nestjs-*', 'nest-commander'],
+      message: 'Kernel and domain libs are framework-free.',
+    },
     { group: ['mongodb', 'mongodb/*', 'bson'], message: 'Kernel and domain libs never talk to MongoDB.' },
     { group: ['@eventstore/*', '@grpc/*'], message: 'Kernel and domain libs never talk to EventStoreDB.' },
   ],
@@ -18,7 +21,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'bench/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -27,12 +30,25 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@shop/*/src/*', '../../libs/*'], message: 'Import a lib through its alias, never by deep path.' }] },
+        {
+          patterns: [
+            {
+              group: ['@shop/*/src/*', '../../libs/*'],
+              message: 'Import a lib through its alias, never by deep path.',
+            },
+          ],
+        },
       ],
     },
   },
   {
-    files: ['libs/event-sourcing/**/*.ts', 'libs/inventory/**/*.ts', 'libs/ordering/**/*.ts', 'libs/payments/**/*.ts', 'libs/reporting/**/*.ts'],
+    files: [
+      'libs/event-sourcing/**/*.ts',
+      'libs/inventory/**/*.ts',
+      'libs/ordering/**/*.ts',
+      'libs/payments/**/*.ts',
+      'libs/reporting/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', frameworkImports] },
   },
   {
@@ -46,7 +62,16 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,

@@ -1,5 +1,7 @@
 // Jest runs TypeScript through SWC: type-stripping only (tsc does the type checking), with legacy
 // decorators and decorator metadata so Nest dependency injection works exactly as in the build.
+const fs = require('node:fs');
+const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.json');
 
 const swc = [
@@ -21,15 +23,23 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
+const esmOnlyPackages = ['content-disposition'];
+
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,
   testMatch,
   rootDir: __dirname,
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  roots: ['apps', 'libs', 'test']
+    .filter((dir) => fs.existsSync(path.join(__dirname, dir)))
+    .map((dir) => `<rootDir>/${dir}`),
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.(ts|js|mjs)$': swc },
+  // Jest's CommonJS runtime cannot require ES-module-only packages, which Node itself can: those few
+  // are compiled to CommonJS by SWC like our own code. Everything else in node_modules is left alone.
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFiles: ['<rootDir>/test/jest-env.js'],
   ...extra,
 });
 

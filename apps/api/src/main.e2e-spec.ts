@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+const main = path.join(__dirname, 'main.ts');
+
+function startApi(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', main], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('api process', () => {
+  it('stops with a non-zero exit code and names a malformed variable', async () => {
+    const child = startApi({ PORT: 'not-a-port' });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('PORT');
+    expect(stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('listens and serves /health/live, then shuts down gracefully on SIGTERM', async () => {
+    const port = await freePort();
+    const child = startApi({ PORT: String(port), LOG_LEVEL: 'info' });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const status = await waitFor(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/health/live`);
+        return res.status;
+      }, 30_000);
+      expect(status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    // Nest closes the app (running shutdown hooks), then re-raises the signal to exit.
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(stdout).toContain('API stopped on SIGTERM');
+  });
+});

@@ -1,0 +1,29 @@
+import { AppConfig } from '@shop/config';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { print } from '../output';
+
+@Command({ name: 'config', description: 'Show the resolved configuration (embedded or external servers)' })
+export class ConfigCommand extends CommandRunner {
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  run(_params: string[], options: { json?: boolean }): Promise<void> {
+    print(
+      {
+        eventStore: this.config.eventStoreUrl ?? 'embedded',
+        mongo: this.config.mongoUrl ?? 'embedded',
+        mongoDatabase: this.config.mongoDatabase,
+        dataDir: this.config.dataDir,
+        logLevel: this.config.logLevel,
+      },
+      options.json ?? false,
+    );
+    return Promise.resolve();
+  }
+
+  @Option({ flags: '--json', description: 'Print JSON for scripts' })
+  parseJson(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { InvalidEnvironmentError, validateEnvironment } from '@shop/config';
+
+/** Operators get one line per error, never a stack trace, and a non-zero exit code. */
+function fail(error: unknown): never {
+  // Commander has already printed its own usage errors and help; only its exit code is left to honour.
+  if (isCommanderError(error)) process.exit(error.exitCode);
+  const message =
+    error instanceof InvalidEnvironmentError
+      ? error.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+function isCommanderError(error: unknown): error is { code: string; exitCode: number } {
+  const candidate = error as { code?: unknown; exitCode?: unknown } | null;
+  return (
+    typeof candidate?.code === 'string' &&
+    candidate.code.startsWith('commander.') &&
+    typeof candidate.exitCode === 'number'
+  );
+}
+
+async function main(): Promise<void> {
+  validateEnvironment(process.env);
+  // Commander names the program after argv[1]; show the installed name, not the entry file's.
+  process.argv[1] = 'eventshop';
+  const [{ CommandFactory }, { CliModule }] = await Promise.all([
+    import('nest-commander'),
+    import('./cli.module'),
+  ]);
+  await CommandFactory.run(CliModule, {
+    logger: false,
+    cliName: 'eventshop',
+    errorHandler: fail,
+    serviceErrorHandler: fail,
+  });
+}
+
+main().catch(fail);

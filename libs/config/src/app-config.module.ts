@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AppConfig } from './app-config';
+import { validateEnvironment } from './environment';
+
+/** Loads and validates the environment once; a bad variable fails the bootstrap before anything listens. */
+@Global()
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnvironment }),
+  ],
+  providers: [AppConfig],
+  exports: [AppConfig],
+})
+export class AppConfigModule {}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import * as path from 'node:path';
+import { type Environment, type LogLevel } from './environment';
+
+/** Typed, validated view of the environment. Inject this instead of reading process.env. */
+@Injectable()
+export class AppConfig {
+  constructor(private readonly config: ConfigService<Environment, true>) {}
+
+  get port(): number {
+    return this.config.get('PORT', { infer: true });
+  }
+
+  get host(): string {
+    return this.config.get('HOST', { infer: true });
+  }
+
+  get dataDir(): string {
+    return path.resolve(this.config.get('DATA_DIR', { infer: true }));
+  }
+
+  get logLevel(): LogLevel {
+    return this.config.get('LOG_LEVEL', { infer: true });
+  }
+
+  /** Undefined means: start the embedded EventStoreDB-compatible server. */
+  get eventStoreUrl(): string | undefined {
+    return this.config.get('EVENTSTORE_URL', { infer: true });
+  }
+
+  /** Undefined means: start the embedded MongoDB-compatible server. */
+  get mongoUrl(): string | undefined {
+    return this.config.get('MONGO_URL', { infer: true });
+  }
+
+  get mongoDatabase(): string {
+    return this.config.get('MONGO_DB', { infer: true });
+  }
+}

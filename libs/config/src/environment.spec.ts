@@ -1,0 +1,53 @@
+import { InvalidEnvironmentError, validateEnvironment } from './environment';
+
+describe('validateEnvironment', () => {
+  it('applies defaults when nothing is set (embedded mode)', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: './data',
+      LOG_LEVEL: 'info',
+      MONGO_DB: 'shop',
+    });
+    expect(env.EVENTSTORE_URL).toBeUndefined();
+    expect(env.MONGO_URL).toBeUndefined();
+  });
+
+  it('treats empty URLs as unset', () => {
+    const env = validateEnvironment({ EVENTSTORE_URL: '', MONGO_URL: ' ' });
+    expect(env.EVENTSTORE_URL).toBeUndefined();
+    expect(env.MONGO_URL).toBeUndefined();
+  });
+
+  it('accepts production URLs and parses the port', () => {
+    const env = validateEnvironment({
+      EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
+      MONGO_URL: 'mongodb://mongo:27017/?replicaSet=rs0',
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      LOG_LEVEL: 'debug',
+      EVENTSTORE_URL: 'esdb://eventstore:2113?tls=false',
+    });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['EVENTSTORE_URL', { EVENTSTORE_URL: 'http://localhost:2113' }],
+    ['MONGO_URL', { MONGO_URL: 'postgres://x' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['MONGO_DB', { MONGO_DB: 'a b' }],
+  ])('rejects a malformed %s and names it', (variable, raw) => {
+    expect(() => validateEnvironment(raw)).toThrow(InvalidEnvironmentError);
+    try {
+      validateEnvironment(raw);
+    } catch (e) {
+      expect((e as InvalidEnvironmentError).problems.map((p) => p.variable)).toEqual([variable]);
+      expect((e as Error).message).toContain(variable);
+    }
+  });
+});

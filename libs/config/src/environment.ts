@@ -1,0 +1,84 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the services read, with its default. Unset EVENTSTORE_URL / MONGO_URL
+ * mean "embedded": the process starts the project's own wire-compatible servers under DATA_DIR.
+ */
+export class Environment {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^esdb(\+discover)?:\/\/[^\s]+$/, {
+    message: 'EVENTSTORE_URL must be an esdb:// or esdb+discover:// URL',
+  })
+  EVENTSTORE_URL?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^mongodb(\+srv)?:\/\/[^\s]+$/, {
+    message: 'MONGO_URL must be a mongodb:// or mongodb+srv:// URL',
+  })
+  MONGO_URL?: string;
+
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT = 3000;
+
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? '127.0.0.1')
+  @IsString()
+  @MinLength(1)
+  HOST = '127.0.0.1';
+
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? './data')
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must not be empty' })
+  DATA_DIR = './data';
+
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'info')
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'shop')
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be 1-63 letters, digits, _ or -' })
+  MONGO_DB = 'shop';
+}
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/** Validates raw environment variables; throws InvalidEnvironmentError naming every bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new InvalidEnvironmentError(
+      errors.map((e) => ({
+        variable: e.property,
+        message: [...new Set(Object.values(e.constraints ?? {}))].join('; ') || 'is invalid',
+      })),
+    );
+  }
+  return env;
+}
