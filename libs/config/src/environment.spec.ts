@@ -1,4 +1,4 @@
-import { InvalidEnvironmentError, validateEnvironment } from './environment';
+import { environmentVariableNames, InvalidEnvironmentError, validateEnvironment } from './environment';
 
 describe('validateEnvironment', () => {
   it('applies defaults when nothing is set (embedded mode)', () => {
@@ -49,5 +49,19 @@ describe('validateEnvironment', () => {
       expect((e as InvalidEnvironmentError).problems.map((p) => p.variable)).toEqual([variable]);
       expect((e as Error).message).toContain(variable);
     }
+  });
+});
+
+describe('environmentVariableNames', () => {
+  it('lists every variable of the schema', () => {
+    expect(environmentVariableNames()).toEqual([
+      'DATA_DIR',
+      'EVENTSTORE_URL',
+      'HOST',
+      'LOG_LEVEL',
+      'MONGO_DB',
+      'MONGO_URL',
+      'PORT',
+    ]);
   });
 });

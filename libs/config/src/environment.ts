@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsIn,
   IsInt,
   IsOptional,
@@ -81,4 +82,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     );
   }
   return env;
+}
+
+/** Names of every variable the schema knows, read from its validation metadata. */
+export function environmentVariableNames(): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(Environment, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))].sort();
 }

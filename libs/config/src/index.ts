@@ -2,6 +2,7 @@ export { AppConfig } from './app-config';
 export { AppConfigModule } from './app-config.module';
 export {
   Environment,
+  environmentVariableNames,
   InvalidEnvironmentError,
   LOG_LEVELS,
   type LogLevel,
