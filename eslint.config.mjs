@@ -48,6 +48,7 @@ export default tseslint.config(
       'libs/ordering/**/*.ts',
       'libs/payments/**/*.ts',
       'libs/reporting/**/*.ts',
+      'libs/checkout/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', frameworkImports] },
   },
