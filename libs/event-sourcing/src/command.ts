@@ -1,0 +1,19 @@
+/**
+ * A command as deciders see it. Everything non-deterministic (time, ids) comes in on the command so
+ * `decide` stays pure and replayable.
+ */
+export interface Command<TType extends string = string, TData extends object = object> {
+  readonly type: TType;
+  readonly data: TData;
+  readonly metadata: CommandMetadata;
+}
+
+export interface CommandMetadata {
+  /** The decider's clock; also the `occurredAt` of the events it produces. */
+  readonly now: Date;
+  /**
+   * Makes the command idempotent on its stream: event ids are derived from the key, so the same command
+   * sent twice (or retried after a lost response) appends once and returns the original result.
+   */
+  readonly idempotencyKey?: string;
+}

@@ -1,0 +1,1 @@
+export { deciderSpec, type DeciderGiven, type DeciderWhen } from './decider-spec';
