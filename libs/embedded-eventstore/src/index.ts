@@ -1,0 +1,3 @@
+export { startEmbeddedEventStore } from './server';
+export type { EmbeddedEventStore, EmbeddedEventStoreOptions } from './server';
+export { LOCK_FILE_NAME } from './storage/lock-file';

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { GossipService, ServerFeaturesService, StreamsService } from './protocol/generated';
+import { gossipHandler } from './services/gossip';
+import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
+import { EventStore } from './store/event-store';
+import { MemoryLog } from './storage/event-log';
+import { acquireLock } from './storage/lock-file';
+import { openSegmentLog } from './storage/recovery';
+import { appendHandler } from './streams/append';
+import { batchAppendHandler } from './streams/batch-append';
+import { deleteHandler, tombstoneHandler } from './streams/delete';
+import { readHandler } from './streams/read';
+
+export interface EmbeddedEventStoreOptions {
+  /** Directory for the durable log. Required unless `inMemory` is set. */
+  dataDir?: string;
+  /** Keep everything in memory (tests): nothing is written to disk. */
+  inMemory?: boolean;
+  /** Interface to bind; default 127.0.0.1. Anything but loopback needs `allowRemote: true`. */
+  host?: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  allowRemote?: boolean;
+  /** Log segment size in bytes (tests use small segments to exercise rolling). */
+  segmentSize?: number;
+}
+
+export interface EmbeddedEventStore {
+  /** Connection string for `EventStoreDBClient.connectionString`. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
+export const startEmbeddedEventStore = async (
+  options: EmbeddedEventStoreOptions = {},
+): Promise<EmbeddedEventStore> => {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && !options.allowRemote) {
+    throw new Error(
+      `embedded-eventstore: refusing to bind ${host}: it has no authentication or TLS, so only loopback is ` +
+        'allowed unless you pass allowRemote: true',
+    );
+  }
+  if (!options.inMemory && !options.dataDir) {
+    throw new Error('embedded-eventstore: pass dataDir for a durable store or inMemory: true');
+  }
+  const releaseLock = options.inMemory ? () => undefined : acquireLock(options.dataDir!);
+  let store: EventStore;
+  try {
+    if (options.inMemory) store = new EventStore(new MemoryLog());
+    else {
+      const { log, records } = await openSegmentLog(options.dataDir!, options.segmentSize);
+      store = EventStore.recover(log, records);
+    }
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+
+  const server = new Server({
+    'grpc.max_receive_message_length': 32 * 1024 * 1024,
+    'grpc.max_send_message_length': 32 * 1024 * 1024,
+  });
+  let boundPort = 0;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  server.addService(StreamsService, {
+    read: readHandler(store),
+    append: appendHandler(store),
+    batchAppend: batchAppendHandler(store),
+    delete: deleteHandler(store),
+    tombstone: tombstoneHandler(store),
+  });
+  server.addService(ServerFeaturesService, {
+    getSupportedMethods: serverFeaturesHandler(STREAMS_METHODS),
+  });
+  server.addService(GossipService, {
+    read: gossipHandler(randomUUID(), () => ({ address: urlHost, port: boundPort })),
+  });
+
+  try {
+    boundPort = await new Promise<number>((resolve, reject) => {
+      const address = host.includes(':') ? `[${host}]:${options.port ?? 0}` : `${host}:${options.port ?? 0}`;
+      server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      );
+    });
+  } catch (error) {
+    server.forceShutdown();
+    await store.close();
+    releaseLock();
+    throw new Error(
+      `embedded-eventstore: cannot listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`,
+    );
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `esdb://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${boundPort}?tls=false`,
+    port: boundPort,
+    stop: () =>
+      (stopping ??= (async () => {
+        // Long-lived calls (subscriptions, BatchAppend) would keep a graceful shutdown waiting forever.
+        server.forceShutdown();
+        await store.close();
+        releaseLock();
+      })()),
+  };
+};

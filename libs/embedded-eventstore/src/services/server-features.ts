@@ -1,0 +1,39 @@
+import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
+import { serverFeaturesPb } from '../protocol/generated';
+
+export const SERVER_VERSION = '24.10.0';
+
+export interface AdvertisedMethod {
+  service: string;
+  method: string;
+  features?: string[];
+}
+
+/** Only what is really implemented: the client picks code paths (e.g. BatchAppend) from this list. */
+export const STREAMS_METHODS: AdvertisedMethod[] = [
+  { service: 'event_store.client.streams.streams', method: 'read', features: ['position', 'events'] },
+  { service: 'event_store.client.streams.streams', method: 'append' },
+  { service: 'event_store.client.streams.streams', method: 'batchappend', features: ['deadline_duration'] },
+  { service: 'event_store.client.streams.streams', method: 'delete' },
+  { service: 'event_store.client.streams.streams', method: 'tombstone' },
+  { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },
+  { service: 'event_store.client.gossip.gossip', method: 'read' },
+];
+
+export const serverFeaturesHandler =
+  (methods: readonly AdvertisedMethod[]) =>
+  (_call: ServerUnaryCall<unknown, SupportedMethods>, callback: sendUnaryData<SupportedMethods>): void => {
+    const reply = new serverFeaturesPb.SupportedMethods();
+    reply.setEventStoreServerVersion(SERVER_VERSION);
+    reply.setMethodsList(
+      methods.map(({ service, method, features }) => {
+        const supported = new serverFeaturesPb.SupportedMethod();
+        supported.setServiceName(service);
+        supported.setMethodName(method);
+        supported.setFeaturesList(features ?? []);
+        return supported;
+      }),
+    );
+    callback(null, reply);
+  };

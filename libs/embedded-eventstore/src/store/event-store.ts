@@ -1,0 +1,193 @@
+import type { EventLog, RecoveredRecord } from '../storage/event-log';
+import type { EncodableEvent } from '../storage/record-codec';
+import type { ProposedEvent, StoredEvent } from '../storage/stored-event';
+import type { ExpectedRevision, WriteResult } from './expected-revision';
+import { checkExpected } from './idempotency';
+import type { StreamMetadata } from './stream-metadata';
+import { NO_METADATA, SOFT_DELETE_METADATA, parseStreamMetadata, reopenedMetadata } from './stream-metadata';
+import { StreamState } from './stream-state';
+
+export const metastreamOf = (stream: string): string => `$$${stream}`;
+
+/**
+ * The in-memory index over the log plus the write rules. Writes are decided and assigned positions
+ * synchronously (JavaScript's single thread is the write lock), then acknowledged once the log says the
+ * bytes are durable. Readers only ever see the durable prefix of the log.
+ */
+export class EventStore {
+  readonly all: StoredEvent[] = [];
+  private durable = 0;
+  private readonly streams = new Map<string, StreamState>();
+  private readonly listeners = new Set<() => void>();
+  private failure: Error | null = null;
+
+  constructor(private readonly log: EventLog) {}
+
+  static recover(log: EventLog, records: readonly RecoveredRecord[]): EventStore {
+    const store = new EventStore(log);
+    for (const { position, event } of records) store.index({ ...event, seq: store.all.length, position });
+    store.durable = store.all.length;
+    return store;
+  }
+
+  /** Number of events visible to readers: `all[0 .. durableCount)`. */
+  get durableCount(): number {
+    return this.durable;
+  }
+
+  stream(name: string): StreamState | undefined {
+    return this.streams.get(name);
+  }
+
+  /** Metadata of `stream` as of the durable log (readers) or including pending writes (writers). */
+  metadataOf(stream: string, includePending = false): StreamMetadata {
+    const meta = this.streams.get(metastreamOf(stream));
+    if (!meta) return NO_METADATA;
+    const length = includePending ? meta.events.length : meta.durableLength(this.durable);
+    return parseStreamMetadata(meta.events[length - 1]);
+  }
+
+  /** Called after every advance of the durable prefix; returns an unsubscribe function. */
+  onDurable(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  append(
+    streamName: string,
+    expected: ExpectedRevision,
+    proposed: readonly ProposedEvent[],
+  ): Promise<WriteResult> {
+    this.throwIfFailed();
+    const state = this.streams.get(streamName);
+    const meta = this.metadataOf(streamName, true);
+    const hasMetastream = this.streams.has(metastreamOf(streamName));
+    const decision = checkExpected(state, meta, hasMetastream, expected, proposed);
+    if (decision.kind !== 'write') return this.whenDurable(decision);
+    const last = state?.lastRevision ?? -1;
+    if (proposed.length === 0) return Promise.resolve({ kind: 'success', revision: last, position: null });
+    const now = Date.now();
+    const events: EncodableEvent[] = [];
+    if (meta.softDeleted && last >= 0) {
+      // Re-creating a soft-deleted stream: the old revisions stay hidden behind a moved `$tb`.
+      events.push(
+        this.systemEvent(metastreamOf(streamName), '$metadata', reopenedMetadata(meta, last + 1), now),
+      );
+    }
+    proposed.forEach((event, i) =>
+      events.push({ ...event, streamName, revision: last + 1 + i, tombstone: false, createdMs: now }),
+    );
+    return this.commit(events);
+  }
+
+  deleteStream(streamName: string, expected: ExpectedRevision): Promise<WriteResult> {
+    this.throwIfFailed();
+    const state = this.streams.get(streamName);
+    if (state?.tombstoned) return Promise.resolve({ kind: 'stream_deleted' });
+    const last = state?.lastRevision ?? -1;
+    if (last === -1 && !this.streams.has(metastreamOf(streamName))) {
+      return Promise.resolve({ kind: 'wrong_expected_version', current: -1 });
+    }
+    const decision = checkExpected(state, NO_METADATA, true, expected, []);
+    if (decision.kind !== 'write') return Promise.resolve(decision);
+    return this.commit([
+      this.systemEvent(metastreamOf(streamName), '$metadata', SOFT_DELETE_METADATA, Date.now()),
+    ]);
+  }
+
+  tombstone(streamName: string, expected: ExpectedRevision): Promise<WriteResult> {
+    this.throwIfFailed();
+    const state = this.streams.get(streamName);
+    if (state?.tombstoned) return Promise.resolve({ kind: 'stream_deleted' });
+    const decision = checkExpected(state, NO_METADATA, true, expected, []);
+    if (decision.kind !== 'write') return Promise.resolve(decision);
+    const event: EncodableEvent = {
+      ...this.systemEvent(streamName, '$streamDeleted', '', Date.now()),
+      tombstone: true,
+      isJson: false,
+    };
+    return this.commit([event]);
+  }
+
+  async close(): Promise<void> {
+    await this.log.close();
+  }
+
+  private systemEvent(streamName: string, type: string, json: string, now: number): EncodableEvent {
+    return {
+      streamName,
+      revision: this.streams.get(streamName)?.events.length ?? 0,
+      tombstone: false,
+      id: crypto.randomUUID(),
+      type,
+      isJson: true,
+      createdMs: now,
+      data: Buffer.from(json, 'utf8'),
+      metadata: new Uint8Array(0),
+    };
+  }
+
+  private commit(events: EncodableEvent[]): Promise<WriteResult> {
+    const { positions, durable } = this.log.append(events);
+    let last: StoredEvent | undefined;
+    events.forEach((event, i) => {
+      last = { ...event, seq: this.all.length, position: positions[i]! };
+      this.index(last);
+    });
+    const lastEvent = last!;
+    const result: WriteResult = {
+      kind: 'success',
+      revision: lastEvent.revision,
+      position: lastEvent.position,
+    };
+    return durable.then(
+      () => {
+        this.advanceDurable(lastEvent.seq + 1);
+        return result;
+      },
+      (error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+        throw this.failure;
+      },
+    );
+  }
+
+  private index(event: StoredEvent): void {
+    this.all.push(event);
+    let state = this.streams.get(event.streamName);
+    if (!state) {
+      state = new StreamState(event.streamName);
+      this.streams.set(event.streamName, state);
+    }
+    if (event.tombstone) state.tombstoned = true;
+    else state.add(event);
+  }
+
+  private advanceDurable(count: number): void {
+    if (count <= this.durable) return;
+    this.durable = count;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Idempotent replays answer only once the original events they point at are durable. */
+  private whenDurable(result: WriteResult): Promise<WriteResult> {
+    if (result.kind !== 'success' || result.position === null) return Promise.resolve(result);
+    const target = result.position;
+    const isDurable = (): boolean => {
+      const lastDurable = this.all[this.durable - 1];
+      return lastDurable !== undefined && lastDurable.position >= target;
+    };
+    if (isDurable()) return Promise.resolve(result);
+    return new Promise((resolve) => {
+      const off = this.onDurable(() => {
+        if (!isDurable()) return;
+        off();
+        resolve(result);
+      });
+    });
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}
