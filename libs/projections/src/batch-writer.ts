@@ -1,0 +1,198 @@
+import { type Logger } from '@nestjs/common';
+import {
+  type LogPosition,
+  type ProjectionDefinition,
+  type ProjectionWrite,
+  type StoredEvent,
+} from '@shop/event-sourcing';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { type AnyBulkWriteOperation, type Db, type Document, type MongoClient } from 'mongodb';
+import { type CheckpointStore } from './checkpoint-store';
+import { type Decoded } from './event-decoding';
+import { LeaseLostError, type Leases } from './lease';
+import { type ParkedStore } from './parked-store';
+import { isTransient } from './transient';
+
+/** Where one run of a projection writes: its checkpoint and the physical collection of each logical one. */
+export interface ProjectionTarget {
+  checkpointId: string;
+  collections: Readonly<Record<string, string>>;
+  /** When set, every batch proves inside its transaction that this worker still holds the lease. */
+  leaseKey?: string;
+}
+
+export interface BatchWriterDeps {
+  client: MongoClient;
+  db: Db;
+  checkpoints: CheckpointStore;
+  parked: ParkedStore;
+  leases?: Leases;
+  logger: Logger;
+}
+
+export interface BatchWriterOptions {
+  /** How often a failing handler or a rejected write is tried before the event is parked. */
+  maxAttempts: number;
+  /** Called while transient database errors are being retried (the projection is stalled meanwhile). */
+  onTransientError?: (error: unknown, attempt: number) => void;
+}
+
+type Prepared =
+  | { event: StoredEvent; writes: readonly ProjectionWrite[] }
+  | { event: StoredEvent; failure: unknown; attempts: number };
+
+export interface WriteResult {
+  applied: number;
+  parked: number;
+}
+
+/**
+ * Applies a batch of events as ONE MongoDB transaction: every handler's writes, the parking of poison
+ * events, and the checkpoint. A crash at any point leaves either all of it or none of it, so nothing is lost
+ * and nothing (not even an `$inc`) is applied twice.
+ */
+export class BatchWriter {
+  private readonly transientRetry;
+
+  constructor(
+    private readonly deps: BatchWriterDeps,
+    private readonly definition: ProjectionDefinition,
+    private readonly target: ProjectionTarget,
+    private readonly options: BatchWriterOptions,
+  ) {
+    this.transientRetry = retry(handleWhen(isTransient), {
+      maxAttempts: Number.POSITIVE_INFINITY,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 5_000 }),
+    });
+    this.transientRetry.onRetry(({ attempt, ...reason }) =>
+      this.options.onTransientError?.('error' in reason ? reason.error : reason.value, attempt),
+    );
+  }
+
+  /** Applies `events` (in log order) and moves the checkpoint to `through` (>= the last event's position). */
+  async write(events: readonly Decoded[], through: LogPosition, signal?: AbortSignal): Promise<WriteResult> {
+    const prepared = events.map((item) => this.prepare(item));
+    try {
+      return await this.commit(prepared, through, signal);
+    } catch (error) {
+      if (error instanceof LeaseLostError || signal?.aborted || isTransient(error)) throw error;
+      if (prepared.length === 1) return this.retryOrPark(prepared[0]!, through, error, signal);
+      // The database rejected something in this batch: find the culprit by applying the events one by one.
+      this.deps.logger.warn(
+        `${this.definition.name}: batch of ${prepared.length} rejected, isolating the poison event`,
+      );
+      const total: WriteResult = { applied: 0, parked: 0 };
+      for (const [i, item] of prepared.entries()) {
+        const upTo = i === prepared.length - 1 ? through : (item.event.position ?? through);
+        const result = await this.write([{ event: item.event }], upTo, signal);
+        total.applied += result.applied;
+        total.parked += result.parked;
+      }
+      return total;
+    }
+  }
+
+  /**
+   * Runs the (pure) handler; a handler that keeps throwing, or writes to a collection the projection did not
+   * declare, marks its event as poison. So does an event that could not be decoded.
+   */
+  private prepare({ event, failure: decodeFailure }: Decoded): Prepared {
+    if (decodeFailure !== undefined) return { event, failure: decodeFailure, attempts: 1 };
+    let failure: unknown;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      try {
+        const writes = this.definition.handle(event);
+        const undeclared = writes.find((w) => this.target.collections[w.collection] === undefined);
+        if (undeclared) throw new Error(`handler wrote to undeclared collection "${undeclared.collection}"`);
+        return { event, writes };
+      } catch (error) {
+        failure = error;
+      }
+    }
+    return { event, failure, attempts: this.options.maxAttempts };
+  }
+
+  private async retryOrPark(item: Prepared, through: LogPosition, firstError: unknown, signal?: AbortSignal) {
+    let lastError = firstError;
+    for (let attempt = 2; attempt <= this.options.maxAttempts; attempt++) {
+      try {
+        return await this.commit([item], through, signal);
+      } catch (error) {
+        if (error instanceof LeaseLostError || signal?.aborted || isTransient(error)) throw error;
+        lastError = error;
+      }
+    }
+    const poison = { event: item.event, failure: lastError, attempts: this.options.maxAttempts };
+    return this.commit([poison], through, signal);
+  }
+
+  private commit(
+    items: readonly Prepared[],
+    through: LogPosition,
+    signal?: AbortSignal,
+  ): Promise<WriteResult> {
+    return this.transientRetry.execute(async () => {
+      const session = this.deps.client.startSession();
+      try {
+        let result: WriteResult = { applied: 0, parked: 0 };
+        await session.withTransaction(async () => {
+          result = { applied: 0, parked: 0 };
+          if (this.target.leaseKey && this.deps.leases)
+            await this.deps.leases.fence(this.target.leaseKey, session);
+          for (const [collection, ops] of this.group(items)) {
+            await this.deps.db.collection(collection).bulkWrite(ops, { session, ordered: true });
+          }
+          for (const item of items) {
+            if ('failure' in item) {
+              await this.deps.parked.park(
+                this.definition.name,
+                item.event,
+                item.failure,
+                item.attempts,
+                session,
+              );
+              this.deps.logger.error(
+                `${this.definition.name}: parked ${item.event.event.type} ${item.event.metadata.eventId} ` +
+                  `(${item.event.streamName}@${item.event.revision}): ${String(item.failure)}`,
+              );
+              result.parked++;
+            } else {
+              result.applied++;
+            }
+          }
+          await this.deps.checkpoints.advance(
+            this.target.checkpointId,
+            this.definition.name,
+            this.definition.version,
+            through,
+            items.length,
+            session,
+          );
+        });
+        return result;
+      } finally {
+        await session.endSession();
+      }
+    }, signal);
+  }
+
+  /** Bulk operations per physical collection, each in event order. */
+  private group(items: readonly Prepared[]): Map<string, AnyBulkWriteOperation<Document>[]> {
+    const byCollection = new Map<string, AnyBulkWriteOperation<Document>[]>();
+    for (const item of items) {
+      if (!('writes' in item)) continue;
+      for (const write of item.writes) {
+        const physical = this.target.collections[write.collection]!;
+        const ops = byCollection.get(physical) ?? [];
+        ops.push(toBulkOperation(write));
+        byCollection.set(physical, ops);
+      }
+    }
+    return byCollection;
+  }
+}
+
+const toBulkOperation = (write: ProjectionWrite): AnyBulkWriteOperation<Document> => {
+  const { collection: _collection, ...operation } = write;
+  return operation as unknown as AnyBulkWriteOperation<Document>;
+};

@@ -1,0 +1,76 @@
+import { BACKWARDS, END, eventTypeFilter, type EventStoreDBClient, START } from '@eventstore/db-client';
+import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcing';
+import { comparePositions } from './position';
+
+/** Server-side filter matching exactly the projection's event types. */
+export const typeFilter = (definition: ProjectionDefinition) =>
+  eventTypeFilter({ regex: `^(${definition.eventTypes.map(escapeRegex).join('|')})$` });
+
+const escapeRegex = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export interface PendingEvent {
+  position: LogPosition;
+  created: Date;
+}
+
+/**
+ * The projection's events after `from`, up to `limit` of them. Reads of $all cannot be filtered by this
+ * client, so this runs a filtered catch-up subscription and ends it when the server says it caught up:
+ * the events still buffered at that moment are the last ones to count.
+ */
+export function pendingEvents(
+  esdb: EventStoreDBClient,
+  definition: ProjectionDefinition,
+  from: LogPosition | null,
+  limit: number,
+): Promise<PendingEvent[]> {
+  const subscription = esdb.subscribeToAll({
+    fromPosition: from ? { commit: from.commit, prepare: from.prepare } : START,
+    filter: typeFilter(definition),
+  });
+  return new Promise<PendingEvent[]>((resolve, reject) => {
+    const found: PendingEvent[] = [];
+    let remaining: number | null = null;
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      subscription.removeAllListeners('data');
+      void subscription.unsubscribe().catch(() => undefined);
+      if (error === undefined) resolve(found);
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    subscription.on('data', (resolved) => {
+      const event = resolved.event;
+      if (event?.position && !(from && comparePositions(event.position, from) <= 0)) {
+        found.push({ position: event.position, created: event.created });
+      }
+      if (remaining !== null) remaining--;
+      if (found.length >= limit || remaining === 0) finish();
+    });
+    subscription.once('caughtUp', () => {
+      remaining = subscription.readableLength;
+      if (remaining === 0) finish();
+    });
+    subscription.once('error', finish);
+  });
+}
+
+/** True when an event the projection handles lies after `from` and at or before `position`. */
+export async function hasPendingUpTo(
+  esdb: EventStoreDBClient,
+  definition: ProjectionDefinition,
+  from: LogPosition | null,
+  position: LogPosition,
+): Promise<boolean> {
+  const [next] = await pendingEvents(esdb, definition, from, 1);
+  return next !== undefined && comparePositions(next.position, position) <= 0;
+}
+
+/** Position of the newest event in the whole log (any type), or null for an empty store. */
+export async function headOfAll(esdb: EventStoreDBClient): Promise<LogPosition | null> {
+  for await (const resolved of esdb.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
+    return resolved.event?.position ?? null;
+  }
+  return null;
+}

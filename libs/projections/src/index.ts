@@ -1,0 +1,14 @@
+export { type Checkpoint, CHECKPOINTS, checkpointId, CheckpointStore } from './checkpoint-store';
+export { physicalCollections } from './collections';
+export { LEASES, LeaseLostError } from './lease';
+export { PARKED, type ParkedEvent, ParkedStore } from './parked-store';
+export { comparePositions, formatPosition, hasReached } from './position';
+export {
+  DEFAULT_ENGINE_OPTIONS,
+  type ProjectionEngineOptions,
+  ProjectionManager,
+  type ProjectionStatus,
+} from './projection-manager';
+export { type ProjectionState, ProjectionRunner, type RunnerStatus } from './projection-runner';
+export { ProjectionsModule, type ProjectionsModuleOptions } from './projections.module';
+export { type RebuildProgress } from './rebuild';

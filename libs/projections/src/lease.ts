@@ -1,0 +1,71 @@
+import { type ClientSession, type Collection, type Db, MongoServerError } from 'mongodb';
+
+export const LEASES = 'projection_leases';
+
+interface LeaseDoc {
+  _id: string;
+  owner: string;
+  expiresAt: Date;
+  renewedAt: Date;
+}
+
+export class LeaseLostError extends Error {
+  constructor(readonly projection: string) {
+    super(`lease on projection "${projection}" is held by another worker`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/**
+ * At most one worker process applies a given projection: it holds a lease with an expiry in MongoDB and
+ * renews it; a crashed holder's lease expires and another worker takes over. Every batch also touches the
+ * lease inside its transaction ({@link Leases.fence}), so a paused holder that wakes up after losing the
+ * lease cannot commit a batch: its transaction finds no lease to touch, or conflicts with the new owner's.
+ */
+export class Leases {
+  readonly collection: Collection<LeaseDoc>;
+
+  constructor(
+    db: Db,
+    readonly owner: string,
+    readonly ttlMs: number,
+  ) {
+    this.collection = db.collection<LeaseDoc>(LEASES);
+  }
+
+  /** Takes or renews the lease; false when another owner holds an unexpired one. */
+  async acquire(key: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      const result = await this.collection.updateOne(
+        { _id: key, $or: [{ owner: this.owner }, { expiresAt: { $lte: now } }] },
+        { $set: { owner: this.owner, expiresAt: new Date(now.getTime() + this.ttlMs), renewedAt: now } },
+        { upsert: true },
+      );
+      return result.matchedCount + result.upsertedCount === 1;
+    } catch (error) {
+      // The upsert raced with (or found) another owner's unexpired lease on the same _id.
+      if (error instanceof MongoServerError && error.code === 11000) return false;
+      throw error;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    await this.collection.deleteOne({ _id: key, owner: this.owner });
+  }
+
+  async holder(key: string): Promise<{ owner: string; expiresAt: Date } | null> {
+    const doc = await this.collection.findOne({ _id: key, expiresAt: { $gt: new Date() } });
+    return doc ? { owner: doc.owner, expiresAt: doc.expiresAt } : null;
+  }
+
+  /** Inside a batch transaction: proves this worker still holds the lease, or aborts the transaction. */
+  async fence(key: string, session: ClientSession): Promise<void> {
+    const result = await this.collection.updateOne(
+      { _id: key, owner: this.owner, expiresAt: { $gt: new Date() } },
+      { $set: { renewedAt: new Date() } },
+      { session },
+    );
+    if (result.matchedCount !== 1) throw new LeaseLostError(key);
+  }
+}

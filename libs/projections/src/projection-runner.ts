@@ -1,0 +1,277 @@
+import {
+  type AllStreamSubscription,
+  BACKWARDS,
+  END,
+  type EventStoreDBClient,
+  START,
+} from '@eventstore/db-client';
+import { Logger } from '@nestjs/common';
+import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcing';
+import { type EventSerializer } from '@shop/eventstore';
+import { EventEmitter, once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { BatchWriter, type BatchWriterDeps, type ProjectionTarget } from './batch-writer';
+import { type Decoded, decode } from './event-decoding';
+import { hasPendingUpTo, pendingEvents, typeFilter } from './event-scan';
+import { LeaseLostError } from './lease';
+import { comparePositions, hasReached } from './position';
+
+export type ProjectionState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding';
+
+export interface RunnerOptions {
+  /** Most events applied in one transaction. Batches are also cut whenever the subscription has no more. */
+  batchSize: number;
+  /** Tries of a failing handler or write before its event is parked. */
+  maxAttempts: number;
+  /** How often lag is measured and a stalled subscription looked for. */
+  watchdogIntervalMs: number;
+  /** No progress for this long while events are waiting means stalled: the subscription is restarted. */
+  stallTimeoutMs: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
+  batchSize: 500,
+  maxAttempts: 3,
+  watchdogIntervalMs: 2_000,
+  stallTimeoutMs: 15_000,
+};
+
+export interface RunnerDeps extends BatchWriterDeps {
+  esdb: EventStoreDBClient;
+  serializer: EventSerializer;
+}
+
+export interface RunnerStatus {
+  state: ProjectionState;
+  checkpoint: LogPosition | null;
+  processed: number;
+  /** Matching events appended but not yet applied (capped at {@link LAG_SCAN_LIMIT}). */
+  lagEvents: number;
+  /** Age of the oldest event not yet applied. */
+  lagMs: number;
+  lastError?: string;
+}
+
+const LAG_SCAN_LIMIT = 10_000;
+
+/**
+ * Keeps one projection target up to date: a catch-up subscription to $all, filtered server-side by event
+ * type, resumed after the stored checkpoint and applied in transactional batches. Restarts itself after
+ * errors and when the watchdog finds it stalled.
+ */
+export class ProjectionRunner {
+  private readonly logger: Logger;
+  private readonly writer: BatchWriter;
+  private readonly emitter = new EventEmitter();
+  private abort = new AbortController();
+  private loopDone: Promise<void> = Promise.resolve();
+  private watchdog?: NodeJS.Timeout;
+  private subscription?: AllStreamSubscription;
+  private progressAt = Date.now();
+  private status: RunnerStatus = { state: 'stopped', checkpoint: null, processed: 0, lagEvents: 0, lagMs: 0 };
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    readonly definition: ProjectionDefinition,
+    readonly target: ProjectionTarget,
+    private readonly options: RunnerOptions = DEFAULT_RUNNER_OPTIONS,
+    private readonly mode: 'live' | 'rebuilding' = 'live',
+  ) {
+    this.logger = new Logger(`Projection:${definition.name}${mode === 'rebuilding' ? ':rebuild' : ''}`);
+    this.emitter.setMaxListeners(0);
+    this.writer = new BatchWriter({ ...deps, logger: this.logger }, definition, target, {
+      maxAttempts: options.maxAttempts,
+      onTransientError: (error, attempt) => {
+        this.setState('stalled', `database unavailable (attempt ${attempt}): ${String(error)}`);
+      },
+    });
+  }
+
+  get snapshot(): RunnerStatus {
+    return { ...this.status };
+  }
+
+  get running(): boolean {
+    return !this.abort.signal.aborted && this.status.state !== 'stopped';
+  }
+
+  async start(): Promise<void> {
+    const checkpoint = await this.deps.checkpoints.get(this.target.checkpointId);
+    this.abort = new AbortController();
+    this.status = {
+      state: 'catching-up',
+      checkpoint: checkpoint?.position ?? null,
+      processed: checkpoint?.processed ?? 0,
+      lagEvents: 0,
+      lagMs: 0,
+    };
+    this.progressAt = Date.now();
+    this.loopDone = this.loop();
+    this.watchdog = setInterval(() => void this.checkHealth(), this.options.watchdogIntervalMs);
+    this.watchdog.unref();
+  }
+
+  /** Stops after the batch in flight: everything applied so far is checkpointed. */
+  async stop(): Promise<void> {
+    clearInterval(this.watchdog);
+    this.abort.abort();
+    this.subscription?.destroy();
+    await this.loopDone;
+    this.status.state = 'stopped';
+  }
+
+  /** Resolves once the subscription has caught up with the head of $all (then it is live). */
+  async caughtUp(signal?: AbortSignal): Promise<void> {
+    if (this.status.state === 'live') return;
+    await once(this.emitter, 'live', { signal });
+  }
+
+  onProgress(listener: (status: RunnerStatus) => void): () => void {
+    this.emitter.on('progress', listener);
+    return () => this.emitter.off('progress', listener);
+  }
+
+  /**
+   * Resolves true once every event up to `position` that this projection handles is applied, false on
+   * timeout. Events it does not handle never hold it back.
+   */
+  async waitFor(position: LogPosition, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let rescan = true;
+    while (!hasReached(this.status.checkpoint, position)) {
+      // Scanning is a server round trip: do it first and then only when no checkpoint arrived for a while.
+      if (
+        rescan &&
+        !(await hasPendingUpTo(this.deps.esdb, this.definition, this.status.checkpoint, position))
+      ) {
+        return true;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      rescan = !(await this.nextCheckpoint(Math.min(remaining, 1_000)));
+    }
+    return true;
+  }
+
+  private nextCheckpoint(timeoutMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const onCheckpoint = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.emitter.off('checkpoint', onCheckpoint);
+        resolve(false);
+      }, timeoutMs);
+      this.emitter.once('checkpoint', onCheckpoint);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.abort.signal.aborted) {
+      try {
+        await this.consume();
+        failures = 0;
+      } catch (error) {
+        if (this.abort.signal.aborted) break;
+        if (error instanceof LeaseLostError) {
+          this.logger.warn(error.message);
+          this.abort.abort();
+          this.emitter.emit('lease-lost');
+          break;
+        }
+        failures++;
+        this.setState('stalled', String(error));
+        this.logger.warn(`subscription failed (${failures}), resuming from the checkpoint: ${String(error)}`);
+      }
+      const backoff = Math.min(5_000, 100 * 2 ** failures) * (0.5 + Math.random() / 2);
+      await delay(backoff, undefined, { signal: this.abort.signal }).catch(() => undefined);
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const from = this.status.checkpoint;
+    const subscription = this.deps.esdb.subscribeToAll({
+      fromPosition: from ? { commit: from.commit, prepare: from.prepare } : START,
+      filter: typeFilter(this.definition),
+    });
+    this.subscription = subscription;
+    this.setState(this.mode === 'rebuilding' ? 'rebuilding' : 'catching-up');
+    subscription.on('caughtUp', () => {
+      if (this.mode === 'live') this.setState('live');
+      this.emitter.emit('live');
+    });
+    let batch: Decoded[] = [];
+    try {
+      for await (const resolved of subscription) {
+        const decoded = decode(this.deps.serializer, resolved);
+        if (decoded) batch.push(decoded);
+        // Cut the batch when full, or when nothing else is buffered: big batches while catching up,
+        // immediate writes (low latency) when live.
+        if (
+          batch.length >= this.options.batchSize ||
+          (batch.length > 0 && subscription.readableLength === 0)
+        ) {
+          await this.flush(batch);
+          batch = [];
+        }
+      }
+    } finally {
+      await subscription.unsubscribe().catch(() => undefined);
+    }
+  }
+
+  private async flush(batch: readonly Decoded[]): Promise<void> {
+    const last = batch[batch.length - 1]!.event.position;
+    if (!last) throw new Error('subscription delivered an event without a position');
+    if (this.status.checkpoint && comparePositions(last, this.status.checkpoint) <= 0) return; // redelivered
+    const pending = this.status.checkpoint
+      ? batch.filter(
+          (d) => d.event.position && comparePositions(d.event.position, this.status.checkpoint!) > 0,
+        )
+      : batch;
+    const result = await this.writer.write(pending, last, this.abort.signal);
+    this.status.checkpoint = last;
+    this.status.processed += result.applied + result.parked;
+    this.progressAt = Date.now();
+    if (this.status.state === 'stalled')
+      this.setState(this.mode === 'rebuilding' ? 'rebuilding' : 'catching-up');
+    this.emitter.emit('checkpoint', last);
+    this.emitter.emit('progress', this.snapshot);
+  }
+
+  /** Measures lag; restarts a subscription that stopped making progress while events are waiting. */
+  private async checkHealth(): Promise<void> {
+    try {
+      const pending = await this.pendingEvents(LAG_SCAN_LIMIT);
+      this.status.lagEvents = pending.count;
+      this.status.lagMs = pending.oldest ? Math.max(0, Date.now() - pending.oldest.getTime()) : 0;
+      if (pending.count === 0) {
+        this.progressAt = Date.now();
+        if (this.status.state === 'stalled')
+          this.setState(this.mode === 'rebuilding' ? 'rebuilding' : 'live');
+      } else if (Date.now() - this.progressAt > this.options.stallTimeoutMs) {
+        this.logger.warn(
+          `no progress for ${Date.now() - this.progressAt} ms with ${pending.count} events waiting`,
+        );
+        this.setState('stalled', 'no progress');
+        this.progressAt = Date.now();
+        this.subscription?.destroy(); // the loop resumes from the checkpoint
+      }
+      this.emitter.emit('progress', this.snapshot);
+    } catch (error) {
+      this.status.lastError = `health check failed: ${String(error)}`;
+    }
+  }
+
+  private async pendingEvents(limit: number): Promise<{ count: number; oldest?: Date }> {
+    const pending = await pendingEvents(this.deps.esdb, this.definition, this.status.checkpoint, limit);
+    return { count: pending.length, ...(pending[0] ? { oldest: pending[0].created } : {}) };
+  }
+
+  private setState(state: ProjectionState, error?: string): void {
+    this.status.state = state;
+    if (error !== undefined) this.status.lastError = error;
+  }
+}
