@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AppendResult,
+  type EventStoreDBClient,
+  NO_STREAM,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  buildEventMetadata,
+  type Command,
+  type Decider,
+  type DomainEvent,
+  fold,
+  type LogPosition,
+  type MessageContext,
+} from '@shop/event-sourcing';
+import { type RetryPolicy } from 'cockatiel';
+import { type AggregateLoader, type LoadedAggregate, NO_STREAM_REVISION } from './aggregate-loader';
+import {
+  ExpectedRevisionMismatchError,
+  isWrongExpectedVersion,
+  StreamContentionError,
+  toEventStoreError,
+} from './errors';
+import { type EventSerializer } from './event-serializer';
+import { idempotentEventId } from './idempotency';
+import { type CommandRange } from './recent-commands';
+import { conflictRetryPolicy, type RetrySettings, transientRetryPolicy } from './retry-policies';
+import { type SnapshotStore } from './snapshot-store';
+import { readEvents } from './stream-reader';
+
+export interface HandleOptions {
+  /**
+   * The revision the caller last saw (HTTP If-Match); NO_STREAM_REVISION (-1n) means "must not exist yet".
+   * When given, a mismatch fails with ExpectedRevisionMismatchError instead of being retried.
+   */
+  readonly expectedRevision?: bigint;
+  /** Correlation, causation, user and trace of the request or of the causing event (`contextFromEvent`). */
+  readonly context?: MessageContext;
+}
+
+export interface CommandResult<E extends DomainEvent> {
+  /**
+   * Revision of the stream's last event after the command: the value for the next If-Match/ETag.
+   * NO_STREAM_REVISION (-1n) when the stream still does not exist (a no-op on a new stream).
+   */
+  readonly nextRevision: bigint;
+  /** Log position of the last event the command appended, for read-your-writes waits; absent for a no-op. */
+  readonly position?: LogPosition;
+  readonly events: readonly E[];
+  /** `duplicate`: the idempotency key was seen before; the original command's result is returned. */
+  readonly outcome: 'appended' | 'unchanged' | 'duplicate';
+}
+
+export interface AggregateStoreHooks {
+  /** A failed snapshot never fails the command (snapshots are a cache), but it should be visible. */
+  readonly onSnapshotFailure?: (error: unknown, streamName: string) => void;
+}
+
+/** The write path of every command: load, fold, decide, append with optimistic concurrency. */
+export class AggregateStore {
+  private readonly conflictRetry: RetryPolicy;
+  private readonly transientRetry: RetryPolicy;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly serializer: EventSerializer,
+    private readonly loader: AggregateLoader,
+    private readonly snapshots: SnapshotStore,
+    private readonly retrySettings: RetrySettings,
+    private readonly hooks: AggregateStoreHooks = {},
+  ) {
+    this.conflictRetry = conflictRetryPolicy(retrySettings);
+    this.transientRetry = transientRetryPolicy(retrySettings);
+  }
+
+  /** Current state and revision, from the latest compatible snapshot plus later events. Retried when transient. */
+  load<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    options: { useSnapshot?: boolean } = {},
+  ): Promise<LoadedAggregate<S>> {
+    return this.transientRetry.execute(() => this.loader.load(decider, streamName, options));
+  }
+
+  async handle<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    command: C,
+    options: HandleOptions = {},
+  ): Promise<CommandResult<E>> {
+    if (options.expectedRevision !== undefined) return this.attempt(decider, streamName, command, options);
+    try {
+      return await this.conflictRetry.execute(() => this.attempt(decider, streamName, command, options));
+    } catch (error) {
+      if (!isWrongExpectedVersion(error)) throw error;
+      throw new StreamContentionError(streamName, this.retrySettings.conflictRetries + 1, { cause: error });
+    }
+  }
+
+  private async attempt<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    command: C,
+    options: HandleOptions,
+  ): Promise<CommandResult<E>> {
+    const loaded = await this.load(decider, streamName);
+    const key = command.metadata.idempotencyKey;
+    // Checked before the expected revision: after a lost response the stream has moved because of this very
+    // command, and its retry (same If-Match) must get the original result, not a conflict.
+    const original = key === undefined ? undefined : this.findOriginal<E>(loaded, streamName, key);
+    if (original) return original;
+    const expected = options.expectedRevision;
+    if (expected !== undefined && expected !== loaded.revision) {
+      throw new ExpectedRevisionMismatchError(streamName, expected, loaded.revision);
+    }
+
+    const events = decider.decide(command, loaded.state);
+    if (events.length === 0) return { nextRevision: loaded.revision, events: [], outcome: 'unchanged' };
+
+    const ids = events.map((_, i) =>
+      key === undefined ? randomUUID() : idempotentEventId(streamName, key, i),
+    );
+    const firstId = ids[0] as string;
+    const data = events.map((event, i) =>
+      this.serializer.serialize(
+        event,
+        buildEventMetadata({
+          eventId: ids[i] as string,
+          schemaVersion: this.serializer.schemaVersionOf(event.type),
+          occurredAt: command.metadata.now,
+          fallbackCorrelationId: firstId,
+          ...(options.context ? { context: options.context } : {}),
+          ...(key !== undefined ? { idempotencyKey: key } : {}),
+        }),
+      ),
+    );
+
+    let result: AppendResult;
+    try {
+      result = await this.append(streamName, data, loaded.revision, key !== undefined);
+    } catch (error) {
+      if (!isWrongExpectedVersion(error) || expected === undefined) throw error;
+      // With an explicit revision there is no reload-and-retry, but a conflict may be our own earlier append
+      // whose response was lost (a transient retry of an idempotent append).
+      const again = key === undefined ? undefined : await this.load(decider, streamName);
+      const ours =
+        again && key !== undefined ? await this.findOriginal<E>(again, streamName, key) : undefined;
+      if (ours) return ours;
+      throw new ExpectedRevisionMismatchError(streamName, expected, actualRevision(error, again));
+    }
+
+    const appended = {
+      first: result.nextExpectedRevision - BigInt(events.length) + 1n,
+      last: result.nextExpectedRevision,
+    };
+    await this.maybeSnapshot(
+      decider,
+      streamName,
+      loaded,
+      events,
+      appended,
+      key === undefined ? undefined : firstId,
+    );
+    return {
+      nextRevision: result.nextExpectedRevision,
+      ...(result.position ? { position: result.position } : {}),
+      events,
+      outcome: 'appended',
+    };
+  }
+
+  private async append(
+    streamName: string,
+    data: Parameters<EventStoreDBClient['appendToStream']>[1],
+    revision: bigint,
+    idempotent: boolean,
+  ): Promise<AppendResult> {
+    const append = async () => {
+      try {
+        return await this.client.appendToStream(streamName, data, {
+          expectedRevision: revision === NO_STREAM_REVISION ? NO_STREAM : revision,
+        });
+      } catch (error) {
+        throw toEventStoreError(error, streamName);
+      }
+    };
+    // Retrying an append whose outcome is unknown is only safe when its event ids are deterministic: the retry
+    // is then either accepted as the same write or recognised as already done.
+    return idempotent ? this.transientRetry.execute(append) : append();
+  }
+
+  private findOriginal<E extends DomainEvent>(
+    loaded: LoadedAggregate<unknown>,
+    streamName: string,
+    key: string,
+  ): Promise<CommandResult<E>> | undefined {
+    const range = loaded.recentCommands.find(idempotentEventId(streamName, key, 0));
+    return range ? this.originalResult<E>(streamName, range) : undefined;
+  }
+
+  private async originalResult<E extends DomainEvent>(
+    streamName: string,
+    range: CommandRange,
+  ): Promise<CommandResult<E>> {
+    const stored = await this.transientRetry.execute(() =>
+      readEvents<E>(this.client, this.serializer, streamName, {
+        fromRevision: range.first,
+        maxCount: Number(range.last - range.first + 1n),
+      }),
+    );
+    const last = stored[stored.length - 1];
+    return {
+      nextRevision: range.last,
+      ...(last?.position ? { position: last.position } : {}),
+      events: stored.map((s) => s.event),
+      outcome: 'duplicate',
+    };
+  }
+
+  private async maybeSnapshot<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    loaded: LoadedAggregate<S>,
+    events: readonly E[],
+    appended: CommandRange,
+    idempotentFirstId: string | undefined,
+  ): Promise<void> {
+    const policy = decider.snapshots;
+    if (!policy || appended.last - loaded.snapshotRevision < BigInt(policy.every)) return;
+    try {
+      // The snapshot hides these events from later loads, so idempotency must learn about them here.
+      const recentCommands = loaded.recentCommands;
+      if (idempotentFirstId !== undefined) recentCommands.remember(idempotentFirstId, appended);
+      const state = fold(decider, loaded.state, events);
+      await this.snapshots.write(streamName, policy, { state, revision: appended.last, recentCommands });
+    } catch (error) {
+      this.hooks.onSnapshotFailure?.(error, streamName);
+    }
+  }
+}
+
+const actualRevision = (error: unknown, reloaded: LoadedAggregate<unknown> | undefined): bigint => {
+  if (reloaded) return reloaded.revision;
+  const actual = error instanceof WrongExpectedVersionError ? error.actualVersion : undefined;
+  return typeof actual === 'bigint' ? actual : NO_STREAM_REVISION;
+};

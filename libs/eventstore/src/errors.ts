@@ -1,0 +1,81 @@
+import { ErrorType, isCommandError } from '@eventstore/db-client';
+import { ConcurrencyError, NotFoundError, UnavailableError } from '@shop/event-sourcing';
+
+/** The caller's expected revision (HTTP If-Match) no longer holds. Never retried: the caller must re-read. */
+export class ExpectedRevisionMismatchError extends ConcurrencyError {
+  constructor(
+    readonly streamName: string,
+    readonly expectedRevision: bigint,
+    readonly actualRevision: bigint,
+  ) {
+    super(
+      'expected_revision_mismatch',
+      `Stream ${streamName} is at revision ${actualRevision}, not at the expected ${expectedRevision}`,
+      { streamName, expectedRevision: String(expectedRevision), actualRevision: String(actualRevision) },
+    );
+  }
+}
+
+/**
+ * Too many writers on one stream: every retry lost the race. Transient (503), unlike an If-Match conflict,
+ * because the caller's request itself is still valid.
+ */
+export class StreamContentionError extends UnavailableError {
+  constructor(
+    readonly streamName: string,
+    attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'stream_contention',
+      `Stream ${streamName} kept changing; gave up after ${attempts} attempts`,
+      { streamName, attempts },
+      options,
+    );
+  }
+}
+
+/** The stream was hard-deleted (tombstoned): it can neither be read nor written again. */
+export class StreamDeletedError extends NotFoundError {
+  constructor(
+    readonly streamName: string,
+    options?: { cause?: unknown },
+  ) {
+    super('stream_deleted', `Stream ${streamName} has been deleted`, { streamName }, options);
+  }
+}
+
+export type EventStoreUnavailableCode =
+  'eventstore_unavailable' | 'eventstore_not_leader' | 'eventstore_deadline_exceeded';
+
+/**
+ * EventStoreDB could not be reached, is not the leader, or did not answer in time. Whether the operation
+ * happened is unknown for writes, which is why only idempotent writes are retried.
+ */
+export class EventStoreUnavailableError extends UnavailableError {
+  declare readonly code: EventStoreUnavailableCode;
+
+  constructor(code: EventStoreUnavailableCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, {}, options);
+  }
+}
+
+const unavailable: Partial<Record<ErrorType, [EventStoreUnavailableCode, string]>> = {
+  [ErrorType.NOT_LEADER]: ['eventstore_not_leader', 'EventStoreDB node is not the leader'],
+  [ErrorType.UNAVAILABLE]: ['eventstore_unavailable', 'EventStoreDB is unavailable'],
+  [ErrorType.DEADLINE_EXCEEDED]: ['eventstore_deadline_exceeded', 'EventStoreDB did not answer in time'],
+  [ErrorType.TIMEOUT]: ['eventstore_deadline_exceeded', 'EventStoreDB did not answer in time'],
+};
+
+/** Translates the client's errors into the application's typed errors; anything else passes unchanged. */
+export const toEventStoreError = (error: unknown, streamName: string): unknown => {
+  if (!(error instanceof Error) || !isCommandError(error)) return error;
+  if (error.type === ErrorType.STREAM_DELETED) return new StreamDeletedError(streamName, { cause: error });
+  const mapped = unavailable[error.type];
+  return mapped ? new EventStoreUnavailableError(mapped[0], mapped[1], { cause: error }) : error;
+};
+
+export const isWrongExpectedVersion = (error: unknown): boolean =>
+  error instanceof Error && isCommandError(error) && error.type === ErrorType.WRONG_EXPECTED_VERSION;
+
+export const isTransient = (error: unknown): boolean => error instanceof EventStoreUnavailableError;

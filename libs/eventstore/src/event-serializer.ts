@@ -1,0 +1,71 @@
+import { type EventData, jsonEvent, type JSONType, type RecordedEvent } from '@eventstore/db-client';
+import {
+  type DomainEvent,
+  type EventMetadata,
+  type StoredEvent,
+  UpcasterRegistry,
+} from '@shop/event-sourcing';
+
+/**
+ * The one place that knows how domain events look on the wire: JSON data under the stable event `type`, the
+ * kernel's EventMetadata as JSON custom metadata, ids taken from the metadata so they can be deterministic.
+ */
+export class EventSerializer {
+  constructor(readonly upcasters: UpcasterRegistry = new UpcasterRegistry()) {}
+
+  schemaVersionOf(eventType: string): number {
+    return this.upcasters.currentVersion(eventType);
+  }
+
+  serialize(event: DomainEvent, metadata: EventMetadata): EventData {
+    return jsonEvent({
+      id: metadata.eventId,
+      type: event.type,
+      data: event.data as JSONType,
+      metadata: metadata as unknown as JSONType,
+    });
+  }
+
+  /**
+   * Returns undefined for records that are not domain events (binary data, `$`-prefixed system types), so
+   * folding a stream never trips over link events or snapshots.
+   */
+  deserialize<E extends DomainEvent = DomainEvent>(recorded: RecordedEvent): StoredEvent<E> | undefined {
+    if (!recorded.isJson || recorded.type.startsWith('$') || !isRecord(recorded.data)) return undefined;
+    const metadata = readMetadata(recorded);
+    const data = this.upcasters.upcast(recorded.type, metadata.schemaVersion, recorded.data);
+    return {
+      streamName: recorded.streamId,
+      revision: recorded.revision,
+      ...(recorded.position ? { position: recorded.position } : {}),
+      event: { type: recorded.type, data } as unknown as E,
+      metadata,
+      recordedAt: recorded.created,
+    };
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const optionalString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+// Events appended by other tools may lack our metadata; fall back to what the store knows rather than failing.
+const readMetadata = (recorded: RecordedEvent): EventMetadata => {
+  const raw = isRecord(recorded.metadata) ? recorded.metadata : {};
+  const correlationId = optionalString(raw.correlationId) ?? recorded.id;
+  const userId = optionalString(raw.userId);
+  const traceparent = optionalString(raw.traceparent);
+  const idempotencyKey = optionalString(raw.idempotencyKey);
+  return {
+    eventId: recorded.id,
+    correlationId,
+    causationId: optionalString(raw.causationId) ?? correlationId,
+    ...(userId !== undefined ? { userId } : {}),
+    ...(traceparent !== undefined ? { traceparent } : {}),
+    schemaVersion: typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 1,
+    occurredAt: optionalString(raw.occurredAt) ?? recorded.created.toISOString(),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+  };
+};

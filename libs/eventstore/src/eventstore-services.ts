@@ -1,0 +1,43 @@
+import { type EventStoreDBClient } from '@eventstore/db-client';
+import { type UpcasterRegistry } from '@shop/event-sourcing';
+import { AggregateLoader } from './aggregate-loader';
+import { AggregateStore, type AggregateStoreHooks } from './aggregate-store';
+import { EventSerializer } from './event-serializer';
+import { defaultRetrySettings, type RetrySettings, transientRetryPolicy } from './retry-policies';
+import { SnapshotStore } from './snapshot-store';
+import { StreamInspector } from './stream-inspector';
+
+export interface EventStoreSettings extends AggregateStoreHooks {
+  /** All event types' upcasters (merge the bounded contexts' registries with UpcasterRegistry.merge). */
+  readonly upcasters?: UpcasterRegistry;
+  readonly retry?: Partial<RetrySettings>;
+  /**
+   * How many recent idempotent commands per stream are remembered (default 1000). A retry arriving after more
+   * idempotent commands than this on the same stream is executed again.
+   */
+  readonly idempotencyWindow?: number;
+}
+
+export interface EventStoreServices {
+  readonly store: AggregateStore;
+  readonly inspector: StreamInspector;
+  readonly serializer: EventSerializer;
+}
+
+/** Wires the services without Nest, for scripts, benchmarks and tests; the Nest module uses it too. */
+export const createEventStoreServices = (
+  client: EventStoreDBClient,
+  settings: EventStoreSettings = {},
+): EventStoreServices => {
+  const retry = { ...defaultRetrySettings, ...settings.retry };
+  const window = settings.idempotencyWindow ?? 1000;
+  const serializer = new EventSerializer(settings.upcasters);
+  const snapshots = new SnapshotStore(client, window);
+  const loader = new AggregateLoader(client, serializer, snapshots, window);
+  const hooks = settings.onSnapshotFailure ? { onSnapshotFailure: settings.onSnapshotFailure } : {};
+  return {
+    store: new AggregateStore(client, serializer, loader, snapshots, retry, hooks),
+    inspector: new StreamInspector(client, serializer, transientRetryPolicy(retry)),
+    serializer,
+  };
+};

@@ -1,0 +1,39 @@
+export { type LoadedAggregate, NO_STREAM_REVISION } from './aggregate-loader';
+export {
+  AggregateStore,
+  type AggregateStoreHooks,
+  type CommandResult,
+  type HandleOptions,
+} from './aggregate-store';
+export {
+  EventStoreUnavailableError,
+  type EventStoreUnavailableCode,
+  ExpectedRevisionMismatchError,
+  StreamContentionError,
+  StreamDeletedError,
+  toEventStoreError,
+} from './errors';
+export { EventSerializer } from './event-serializer';
+export {
+  createEventStoreServices,
+  type EventStoreServices,
+  type EventStoreSettings,
+} from './eventstore-services';
+export {
+  EVENTSTORE_MODULE_OPTIONS,
+  EventStoreModule,
+  type EventStoreModuleAsyncOptions,
+  type EventStoreModuleOptions,
+} from './eventstore.module';
+export { idempotentEventId } from './idempotency';
+export { defaultRetrySettings, type RetrySettings } from './retry-policies';
+export { snapshotStreamName } from './snapshot-store';
+export { type StateChange } from './state-diff';
+export {
+  type EventPage,
+  type PointInHistory,
+  type StateAt,
+  type StateDiff,
+  StreamInspector,
+} from './stream-inspector';
+export { streamName } from './stream-name';
