@@ -1,10 +1,10 @@
 import {
+  type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
   Injectable,
   Logger,
   Module,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type Db, MongoClient, type MongoClientOptions } from 'mongodb';
 
@@ -24,10 +24,11 @@ interface MongoModuleAsyncOptions {
 }
 
 @Injectable()
-class MongoLifecycle implements OnApplicationShutdown {
+class MongoLifecycle implements BeforeApplicationShutdown {
   constructor(@Inject(MONGO_CLIENT) private readonly client: MongoClient) {}
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the last phase, in which embedded servers (if any) stop.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.client.close();
   }
 }

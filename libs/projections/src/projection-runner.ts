@@ -1,10 +1,4 @@
-import {
-  type AllStreamSubscription,
-  BACKWARDS,
-  END,
-  type EventStoreDBClient,
-  START,
-} from '@eventstore/db-client';
+import { type AllStreamSubscription, type EventStoreDBClient, START } from '@eventstore/db-client';
 import { Logger } from '@nestjs/common';
 import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcing';
 import { type EventSerializer } from '@shop/eventstore';

@@ -1,0 +1,96 @@
+import { startEmbeddedEventStore } from '@shop/embedded-eventstore';
+import { startEmbeddedMongo } from '@shop/embedded-mongo';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { processAlive, reachable, readDiscovery, removeDiscovery, writeDiscovery } from './discovery';
+
+export interface StackOptions {
+  dataDir: string;
+  /** External servers; an unset one is replaced by the embedded server. */
+  eventStoreUrl?: string | undefined;
+  mongoUrl?: string | undefined;
+  /** Ports for servers this process starts (default 0: any free port, published in the discovery file). */
+  eventStorePort?: number;
+  mongoPort?: number;
+  /** Reuse servers already run by another process on the same data directory (default true). */
+  reuse?: boolean;
+}
+
+export interface Stack {
+  eventStoreUrl: string;
+  mongoUrl: string;
+  /** Which servers this process started (and will stop). */
+  started: { eventStore: boolean; mongo: boolean };
+  stop(): Promise<void>;
+}
+
+/**
+ * Resolves where EventStoreDB and MongoDB are: the configured URLs, else the embedded servers of another
+ * process on this data directory (an API or devstack, found through its discovery file), else embedded
+ * servers started here, on loopback, with their data under `dataDir`.
+ */
+export async function connectOrStartEmbedded(options: StackOptions): Promise<Stack> {
+  const external = { eventStoreUrl: options.eventStoreUrl, mongoUrl: options.mongoUrl };
+  if (external.eventStoreUrl && external.mongoUrl) {
+    return {
+      eventStoreUrl: external.eventStoreUrl,
+      mongoUrl: external.mongoUrl,
+      started: { eventStore: false, mongo: false },
+      stop: async () => {},
+    };
+  }
+  if (options.reuse !== false) {
+    const found = await findRunning(options.dataDir);
+    if (found) {
+      return {
+        eventStoreUrl: external.eventStoreUrl ?? found.eventStoreUrl,
+        mongoUrl: external.mongoUrl ?? found.mongoUrl,
+        started: { eventStore: false, mongo: false },
+        stop: async () => {},
+      };
+    }
+  }
+  await fs.mkdir(options.dataDir, { recursive: true });
+  const eventStore = external.eventStoreUrl
+    ? undefined
+    : await startEmbeddedEventStore({
+        dataDir: path.join(options.dataDir, 'eventstore'),
+        port: options.eventStorePort ?? 0,
+      });
+  let mongo;
+  try {
+    mongo = external.mongoUrl
+      ? undefined
+      : await startEmbeddedMongo({
+          dbPath: path.join(options.dataDir, 'mongo'),
+          port: options.mongoPort ?? 0,
+        });
+  } catch (error) {
+    await eventStore?.stop();
+    throw error;
+  }
+  const eventStoreUrl = external.eventStoreUrl ?? eventStore!.url;
+  const mongoUrl = external.mongoUrl ?? mongo!.uri;
+  await writeDiscovery(options.dataDir, {
+    pid: process.pid,
+    ...(eventStore ? { eventStoreUrl } : {}),
+    ...(mongo ? { mongoUrl } : {}),
+    startedAt: new Date().toISOString(),
+  });
+  return {
+    eventStoreUrl,
+    mongoUrl,
+    started: { eventStore: eventStore !== undefined, mongo: mongo !== undefined },
+    stop: async () => {
+      await removeDiscovery(options.dataDir, process.pid);
+      await Promise.all([eventStore?.stop(), mongo?.stop()]);
+    },
+  };
+}
+
+async function findRunning(dataDir: string): Promise<{ eventStoreUrl: string; mongoUrl: string } | null> {
+  const record = await readDiscovery(dataDir);
+  if (!record?.eventStoreUrl || !record.mongoUrl || !processAlive(record.pid)) return null;
+  const [esdb, mongo] = await Promise.all([reachable(record.eventStoreUrl), reachable(record.mongoUrl)]);
+  return esdb && mongo ? { eventStoreUrl: record.eventStoreUrl, mongoUrl: record.mongoUrl } : null;
+}
