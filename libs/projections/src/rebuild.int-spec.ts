@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { checkpointId } from './checkpoint-store';
+import { type RebuildProgress } from './rebuild';
+import { eventually, type Harness, startHarness } from './testing/harness';
+import { expectedTallies, type TallyEvent, tallyProjection } from './testing/tally-projection';
+
+const added = (tallyId: string, qty: number): TallyEvent => ({
+  type: 'TestItemAdded',
+  data: { tallyId, qty },
+});
+
+describe('zero-downtime rebuild', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.stop());
+
+  const docs = async (collection: string) =>
+    new Map(
+      (
+        await h.db.collection<{ _id: string; total: number; events: number }>(collection).find({}).toArray()
+      ).map((d) => [d._id, { total: d.total, events: d.events }]),
+    );
+
+  it('rebuilds a bumped version into a shadow while writes and reads continue, then swaps', async () => {
+    const name = 'tallies_rebuild';
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const history: TallyEvent[] = [];
+    const write = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const event = added(ids[i % ids.length]!, i + 1);
+        history.push(event);
+        await h.append(`tally-${ids[i % ids.length]}`, [event]);
+      }
+    };
+    await write(300);
+    const v1 = await h.manager([tallyProjection(1, name)]);
+    await eventually(async () => (await v1.status())[0]?.state === 'live');
+    await v1.onApplicationShutdown();
+
+    // Readers hammer the live collection during the whole rebuild: none may fail or see it missing.
+    let reading = true;
+    let reads = 0;
+    const readFailures: unknown[] = [];
+    const reader = (async () => {
+      while (reading) {
+        try {
+          const found = await h.db.collection(name).countDocuments({});
+          if (found !== ids.length) readFailures.push(new Error(`saw ${found} documents`));
+          reads++;
+        } catch (error) {
+          readFailures.push(error);
+        }
+      }
+    })();
+
+    const v2 = await h.manager([tallyProjection(2, name)]);
+    await write(200); // writes continue during the rebuild
+    await eventually(async () => {
+      const checkpoint = await v2.checkpoints.get(checkpointId(name));
+      return checkpoint?.version === 2 && (await v2.status())[0]?.state === 'live';
+    }, 30_000);
+    const last = await h.append(`tally-${ids[0]}`, [added(ids[0]!, 7)]);
+    history.push(added(ids[0]!, 7));
+    expect(await v2.waitFor(name, last, 15_000)).toBe(true);
+    reading = false;
+    await reader;
+
+    expect(readFailures).toEqual([]);
+    expect(reads).toBeGreaterThan(0);
+    expect(await docs(name)).toEqual(expectedTallies(history));
+    expect((await h.db.collection(name).findOne({}))?.version).toBe(2);
+    expect((await v2.checkpoints.get(checkpointId(name)))?.version).toBe(2);
+    expect(await v2.checkpoints.get(checkpointId(name, 'rebuild'))).toBeNull();
+    const collections = (await h.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(collections).not.toContain(`${name}__rebuild`);
+    await v2.onApplicationShutdown();
+  });
+
+  it('reports progress and equals a fresh fold when rebuilt on demand', async () => {
+    const name = 'tallies_ondemand';
+    const id = randomUUID();
+    const events = Array.from({ length: 120 }, (_, i) => added(id, i));
+    const position = await h.append(`tally-${id}`, events);
+    const manager = await h.manager([tallyProjection(1, name)], { batchSize: 25 });
+    expect(await manager.waitFor(name, position, 10_000)).toBe(true);
+    // Tamper with the live view: the rebuild must replace it with the true fold.
+    await h.db.collection(name).updateOne({ _id: id as never }, { $set: { total: -1 } });
+
+    const progress: RebuildProgress[] = [];
+    const result = await manager.rebuild(name, (p) => progress.push(p));
+    expect(result).toMatchObject({ done: true, processed: 120 });
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toMatchObject({ done: true, processed: 120, total: 120, etaSeconds: 0 });
+    expect(await docs(name)).toEqual(expectedTallies(events));
+    await eventually(async () => (await manager.status())[0]?.state === 'live');
+    await manager.onApplicationShutdown();
+  });
+
+  it('resets in place', async () => {
+    const name = 'tallies_reset';
+    const id = randomUUID();
+    const events = [added(id, 3), added(id, 4)];
+    const position = await h.append(`tally-${id}`, events);
+    const manager = await h.manager([tallyProjection(1, name)]);
+    expect(await manager.waitFor(name, position, 10_000)).toBe(true);
+    await h.db.collection(name).insertOne({ _id: 'stray' as never });
+    await manager.reset(name);
+    expect(await manager.waitFor(name, position, 10_000)).toBe(true);
+    expect(await docs(name)).toEqual(expectedTallies(events));
+    await manager.onApplicationShutdown();
+  });
+});
+
+describe('leases', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.stop());
+
+  it('lets one process apply a projection; another takes over when it stops', async () => {
+    const name = 'tallies_lease';
+    const id = randomUUID();
+    const first = await h.manager([tallyProjection(1, name)]);
+    const second = await h.manager([tallyProjection(1, name)]);
+    await eventually(async () => (await first.status())[0]?.owner !== null);
+    const running = () => [first, second].filter((m) => m.runner(name)?.running).length;
+    await eventually(() => running() === 1);
+
+    const events = Array.from({ length: 30 }, (_, i) => added(id, i + 1));
+    const position = await h.append(`tally-${id}`, events);
+    expect(await first.waitFor(name, position, 10_000)).toBe(true);
+    expect(running()).toBe(1);
+
+    const [active, standby] = first.runner(name)?.running ? [first, second] : [second, first];
+    await active.onApplicationShutdown();
+    const more = await h.append(`tally-${id}`, [added(id, 100)]);
+    await eventually(() => standby.runner(name)?.running === true, 15_000);
+    expect(await standby.waitFor(name, more, 10_000)).toBe(true);
+    const doc = await h.db.collection(name).findOne({ _id: id as never });
+    expect(doc).toMatchObject(expectedTallies([...events, added(id, 100)]).get(id)!);
+  });
+});
