@@ -34,6 +34,11 @@ export class AppConfig {
     return this.config.get('MONGO_URL', { infer: true });
   }
 
+  /** Whether this process runs the background workers (projections, process manager, jobs). */
+  get runWorkers(): boolean {
+    return this.config.get('RUN_WORKERS', { infer: true });
+  }
+
   get mongoDatabase(): string {
     return this.config.get('MONGO_DB', { infer: true });
   }

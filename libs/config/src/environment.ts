@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   getMetadataStorage,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -60,7 +61,23 @@ export class Environment {
   @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'shop')
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be 1-63 letters, digits, _ or -' })
   MONGO_DB = 'shop';
+
+  /** Run projections, the checkout process manager and report jobs in this process (off: apps/worker does). */
+  @Transform(({ value }: { value: unknown }) => parseBoolean(value, true))
+  @IsBoolean({ message: 'RUN_WORKERS must be true or false' })
+  RUN_WORKERS = true;
 }
+
+const parseBoolean = (value: unknown, fallback: boolean): unknown => {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  return ['true', '1', 'yes', 'on'].includes(text)
+    ? true
+    : ['false', '0', 'no', 'off'].includes(text)
+      ? false
+      : value;
+};
 
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
