@@ -18,6 +18,7 @@ export class EventSerializer {
   }
 
   serialize(event: DomainEvent, metadata: EventMetadata): EventData {
+    assertJson(event.data, `data of event ${event.type}`);
     return jsonEvent({
       id: metadata.eventId,
       type: event.type,
@@ -44,6 +45,20 @@ export class EventSerializer {
     };
   }
 }
+
+/**
+ * The client serializes lazily inside its append pipeline, where a JSON.stringify failure (a bigint, a cycle)
+ * leaves the append promise pending forever; failing here, before the append, keeps the error on the caller.
+ */
+export const assertJson = (value: unknown, what: string): void => {
+  try {
+    JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`The ${what} is not JSON-serialisable: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+};
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

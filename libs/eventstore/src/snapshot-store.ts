@@ -7,6 +7,7 @@ import {
 } from '@eventstore/db-client';
 import { type SnapshotPolicy } from '@shop/event-sourcing';
 import { toEventStoreError } from './errors';
+import { assertJson } from './event-serializer';
 import { RecentCommands } from './recent-commands';
 
 /**
@@ -66,6 +67,7 @@ export class SnapshotStore {
       state: policy.serialize ? policy.serialize(snapshot.state) : snapshot.state,
       recentCommands: snapshot.recentCommands.toJSON(),
     };
+    assertJson(data, `snapshot of ${streamName}`);
     const name = snapshotStreamName(streamName);
     const result = await this.client.appendToStream(
       name,
