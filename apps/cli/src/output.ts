@@ -2,12 +2,13 @@
 export function table(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return '(none)';
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: unknown): string =>
-    value === undefined || value === null
-      ? ''
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
+  const cell = (value: unknown): string => {
+    if (value === undefined || value === null) return '';
+    if (value instanceof Date) return value.toISOString();
+    if (typeof value === 'object')
+      return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v));
+    return `${value as string | number | boolean | bigint}`;
+  };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((row) => cell(row[c]).length)));
   const line = (values: string[]): string =>
     values

@@ -38,7 +38,7 @@ export function pendingEvents(
       subscription.removeAllListeners('data');
       void subscription.unsubscribe().catch(() => undefined);
       if (error === undefined) resolve(found);
-      else reject(error instanceof Error ? error : new Error(String(error)));
+      else reject(error instanceof Error ? error : new Error('subscription failed'));
     };
     subscription.on('data', (resolved) => {
       const event = resolved.event;

@@ -1,4 +1,4 @@
-import { type DomainEvent, type EventMetadata, type StoredEvent } from '@shop/event-sourcing';
+import { type EventMetadata, type StoredEvent } from '@shop/event-sourcing';
 import { type ClientSession, type Collection, type Db, Long } from 'mongodb';
 import { fromStored, type StoredPosition, toStored } from './position';
 
@@ -123,7 +123,7 @@ const toParkedEvent = (doc: ParkedDoc): ParkedEvent => ({
     streamName: doc.streamName,
     revision: BigInt(doc.revision.toString()),
     ...(doc.position ? { position: fromStored(doc.position) } : {}),
-    event: { type: doc.type, data: doc.data } as DomainEvent,
+    event: { type: doc.type, data: doc.data },
     metadata: doc.metadata,
     recordedAt: doc.recordedAt,
   },

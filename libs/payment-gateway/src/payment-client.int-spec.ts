@@ -1,0 +1,102 @@
+import {
+  PaymentClient,
+  type PaymentClientOptions,
+  PaymentDeclinedError,
+  PaymentProviderUnavailableError,
+} from './payment-client';
+import { type PaymentSimulator, startPaymentSimulator } from './simulator';
+
+describe('PaymentClient against the simulated provider (real HTTP)', () => {
+  let sim: PaymentSimulator;
+  const states: string[] = [];
+  const client = (options: Partial<PaymentClientOptions> = {}) =>
+    new PaymentClient({
+      baseUrl: sim.url,
+      timeoutMs: 500,
+      retries: 2,
+      breakerThreshold: 3,
+      breakerHalfOpenAfterMs: 100,
+      bulkheadLimit: 5,
+      bulkheadQueue: 5,
+      onBreakerStateChange: (state) => states.push(state),
+      ...options,
+    });
+
+  beforeEach(async () => {
+    sim = await startPaymentSimulator({ latencyMs: 1 });
+    states.length = 0;
+  });
+  afterEach(() => sim.stop());
+
+  const charge = (key: string) => ({ idempotencyKey: key, orderId: `order-${key}`, amountCents: 1234 });
+
+  it('charges once and returns the provider reference', async () => {
+    const result = await client().charge(charge('a'));
+    expect(result.providerRef).toMatch(/^ch_/);
+    expect(sim.charges().size).toBe(1);
+  });
+
+  it('retries a lost response with the same key and never charges twice', async () => {
+    Object.assign(sim.behaviour, { lostResponseRate: 1 });
+    const payments = client();
+    // Every first attempt charges and loses its response; the retry finds the charge by its key.
+    const result = await payments.charge(charge('lost'));
+    expect(sim.charges().size).toBe(1);
+    expect(result.providerRef).toBe(sim.charges().get('lost')?.providerRef);
+    expect(sim.requests()).toBe(2);
+  });
+
+  it('does not retry a decline', async () => {
+    Object.assign(sim.behaviour, { declineRate: 1 });
+    await expect(client().charge(charge('declined'))).rejects.toBeInstanceOf(PaymentDeclinedError);
+    expect(sim.requests()).toBe(1);
+  });
+
+  it('gives up after the retries when the provider keeps failing', async () => {
+    Object.assign(sim.behaviour, { failureRate: 1 });
+    await expect(client({ breakerThreshold: 100 }).charge(charge('flaky'))).rejects.toMatchObject({
+      name: 'PaymentProviderUnavailableError',
+      reason: 'unavailable',
+    });
+    expect(sim.requests()).toBe(3); // first attempt + 2 retries
+    expect(sim.charges().size).toBe(0);
+  });
+
+  it('times out slow attempts', async () => {
+    Object.assign(sim.behaviour, { latencyMs: 300 });
+    await expect(client({ timeoutMs: 50, retries: 0 }).charge(charge('slow'))).rejects.toBeInstanceOf(
+      PaymentProviderUnavailableError,
+    );
+  });
+
+  it('opens the circuit during an outage, fails fast, and closes when the provider is back', async () => {
+    Object.assign(sim.behaviour, { outage: true });
+    const payments = client({ retries: 0 });
+    for (let i = 0; i < 3; i++) await expect(payments.charge(charge(`down-${i}`))).rejects.toThrow();
+    expect(payments.circuitState).toBe('open');
+    const before = sim.requests();
+    await expect(payments.charge(charge('fast'))).rejects.toMatchObject({ reason: 'circuit_open' });
+    expect(sim.requests()).toBe(before); // failed fast: the provider was not called
+
+    Object.assign(sim.behaviour, { outage: false });
+    const deadline = Date.now() + 5_000;
+    let recovered = false;
+    while (!recovered && Date.now() < deadline) {
+      recovered = await payments.charge(charge('back')).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(recovered).toBe(true);
+    expect(payments.circuitState).toBe('closed');
+    expect(states).toEqual(expect.arrayContaining(['open', 'half-open', 'closed']));
+  });
+
+  it('rejects calls beyond the bulkhead instead of queueing without bound', async () => {
+    Object.assign(sim.behaviour, { latencyMs: 300 });
+    const payments = client({ bulkheadLimit: 1, bulkheadQueue: 0 });
+    const first = payments.charge(charge('b1'));
+    await expect(payments.charge(charge('b2'))).rejects.toMatchObject({ reason: 'bulkhead_full' });
+    await expect(first).resolves.toMatchObject({ providerRef: expect.any(String) });
+  });
+});

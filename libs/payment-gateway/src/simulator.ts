@@ -1,0 +1,121 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** How the simulated provider behaves; changeable at run time (PUT /_sim/config) so tests can stage outages. */
+export interface SimulatorBehaviour {
+  /** Delay before every answer. */
+  latencyMs: number;
+  /** Share of requests answered with a transient 503 (0..1). */
+  failureRate: number;
+  /** Share of new charges declined for good, 402 (0..1). */
+  declineRate: number;
+  /** Every request fails with 503: the provider is down. */
+  outage: boolean;
+  /** Share of charges made whose response is lost (503 after charging): the retry must not charge again. */
+  lostResponseRate: number;
+}
+
+export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
+  latencyMs: 20,
+  failureRate: 0,
+  declineRate: 0,
+  outage: false,
+  lostResponseRate: 0,
+};
+
+interface Charge {
+  providerRef: string;
+  status: 'captured' | 'declined';
+  orderId: string;
+  amountCents: number;
+  refunded: boolean;
+}
+
+export interface PaymentSimulator {
+  url: string;
+  behaviour: SimulatorBehaviour;
+  /** Charges actually made, by idempotency key (a retried key never makes a second one). */
+  charges(): ReadonlyMap<string, Charge>;
+  /** HTTP requests received, whatever their outcome. */
+  requests(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stand-in for an external card payment provider, served over real HTTP on loopback so the adapter is
+ * exercised exactly as against a remote service: latency, transient failures, declines, outages, and
+ * provider-side idempotency keys.
+ */
+export async function startPaymentSimulator(
+  behaviour: Partial<SimulatorBehaviour> = {},
+  port = 0,
+): Promise<PaymentSimulator> {
+  const state: SimulatorBehaviour = { ...DEFAULT_BEHAVIOUR, ...behaviour };
+  const charges = new Map<string, Charge>();
+  let requests = 0;
+  const app: FastifyInstance = Fastify({ logger: false });
+
+  const disturbance = async (): Promise<{ status: number; body: object } | null> => {
+    requests++;
+    if (state.latencyMs > 0) await delay(state.latencyMs);
+    if (state.outage) return { status: 503, body: { error: 'provider_down' } };
+    if (Math.random() < state.failureRate) return { status: 503, body: { error: 'temporarily_unavailable' } };
+    return null;
+  };
+
+  app.post<{ Body: { idempotencyKey?: string; orderId?: string; amountCents?: number } }>(
+    '/charges',
+    async (request, reply) => {
+      const failure = await disturbance();
+      if (failure) return reply.code(failure.status).send(failure.body);
+      const { idempotencyKey, orderId, amountCents } = request.body ?? {};
+      if (!idempotencyKey || !orderId || !Number.isInteger(amountCents) || (amountCents ?? 0) <= 0) {
+        return reply.code(400).send({ error: 'invalid_request' });
+      }
+      let charge = charges.get(idempotencyKey);
+      if (!charge) {
+        charge = {
+          providerRef: `ch_${randomUUID()}`,
+          status: Math.random() < state.declineRate ? 'declined' : 'captured',
+          orderId,
+          amountCents: amountCents!,
+          refunded: false,
+        };
+        charges.set(idempotencyKey, charge);
+        if (Math.random() < state.lostResponseRate) return reply.code(503).send({ error: 'gateway_timeout' });
+      }
+      if (charge.status === 'declined')
+        return reply.code(402).send({ error: 'card_declined', providerRef: charge.providerRef });
+      return reply.code(201).send({ providerRef: charge.providerRef, status: charge.status });
+    },
+  );
+
+  app.post<{ Body: { idempotencyKey?: string; providerRef?: string } }>(
+    '/refunds',
+    async (request, reply) => {
+      const failure = await disturbance();
+      if (failure) return reply.code(failure.status).send(failure.body);
+      const charge = [...charges.values()].find((c) => c.providerRef === request.body?.providerRef);
+      if (!charge || charge.status !== 'captured') return reply.code(404).send({ error: 'charge_not_found' });
+      charge.refunded = true;
+      return reply.code(201).send({ providerRef: charge.providerRef, status: 'refunded' });
+    },
+  );
+
+  app.put<{ Body: Partial<SimulatorBehaviour> }>('/_sim/config', (request) => {
+    Object.assign(state, request.body ?? {});
+    return state;
+  });
+
+  await app.listen({ host: '127.0.0.1', port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://127.0.0.1:${boundPort}`,
+    behaviour: state,
+    charges: () => charges,
+    requests: () => requests,
+    stop: () => app.close(),
+  };
+}
