@@ -1,0 +1,18 @@
+/**
+ * Inventory bounded context: the product aggregate (catalog entry + stock levels), framework-free.
+ * Command handlers build a command, load `productStreamName(id)`, run `productDecider` and append.
+ */
+export * from './product.commands';
+export { productDecider } from './product.decider';
+export { type InventoryErrorCode } from './product.errors';
+export * from './product.events';
+export {
+  availableQuantity,
+  type ProductState,
+  type RegisteredProduct,
+  reservedQuantity,
+  type ReservationOutcome,
+} from './product.state';
+export { PRODUCT_STREAM_CATEGORY, productIdFromStreamName, productStreamName } from './product.streams';
+export { MAX_NAME_LENGTH, MAX_PRICE_CENTS, MAX_STOCK_QUANTITY } from './product.validation';
+export { PRODUCTS_COLLECTION, productsProjection, type ProductView } from './products.projection';
