@@ -2,7 +2,7 @@ export { type Checkpoint, CHECKPOINTS, checkpointId, CheckpointStore } from './c
 export { physicalCollections } from './collections';
 export { LEASES, LeaseLostError } from './lease';
 export { PARKED, type ParkedEvent, ParkedStore } from './parked-store';
-export { comparePositions, formatPosition, hasReached } from './position';
+export { comparePositions, formatPosition, hasReached, parsePosition } from './position';
 export {
   DEFAULT_ENGINE_OPTIONS,
   type ProjectionEngineOptions,

@@ -25,3 +25,14 @@ export const hasReached = (checkpoint: LogPosition | null, position: LogPosition
   checkpoint !== null && comparePositions(checkpoint, position) >= 0;
 
 export const formatPosition = (p: LogPosition | null): string => (p ? `${p.commit}/${p.prepare}` : 'start');
+
+const POSITION_TOKEN = /^(\d{1,20})\/(\d{1,20})$/;
+
+/** Parses the `commit/prepare` token that commands return (see formatPosition); null when malformed. */
+export const parsePosition = (token: string): LogPosition | null => {
+  const match = POSITION_TOKEN.exec(token.trim());
+  if (!match) return null;
+  const commit = BigInt(match[1]!);
+  const prepare = BigInt(match[2]!);
+  return commit < 2n ** 64n && prepare < 2n ** 64n ? { commit, prepare } : null;
+};

@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { formatPosition } from '@shop/projections';
+import { type FastifyReply } from 'fastify';
+
+/** What every command answers: the aggregate, its new revision (also the ETag) and the log position. */
+export class CommandAccepted {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({
+    description: 'Revision of the aggregate after the command; send it back as If-Match',
+    example: '3',
+  })
+  revision!: string;
+
+  @ApiProperty({
+    nullable: true,
+    description:
+      'Log position of the last event appended; pass it as ?position= to a query to read your writes',
+    example: '1234/1234',
+  })
+  position!: string | null;
+}
+
+export interface CommandOutcome {
+  id: string;
+  revision: bigint;
+  position?: { commit: bigint; prepare: bigint } | undefined;
+}
+
+/** Sets ETag and X-Commit-Position (and Location when given) and returns the body. */
+export function commandAccepted(
+  reply: FastifyReply,
+  outcome: CommandOutcome,
+  location?: string,
+): CommandAccepted {
+  const position = outcome.position ? formatPosition(outcome.position) : null;
+  void reply.header('ETag', `"${outcome.revision}"`);
+  if (position) void reply.header('X-Commit-Position', position);
+  if (location) void reply.header('Location', location);
+  return { id: outcome.id, revision: outcome.revision.toString(), position };
+}
