@@ -32,7 +32,12 @@ const runChildUntilKilled = (dataDir: string, killAfter: number): Promise<Ack[]>
       for (const line of lines) {
         const [tag, stream, revision, position, ids] = line.split(' ');
         if (tag !== 'ACK') continue;
-        acks.push({ stream: stream!, lastRevision: BigInt(revision!), position: BigInt(position!), ids: ids!.split(',') });
+        acks.push({
+          stream: stream!,
+          lastRevision: BigInt(revision!),
+          position: BigInt(position!),
+          ids: ids!.split(','),
+        });
         if (acks.length === killAfter) child.kill('SIGKILL');
       }
     });
@@ -67,7 +72,9 @@ describe('crash safety', () => {
             });
           }
           for (let w = 0; w < 4; w++) {
-            const revisions = (await collect(h.client.readStream(`crash-${w}`))).map((e) => e.event!.revision);
+            const revisions = (await collect(h.client.readStream(`crash-${w}`))).map(
+              (e) => e.event!.revision,
+            );
             expect(revisions).toEqual(revisions.map((_, i) => BigInt(i)));
           }
         } finally {

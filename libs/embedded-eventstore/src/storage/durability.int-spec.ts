@@ -8,7 +8,8 @@ import { collect, startHarness, tempDir, waitFor } from '../testing/harness';
 const events = (n: number) =>
   Array.from({ length: n }, (_, i) => jsonEvent({ type: 'Stored', data: { i, pad: 'p'.repeat(100) } }));
 
-const segmentFiles = async (dir: string) => (await readdir(dir)).filter((f) => f.startsWith('segment-')).sort();
+const segmentFiles = async (dir: string) =>
+  (await readdir(dir)).filter((f) => f.startsWith('segment-')).sort();
 
 describe('durable storage', () => {
   let dataDir: string;
@@ -31,7 +32,7 @@ describe('durable storage', () => {
         before.map((e) => [e.event!.id, e.event!.revision, e.event!.position]),
       );
       const next = await second.client.appendToStream('acct-0', events(1), { expectedRevision: 34n });
-      expect(next.position!.commit > before[before.length - 1]!.event!.position!.commit).toBe(true);
+      expect(next.position!.commit > before[before.length - 1]!.event!.position.commit).toBe(true);
     } finally {
       await second.dispose();
     }
@@ -39,7 +40,10 @@ describe('durable storage', () => {
 
   it.each([
     ['a torn partial record', Buffer.from([200, 0, 0, 0, 1, 2, 3])],
-    ['a record with a bad checksum', Buffer.concat([Buffer.from([60, 0, 0, 0, 9, 9, 9, 9]), Buffer.alloc(60, 7)])],
+    [
+      'a record with a bad checksum',
+      Buffer.concat([Buffer.from([60, 0, 0, 0, 9, 9, 9, 9]), Buffer.alloc(60, 7)]),
+    ],
   ])('truncates %s at the tail on recovery and keeps serving', async (_name, garbage) => {
     const first = await startHarness({ dataDir });
     await first.client.appendToStream('ledger', events(10));
@@ -67,7 +71,9 @@ describe('durable storage', () => {
     const [oldest] = await segmentFiles(dataDir);
     const path = join(dataDir, oldest!);
     await writeFile(path, Buffer.alloc(40, 1), { flag: 'r+' });
-    await expect(startEmbeddedEventStore({ dataDir, segmentSize: 2048 })).rejects.toThrow(/refusing to start/);
+    await expect(startEmbeddedEventStore({ dataDir, segmentSize: 2048 })).rejects.toThrow(
+      /refusing to start/,
+    );
   });
 
   it('lets one owner hold a data directory at a time, naming the lock file', async () => {

@@ -27,8 +27,15 @@ describe.each(paths)('appendToStream via %s', (_path, extra) => {
   });
   afterAll(() => h.dispose());
 
-  const append = (stream: string, events: ReturnType<typeof event>[], expectedRevision?: AppendExpectedRevision) =>
-    h.client.appendToStream(stream, events, { ...extra, ...(expectedRevision !== undefined ? { expectedRevision } : {}) });
+  const append = (
+    stream: string,
+    events: ReturnType<typeof event>[],
+    expectedRevision?: AppendExpectedRevision,
+  ) =>
+    h.client.appendToStream(stream, events, {
+      ...extra,
+      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
+    });
   const stream = () => `order-${randomUUID()}`;
 
   it('appends with no_stream, exact and any, with strictly increasing positions', async () => {

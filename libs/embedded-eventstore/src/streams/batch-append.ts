@@ -64,6 +64,7 @@ export const batchAppendHandler =
       try {
         const options = req.getOptions();
         if (options) {
+          stream = Buffer.from(options.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString('utf8');
           stream = streamNameOf(options.getStreamIdentifier());
           const exact = options.hasStreamPosition() ? options.getStreamPosition() : undefined;
           pending.set(key, { stream, expected: expectedRevisionOf(options, exact), events: [], size: 0 });

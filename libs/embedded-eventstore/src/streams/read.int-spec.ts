@@ -1,11 +1,4 @@
-import {
-  BACKWARDS,
-  END,
-  FORWARDS,
-  START,
-  StreamNotFoundError,
-  jsonEvent,
-} from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS, START, StreamNotFoundError, jsonEvent } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import type { Harness } from '../testing/harness';
 import { collect, startHarness } from '../testing/harness';
@@ -23,16 +16,21 @@ describe('reads', () => {
   });
   afterAll(() => h.dispose());
 
-  const revisions = (events: { event?: { revision: bigint } }[]) => events.map((e) => Number(e.event!.revision));
+  const revisions = (events: { event?: { revision: bigint } }[]) =>
+    events.map((e) => Number(e.event!.revision));
 
   it('reads a stream forwards and backwards, from start, end and a revision, with a count', async () => {
     expect(revisions(await collect(h.client.readStream(s)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(revisions(await collect(h.client.readStream(s, { fromRevision: 4n, maxCount: 3 })))).toEqual([4, 5, 6]);
-    expect(revisions(await collect(h.client.readStream(s, { direction: BACKWARDS, fromRevision: END })))).toEqual([
-      9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+    expect(revisions(await collect(h.client.readStream(s, { fromRevision: 4n, maxCount: 3 })))).toEqual([
+      4, 5, 6,
     ]);
     expect(
-      revisions(await collect(h.client.readStream(s, { direction: BACKWARDS, fromRevision: 4n, maxCount: 2 }))),
+      revisions(await collect(h.client.readStream(s, { direction: BACKWARDS, fromRevision: END }))),
+    ).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(
+      revisions(
+        await collect(h.client.readStream(s, { direction: BACKWARDS, fromRevision: 4n, maxCount: 2 })),
+      ),
     ).toEqual([4, 3]);
     expect(await collect(h.client.readStream(s, { direction: FORWARDS, fromRevision: END }))).toEqual([]);
     expect(await collect(h.client.readStream(s, { direction: BACKWARDS, fromRevision: START }))).toEqual([]);
@@ -49,16 +47,18 @@ describe('reads', () => {
     const forwards = await collect(h.client.readAll());
     const backwards = await collect(h.client.readAll({ direction: BACKWARDS, fromPosition: END }));
     expect(backwards.map((e) => e.event!.id).reverse()).toEqual(forwards.map((e) => e.event!.id));
-    const commits = forwards.map((e) => e.event!.position!.commit);
+    const commits = forwards.map((e) => e.event!.position.commit);
     for (let i = 1; i < commits.length; i++) expect(commits[i]! > commits[i - 1]!).toBe(true);
-    for (const e of forwards) expect(e.commitPosition).toBe(e.event!.position!.commit);
+    for (const e of forwards) expect(e.commitPosition).toBe(e.event!.position.commit);
     // System events are part of unfiltered $all.
-    expect(forwards.some((e) => e.event!.type === '$metadata' && e.event!.streamId === `$$${other}`)).toBe(true);
+    expect(forwards.some((e) => e.event!.type === '$metadata' && e.event!.streamId === `$$${other}`)).toBe(
+      true,
+    );
   });
 
   it('reads $all from a position: forwards includes it, backwards excludes it', async () => {
     const all = await collect(h.client.readAll());
-    const pivot = all[3]!.event!.position!;
+    const pivot = all[3]!.event!.position;
     const after = await collect(h.client.readAll({ fromPosition: pivot, maxCount: 2 }));
     expect(after.map((e) => e.event!.id)).toEqual([all[3]!.event!.id, all[4]!.event!.id]);
     const before = await collect(h.client.readAll({ fromPosition: pivot, direction: BACKWARDS }));

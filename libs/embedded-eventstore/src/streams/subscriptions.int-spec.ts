@@ -1,5 +1,10 @@
 import { END, START, eventTypeFilter, jsonEvent, streamNameFilter } from '@eventstore/db-client';
-import type { Position, ResolvedEvent, StreamSubscription, AllStreamSubscription } from '@eventstore/db-client';
+import type {
+  Position,
+  ResolvedEvent,
+  StreamSubscription,
+  AllStreamSubscription,
+} from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import type { Harness } from '../testing/harness';
 import { startHarness, waitFor } from '../testing/harness';
@@ -100,7 +105,8 @@ describe('catch-up subscriptions', () => {
     await waitFor(() => got.length === 6);
     expect(got.every((e) => e.event!.streamId.startsWith(prefix))).toBe(true);
     expect(checkpoints.length).toBeGreaterThanOrEqual(5);
-    for (let i = 1; i < checkpoints.length; i++) expect(checkpoints[i]!.commit >= checkpoints[i - 1]!.commit).toBe(true);
+    for (let i = 1; i < checkpoints.length; i++)
+      expect(checkpoints[i]!.commit >= checkpoints[i - 1]!.commit).toBe(true);
   });
 
   it('to $all with an event type regex filter', async () => {

@@ -10,7 +10,11 @@ const [dataDir, writersArg] = process.argv.slice(2);
 
 const lastRevision = async (client: EventStoreDBClient, stream: string): Promise<bigint | 'no_stream'> => {
   try {
-    for await (const e of client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+    for await (const e of client.readStream(stream, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    })) {
       return e.event!.revision;
     }
   } catch (error) {
@@ -29,10 +33,14 @@ const main = async (): Promise<void> => {
     for (;;) {
       const size = 1 + Math.floor(Math.random() * 3);
       const ids = Array.from({ length: size }, () => randomUUID());
-      const events = ids.map((id) => jsonEvent({ id, type: 'Tick', data: { pad: 'x'.repeat(Math.random() * 300) } }));
+      const events = ids.map((id) =>
+        jsonEvent({ id, type: 'Tick', data: { pad: 'x'.repeat(Math.random() * 300) } }),
+      );
       const result = await client.appendToStream(stream, events, { expectedRevision: expected });
       expected = result.nextExpectedRevision;
-      process.stdout.write(`ACK ${stream} ${result.nextExpectedRevision} ${result.position!.commit} ${ids.join(',')}\n`);
+      process.stdout.write(
+        `ACK ${stream} ${result.nextExpectedRevision} ${result.position!.commit} ${ids.join(',')}\n`,
+      );
     }
   });
   await Promise.all(writers);
