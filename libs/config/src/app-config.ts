@@ -34,6 +34,10 @@ export class AppConfig {
     return this.config.get('MONGO_URL', { infer: true });
   }
 
+  get currency(): string {
+    return this.config.get('SHOP_CURRENCY', { infer: true });
+  }
+
   /** Whether this process runs the background workers (projections, process manager, jobs). */
   get runWorkers(): boolean {
     return this.config.get('RUN_WORKERS', { infer: true });

@@ -48,6 +48,7 @@ describe('validateEnvironment', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['MONGO_DB', { MONGO_DB: 'a b' }],
     ['RUN_WORKERS', { RUN_WORKERS: 'maybe' }],
+    ['SHOP_CURRENCY', { SHOP_CURRENCY: 'euro' }],
   ])('rejects a malformed %s and names it', (variable, raw) => {
     expect(() => validateEnvironment(raw)).toThrow(InvalidEnvironmentError);
     try {

@@ -62,6 +62,11 @@ export class Environment {
   @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'MONGO_DB must be 1-63 letters, digits, _ or -' })
   MONGO_DB = 'shop';
 
+  /** The one currency of the shop's prices (ISO 4217); prices never come with a client-chosen currency. */
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'EUR')
+  @Matches(/^[A-Z]{3}$/, { message: 'SHOP_CURRENCY must be a three-letter ISO 4217 code such as EUR' })
+  SHOP_CURRENCY = 'EUR';
+
   /** Run projections, the checkout process manager and report jobs in this process (off: apps/worker does). */
   @Transform(({ value }: { value: unknown }) => parseBoolean(value, true))
   @IsBoolean({ message: 'RUN_WORKERS must be true or false' })

@@ -1,0 +1,16 @@
+import { Command } from '@nestjs/cqrs';
+import { type MessageContext } from '@shop/event-sourcing';
+import { type CommandOutcome } from '../../http/command-reply';
+
+export class RegisterProductCommand extends Command<CommandOutcome> {
+  constructor(
+    readonly productId: string,
+    readonly sku: string,
+    readonly name: string,
+    readonly priceCents: number,
+    readonly context: MessageContext,
+    readonly idempotencyKey: string | undefined,
+  ) {
+    super();
+  }
+}

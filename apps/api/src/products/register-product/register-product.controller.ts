@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@shop/auth';
+import { type MessageContext } from '@shop/event-sourcing';
+import { RequestContext } from '@shop/http';
+import { type FastifyReply } from 'fastify';
+import { creationId, parseIdempotencyKey } from '../../http/command-headers';
+import { CommandAccepted, commandAccepted } from '../../http/command-reply';
+import { RegisterProductCommand } from './register-product.command';
+import { RegisterProductRequest } from './register-product.dto';
+
+@ApiTags('products')
+@Controller('products')
+export class RegisterProductController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('clerk', 'admin')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes a retry return the original result',
+  })
+  @ApiCreatedResponse({ type: CommandAccepted })
+  @ApiConflictResponse({ description: 'The SKU belongs to another product' })
+  async register(
+    @Body() body: RegisterProductRequest,
+    @Headers('idempotency-key') idempotencyHeader: string | undefined,
+    @RequestContext() context: MessageContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CommandAccepted> {
+    const idempotencyKey = parseIdempotencyKey(idempotencyHeader);
+    const productId = creationId('product', context.userId, idempotencyKey);
+    const outcome = await this.commands.execute(
+      new RegisterProductCommand(productId, body.sku, body.name, body.priceCents, context, idempotencyKey),
+    );
+    return commandAccepted(reply, outcome, `/v1/products/${productId}`);
+  }
+}
