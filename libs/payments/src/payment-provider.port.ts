@@ -1,0 +1,68 @@
+import { RuleViolatedError, UnavailableError } from '@shop/event-sourcing';
+
+/**
+ * The port to the external payment provider. The adapter (HTTP + cockatiel timeout, retry with backoff and
+ * jitter, circuit breaker, bulkhead) lives outside the domain; it must send the same `idempotencyKey` on
+ * every attempt so that a retry, or a re-run after a crash, never charges twice.
+ */
+export interface PaymentProvider {
+  /** Resolves when the provider accepted the charge; rejects with {@link PaymentDeclinedError} or
+   * {@link PaymentProviderUnavailableError}. */
+  charge(request: ChargeRequest, signal?: AbortSignal): Promise<ChargeResult>;
+  refund(request: RefundRequest, signal?: AbortSignal): Promise<RefundResult>;
+}
+
+export interface ChargeRequest {
+  readonly idempotencyKey: string;
+  readonly orderId: string;
+  readonly amountCents: number;
+}
+
+/**
+ * `status` is what the provider did: authorise only, or authorise and capture in one call. An adapter whose
+ * provider always captures may omit it (captured is assumed).
+ */
+export interface ChargeResult {
+  readonly providerRef: string;
+  readonly status?: 'authorized' | 'captured';
+}
+
+export interface RefundRequest {
+  readonly idempotencyKey: string;
+  readonly orderId: string;
+  /** The reference of the captured charge. */
+  readonly providerRef: string;
+  readonly amountCents: number;
+}
+
+export interface RefundResult {
+  /** The provider's reference of the refund itself. */
+  readonly providerRef: string;
+}
+
+/** The provider refused for good (card declined, fraud...): never retried; the payment fails. */
+export class PaymentDeclinedError extends RuleViolatedError {
+  constructor(readonly reason: string) {
+    super('payment_declined', `Payment declined: ${reason}`, { reason });
+  }
+}
+
+export type ProviderUnavailableReason = 'circuit_open' | 'bulkhead_full' | 'timeout' | 'unavailable';
+
+/**
+ * The provider could not answer (after the adapter's retries, or failing fast while the circuit is open).
+ * The outcome of the charge is unknown to us, but the idempotency key makes a later retry safe.
+ */
+export class PaymentProviderUnavailableError extends UnavailableError {
+  constructor(
+    readonly reason: ProviderUnavailableReason,
+    options?: { cause?: unknown },
+  ) {
+    super('payment_provider_unavailable', `Payment provider unavailable (${reason})`, { reason });
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** For the adapter's retry/breaker policies: only these failures are worth another attempt. */
+export const isTransientPaymentError = (error: unknown): boolean =>
+  error instanceof PaymentProviderUnavailableError;

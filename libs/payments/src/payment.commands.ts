@@ -1,0 +1,51 @@
+import { type Command, type CommandMetadata } from '@shop/event-sourcing';
+
+export type RequestPayment = Command<
+  'RequestPayment',
+  { orderId: string; amountCents: number; currency: string }
+>;
+export type RecordAuthorization = Command<'RecordAuthorization', { orderId: string; providerRef: string }>;
+/** A capture implies the authorization: from `requested` it records both facts. */
+export type RecordCapture = Command<'RecordCapture', { orderId: string; providerRef: string }>;
+export type RecordFailure = Command<'RecordFailure', { orderId: string; reason: string }>;
+/** Asks for the money back; the provider call follows (see `nextProviderCall`) and ends in RecordRefund. */
+export type Refund = Command<'Refund', { orderId: string; reason: string }>;
+export type RecordRefund = Command<'RecordRefund', { orderId: string; providerRefundRef: string }>;
+
+export type PaymentCommand =
+  RequestPayment | RecordAuthorization | RecordCapture | RecordFailure | Refund | RecordRefund;
+
+type DataOf<T extends PaymentCommand['type']> = Extract<PaymentCommand, { type: T }>['data'];
+
+export const requestPayment = (
+  data: DataOf<'RequestPayment'>,
+  metadata: CommandMetadata,
+): RequestPayment => ({
+  type: 'RequestPayment',
+  data,
+  metadata,
+});
+export const recordAuthorization = (
+  data: DataOf<'RecordAuthorization'>,
+  metadata: CommandMetadata,
+): RecordAuthorization => ({ type: 'RecordAuthorization', data, metadata });
+export const recordCapture = (data: DataOf<'RecordCapture'>, metadata: CommandMetadata): RecordCapture => ({
+  type: 'RecordCapture',
+  data,
+  metadata,
+});
+export const recordFailure = (data: DataOf<'RecordFailure'>, metadata: CommandMetadata): RecordFailure => ({
+  type: 'RecordFailure',
+  data,
+  metadata,
+});
+export const refund = (data: DataOf<'Refund'>, metadata: CommandMetadata): Refund => ({
+  type: 'Refund',
+  data,
+  metadata,
+});
+export const recordRefund = (data: DataOf<'RecordRefund'>, metadata: CommandMetadata): RecordRefund => ({
+  type: 'RecordRefund',
+  data,
+  metadata,
+});

@@ -1,0 +1,137 @@
+import { deciderSpec, NotFoundError, RuleViolatedError, ValidationError } from '@shop/event-sourcing';
+import {
+  recordAuthorization,
+  recordCapture,
+  recordFailure,
+  recordRefund,
+  refund,
+  requestPayment,
+} from './payment.commands';
+import { paymentDecider } from './payment.decider';
+import {
+  paymentAuthorized,
+  paymentCaptured,
+  paymentFailed,
+  paymentRefunded,
+  paymentRefundRequested,
+  paymentRequested,
+} from './payment.events';
+
+const orderId = '0b7f4b52-2c1e-4f0a-8a8e-3f1b2c3d4e01';
+const meta = { now: new Date('2026-03-01T10:00:00.000Z') };
+const ref = 'pay_123';
+
+const requested = paymentRequested({ orderId, amountCents: 2500, currency: 'EUR' });
+const authorized = paymentAuthorized({ orderId, providerRef: ref });
+const captured = paymentCaptured({ orderId, providerRef: ref, amountCents: 2500 });
+const failed = paymentFailed({ orderId, reason: 'declined: insufficient funds' });
+const refundRequested = paymentRefundRequested({
+  orderId,
+  providerRef: ref,
+  amountCents: 2500,
+  reason: 'order cancelled',
+});
+const refunded = paymentRefunded({ orderId, providerRefundRef: 're_1', amountCents: 2500 });
+
+const { given } = deciderSpec(paymentDecider);
+
+describe('payment decider', () => {
+  describe('RequestPayment', () => {
+    const command = requestPayment({ orderId, amountCents: 2500, currency: 'EUR' }, meta);
+    it('requests a payment', () => given([]).when(command).then([requested]));
+    it('is a no-op when the same payment is requested again', () =>
+      given([requested, authorized]).when(command).thenNothingHappened());
+    it('refuses another amount for the same order', () =>
+      given([requested])
+        .when(requestPayment({ orderId, amountCents: 1, currency: 'EUR' }, meta))
+        .thenThrows(RuleViolatedError, 'payment_already_requested'));
+    it.each([
+      ['invalid_amount', { amountCents: 0 }],
+      ['invalid_amount', { amountCents: 1.5 }],
+      ['invalid_currency', { currency: 'euro' }],
+      ['invalid_order_id', { orderId: 'nope' }],
+    ])('validates input (%s)', (code, patch) =>
+      given([])
+        .when(requestPayment({ orderId, amountCents: 2500, currency: 'EUR', ...patch }, meta))
+        .thenThrows(ValidationError, code),
+    );
+  });
+
+  describe('RecordAuthorization', () => {
+    const command = recordAuthorization({ orderId, providerRef: ref }, meta);
+    it('authorizes a requested payment', () => given([requested]).when(command).then([authorized]));
+    it('is a no-op once authorized or captured', () => {
+      given([requested, authorized]).when(command).thenNothingHappened();
+      given([requested, authorized, captured]).when(command).thenNothingHappened();
+    });
+    it('refuses a failed or unknown payment, and another provider reference', () => {
+      given([requested, failed]).when(command).thenThrows(RuleViolatedError, 'illegal_transition');
+      given([]).when(command).thenThrows(NotFoundError, 'payment_not_found');
+      given([requested, authorized])
+        .when(recordAuthorization({ orderId, providerRef: 'other' }, meta))
+        .thenThrows(RuleViolatedError, 'provider_ref_mismatch');
+    });
+  });
+
+  describe('RecordCapture', () => {
+    const command = recordCapture({ orderId, providerRef: ref }, meta);
+    it('captures an authorized payment', () => given([requested, authorized]).when(command).then([captured]));
+    it('records authorization and capture at once for a requested payment', () =>
+      given([requested]).when(command).then([authorized, captured]));
+    it('is a no-op once captured or refunded', () => {
+      given([requested, authorized, captured]).when(command).thenNothingHappened();
+      given([requested, authorized, captured, refundRequested, refunded]).when(command).thenNothingHappened();
+    });
+    it('refuses a failed payment and another provider reference', () => {
+      given([requested, failed]).when(command).thenThrows(RuleViolatedError, 'illegal_transition');
+      given([requested, authorized])
+        .when(recordCapture({ orderId, providerRef: 'other' }, meta))
+        .thenThrows(RuleViolatedError, 'provider_ref_mismatch');
+    });
+  });
+
+  describe('RecordFailure', () => {
+    const command = recordFailure({ orderId, reason: ' declined: insufficient funds ' }, meta);
+    it('fails a requested or authorized payment', () => {
+      given([requested]).when(command).then([failed]);
+      given([requested, authorized]).when(command).then([failed]);
+    });
+    it('is a no-op once failed', () => given([requested, failed]).when(command).thenNothingHappened());
+    it('refuses to fail a captured payment', () =>
+      given([requested, authorized, captured])
+        .when(command)
+        .thenThrows(RuleViolatedError, 'illegal_transition'));
+    it('requires a reason', () =>
+      given([requested])
+        .when(recordFailure({ orderId, reason: ' ' }, meta))
+        .thenThrows(ValidationError, 'invalid_reason'));
+  });
+
+  describe('Refund', () => {
+    const command = refund({ orderId, reason: 'order cancelled' }, meta);
+    it('requests a refund of a captured payment', () =>
+      given([requested, authorized, captured]).when(command).then([refundRequested]));
+    it('is a no-op once a refund was requested or done', () => {
+      given([requested, authorized, captured, refundRequested]).when(command).thenNothingHappened();
+      given([requested, authorized, captured, refundRequested, refunded]).when(command).thenNothingHappened();
+    });
+    it('refuses to refund money that was never captured', () => {
+      given([requested, authorized]).when(command).thenThrows(RuleViolatedError, 'illegal_transition');
+      given([requested, failed]).when(command).thenThrows(RuleViolatedError, 'illegal_transition');
+    });
+  });
+
+  describe('RecordRefund', () => {
+    const command = recordRefund({ orderId, providerRefundRef: 're_1' }, meta);
+    it('records the refund', () =>
+      given([requested, authorized, captured, refundRequested]).when(command).then([refunded]));
+    it('is a no-op once refunded', () =>
+      given([requested, authorized, captured, refundRequested, refunded])
+        .when(command)
+        .thenNothingHappened());
+    it('refuses without a refund request', () =>
+      given([requested, authorized, captured])
+        .when(command)
+        .thenThrows(RuleViolatedError, 'illegal_transition'));
+  });
+});

@@ -1,0 +1,125 @@
+import { type Decider } from '@shop/event-sourcing';
+import { type PaymentCommand } from './payment.commands';
+import { alreadyRequested, illegalTransition, paymentNotFound, providerRefMismatch } from './payment.errors';
+import {
+  paymentAuthorized,
+  paymentCaptured,
+  paymentFailed,
+  paymentRefunded,
+  paymentRefundRequested,
+  paymentRequested,
+  type PaymentEvent,
+} from './payment.events';
+import {
+  canTransition,
+  evolvePayment,
+  type ExistingPayment,
+  initialPaymentState,
+  type PaymentState,
+  type PaymentStatus,
+} from './payment.state';
+import {
+  normalizeReason,
+  requireAmount,
+  requireCurrency,
+  requireOrderId,
+  requireProviderRef,
+} from './payment.validation';
+
+const existing = (state: PaymentState, orderId: string): ExistingPayment => {
+  if (state.status === 'none') throw paymentNotFound(orderId);
+  return state;
+};
+
+/** Statuses that mean the money was taken (a capture fact arriving now is old news). */
+const CAPTURED_OR_LATER: readonly PaymentStatus[] = ['captured', 'refund_requested', 'refunded'];
+
+const requireSameRef = (payment: ExistingPayment, providerRef: string): void => {
+  if (payment.providerRef !== null && payment.providerRef !== providerRef) {
+    throw providerRefMismatch(payment.orderId, payment.providerRef, providerRef);
+  }
+};
+
+/**
+ * The payment aggregate (stream `payment-<orderId>`). It records what the provider said; the provider is
+ * called outside the decider through the {@link PaymentProvider} port, driven by `nextProviderCall`.
+ */
+export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent> = {
+  initialState: initialPaymentState,
+  evolve: evolvePayment,
+  decide: (command, state) => {
+    const { orderId } = command.data;
+    requireOrderId(orderId);
+    switch (command.type) {
+      case 'RequestPayment': {
+        const { amountCents, currency } = command.data;
+        requireAmount(amountCents);
+        requireCurrency(currency);
+        if (state.status === 'none') return [paymentRequested({ orderId, amountCents, currency })];
+        if (state.amountCents === amountCents && state.currency === currency) return [];
+        throw alreadyRequested(orderId, state.amountCents, state.currency);
+      }
+      case 'RecordAuthorization': {
+        const { providerRef } = command.data;
+        requireProviderRef(providerRef);
+        const payment = existing(state, orderId);
+        if (payment.status === 'authorized' || CAPTURED_OR_LATER.includes(payment.status)) {
+          requireSameRef(payment, providerRef);
+          return [];
+        }
+        if (!canTransition(payment.status, 'authorized'))
+          throw illegalTransition(orderId, payment.status, 'authorized');
+        return [paymentAuthorized({ orderId, providerRef })];
+      }
+      case 'RecordCapture': {
+        const { providerRef } = command.data;
+        requireProviderRef(providerRef);
+        const payment = existing(state, orderId);
+        if (CAPTURED_OR_LATER.includes(payment.status)) {
+          requireSameRef(payment, providerRef);
+          return [];
+        }
+        if (!canTransition(payment.status, 'captured'))
+          throw illegalTransition(orderId, payment.status, 'captured');
+        requireSameRef(payment, providerRef);
+        const captured = paymentCaptured({ orderId, providerRef, amountCents: payment.amountCents });
+        return payment.status === 'requested'
+          ? [paymentAuthorized({ orderId, providerRef }), captured]
+          : [captured];
+      }
+      case 'RecordFailure': {
+        const reason = normalizeReason(command.data.reason);
+        const payment = existing(state, orderId);
+        if (payment.status === 'failed') return [];
+        if (!canTransition(payment.status, 'failed'))
+          throw illegalTransition(orderId, payment.status, 'failed');
+        return [paymentFailed({ orderId, reason })];
+      }
+      case 'Refund': {
+        const reason = normalizeReason(command.data.reason);
+        const payment = existing(state, orderId);
+        if (payment.status === 'refund_requested' || payment.status === 'refunded') return [];
+        if (payment.status !== 'captured' || payment.providerRef === null) {
+          throw illegalTransition(orderId, payment.status, 'refund_requested');
+        }
+        return [
+          paymentRefundRequested({
+            orderId,
+            providerRef: payment.providerRef,
+            amountCents: payment.amountCents,
+            reason,
+          }),
+        ];
+      }
+      case 'RecordRefund': {
+        const { providerRefundRef } = command.data;
+        requireProviderRef(providerRefundRef);
+        const payment = existing(state, orderId);
+        if (payment.status === 'refunded') return [];
+        if (!canTransition(payment.status, 'refunded'))
+          throw illegalTransition(orderId, payment.status, 'refunded');
+        return [paymentRefunded({ orderId, providerRefundRef, amountCents: payment.amountCents })];
+      }
+    }
+  },
+};
