@@ -46,12 +46,17 @@ export interface WriteResult {
   parked: number;
 }
 
+/** Where a runner delivers its batches: a projection's transactional writer, or a processor. */
+export interface BatchSink {
+  write(events: readonly Decoded[], through: LogPosition, signal?: AbortSignal): Promise<WriteResult>;
+}
+
 /**
  * Applies a batch of events as ONE MongoDB transaction: every handler's writes, the parking of poison
  * events, and the checkpoint. A crash at any point leaves either all of it or none of it, so nothing is lost
  * and nothing (not even an `$inc`) is applied twice.
  */
-export class BatchWriter {
+export class BatchWriter implements BatchSink {
   private readonly transientRetry;
 
   constructor(
@@ -196,3 +201,19 @@ const toBulkOperation = (write: ProjectionWrite): AnyBulkWriteOperation<Document
   const { collection: _collection, ...operation } = write;
   return operation as unknown as AnyBulkWriteOperation<Document>;
 };
+
+/** Builds a runner's sink once the runner's logger and stall reporting exist. */
+export type SinkFactory = (hooks: {
+  logger: Logger;
+  onTransientError: (error: unknown) => void;
+}) => BatchSink;
+
+export const projectionSink =
+  (
+    deps: Omit<BatchWriterDeps, 'logger'>,
+    definition: ProjectionDefinition,
+    target: ProjectionTarget,
+    maxAttempts: number,
+  ): SinkFactory =>
+  ({ logger, onTransientError }) =>
+    new BatchWriter({ ...deps, logger }, definition, target, { maxAttempts, onTransientError });

@@ -1,9 +1,15 @@
 import { BACKWARDS, END, eventTypeFilter, type EventStoreDBClient, START } from '@eventstore/db-client';
-import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcing';
+import { type LogPosition } from '@shop/event-sourcing';
 import { comparePositions } from './position';
 
 /** Server-side filter matching exactly the projection's event types. */
-export const typeFilter = (definition: ProjectionDefinition) =>
+/** What a runner subscribes to: a projection or a processor. */
+export interface SubscriptionSource {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+}
+
+export const typeFilter = (definition: SubscriptionSource) =>
   eventTypeFilter({ regex: `^(${definition.eventTypes.map(escapeRegex).join('|')})$` });
 
 const escapeRegex = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -20,7 +26,7 @@ export interface PendingEvent {
  */
 export function pendingEvents(
   esdb: EventStoreDBClient,
-  definition: ProjectionDefinition,
+  definition: SubscriptionSource,
   from: LogPosition | null,
   limit: number,
 ): Promise<PendingEvent[]> {
@@ -59,7 +65,7 @@ export function pendingEvents(
 /** True when an event the projection handles lies after `from` and at or before `position`. */
 export async function hasPendingUpTo(
   esdb: EventStoreDBClient,
-  definition: ProjectionDefinition,
+  definition: SubscriptionSource,
   from: LogPosition | null,
   position: LogPosition,
 ): Promise<boolean> {

@@ -12,3 +12,5 @@ export {
 export { type ProjectionState, ProjectionRunner, type RunnerStatus } from './projection-runner';
 export { ProjectionsModule, type ProjectionsModuleOptions } from './projections.module';
 export { type RebuildProgress } from './rebuild';
+export { type ProcessorDefinition } from './event-processor';
+export { PROCESSORS, PROJECTIONS } from './projection-manager';

@@ -60,7 +60,7 @@ export class Leases {
   }
 
   /** Inside a batch transaction: proves this worker still holds the lease, or aborts the transaction. */
-  async fence(key: string, session: ClientSession): Promise<void> {
+  async fence(key: string, session?: ClientSession): Promise<void> {
     const result = await this.collection.updateOne(
       { _id: key, owner: this.owner, expiresAt: { $gt: new Date() } },
       { $set: { renewedAt: new Date() } },

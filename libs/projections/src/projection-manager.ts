@@ -13,11 +13,14 @@ import { MONGO_CLIENT, MONGO_DB } from '@shop/mongo';
 import { type Db, type MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch-writer';
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
+import { hasPendingUpTo } from './event-scan';
+import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
-import { ParkedStore } from './parked-store';
 import { replayParked } from './parked-replay';
+import { ParkedStore } from './parked-store';
 import { hasReached } from './position';
 import {
   DEFAULT_RUNNER_OPTIONS,
@@ -26,25 +29,29 @@ import {
   type RunnerOptions,
 } from './projection-runner';
 import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './rebuild';
-import { hasPendingUpTo } from './event-scan';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
+export const PROCESSORS = Symbol('PROCESSORS');
 export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
 
 export interface ProjectionEngineOptions extends RunnerOptions {
-  /** Run the projections in this process (false: another process, e.g. apps/worker, runs them). */
+  /** Run the workers in this process (false: another process, e.g. apps/worker, runs them). */
   runWorkers: boolean;
   leaseTtlMs: number;
+  /** Event keys a processor handles at the same time. */
+  processorConcurrency: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: ProjectionEngineOptions = {
   ...DEFAULT_RUNNER_OPTIONS,
   runWorkers: true,
   leaseTtlMs: 15_000,
+  processorConcurrency: 16,
 };
 
 export interface ProjectionStatus {
   name: string;
+  kind: 'projection' | 'processor';
   version: number;
   state: string;
   checkpoint: LogPosition | null;
@@ -56,10 +63,14 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
+type Worker =
+  | { kind: 'projection'; name: string; version: number; definition: ProjectionDefinition }
+  | { kind: 'processor'; name: string; version: number; definition: ProcessorDefinition };
+
 /**
- * Runs every registered projection in this process (when workers are enabled), each under a lease so that
- * several processes never apply the same projection, and offers the operations: status, waitFor, rebuild,
- * reset, parked events.
+ * Runs every registered projection and processor in this process (when workers are enabled), each under a
+ * lease so that several processes never run the same one, and offers the operations: status, waitFor,
+ * rebuild, reset, parked events.
  */
 @Injectable()
 export class ProjectionManager implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -69,6 +80,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   private readonly rebuilding = new Set<string>();
   private readonly stopped = new AbortController();
   private readonly tasks = new Set<Promise<unknown>>();
+  private readonly workers: Worker[];
   readonly checkpoints: CheckpointStore;
   readonly parked: ParkedStore;
   private readonly leases: Leases;
@@ -79,71 +91,69 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly esdb: EventStoreDBClient,
     private readonly serializer: EventSerializer,
-    @Inject(PROJECTIONS) private readonly definitions: ProjectionDefinition[],
+    @Inject(PROJECTIONS) projections: ProjectionDefinition[],
     @Optional() @Inject(PROJECTION_OPTIONS) options?: Partial<ProjectionEngineOptions>,
+    @Optional() @Inject(PROCESSORS) processors: ProcessorDefinition[] = [],
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.checkpoints = new CheckpointStore(db);
     this.parked = new ParkedStore(db);
     this.leases = new Leases(db, this.owner, this.options.leaseTtlMs);
+    this.workers = [
+      ...projections.map((definition): Worker => ({
+        kind: 'projection',
+        name: definition.name,
+        version: definition.version,
+        definition,
+      })),
+      ...processors.map((definition): Worker => ({
+        kind: 'processor',
+        name: definition.name,
+        version: 1,
+        definition,
+      })),
+    ];
+    const names = this.workers.map((w) => w.name);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) throw new Error(`two projections or processors are named "${duplicate}"`);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.parked.ensureIndexes();
-    for (const definition of this.definitions) await ensureIndexes(this.db, definition, 'live');
+    for (const worker of this.workers) {
+      if (worker.kind === 'projection') await ensureIndexes(this.db, worker.definition, 'live');
+    }
     if (!this.options.runWorkers) return;
-    for (const definition of this.definitions) this.track(this.supervise(definition));
+    for (const worker of this.workers) this.track(this.supervise(worker));
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped.abort();
     await Promise.allSettled([...this.runners.values()].map((runner) => runner.stop()));
     await Promise.allSettled([...this.tasks]);
-    await Promise.allSettled(this.definitions.map((d) => this.leases.release(d.name)));
+    await Promise.allSettled(this.workers.map((w) => this.leases.release(w.name)));
   }
 
+  /** The projection named `name`; NotFoundError otherwise. */
   definition(name: string): ProjectionDefinition {
-    const definition = this.definitions.find((d) => d.name === name);
-    if (!definition)
+    const worker = this.workers.find((w) => w.name === name);
+    if (worker?.kind !== 'projection') {
       throw new NotFoundError('projection_not_found', `no projection named "${name}"`, { name });
-    return definition;
+    }
+    return worker.definition;
   }
 
   list(): readonly ProjectionDefinition[] {
-    return this.definitions;
+    return this.workers.flatMap((w) => (w.kind === 'projection' ? [w.definition] : []));
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    return Promise.all(
-      this.definitions.map(async (definition) => {
-        const [checkpoint, parked, holder] = await Promise.all([
-          this.checkpoints.get(checkpointId(definition.name)),
-          this.parked.count(definition.name),
-          this.leases.holder(definition.name),
-        ]);
-        const runner = this.runners.get(definition.name);
-        const local = runner?.snapshot;
-        return {
-          name: definition.name,
-          version: definition.version,
-          state: this.rebuilding.has(definition.name)
-            ? 'rebuilding'
-            : (local?.state ?? (holder ? 'remote' : 'stopped')),
-          checkpoint: local?.checkpoint ?? checkpoint?.position ?? null,
-          processed: local?.processed ?? checkpoint?.processed ?? 0,
-          lagEvents: local ? local.lagEvents : null,
-          lagMs: local ? local.lagMs : null,
-          parked,
-          owner: holder?.owner ?? null,
-          ...(local?.lastError ? { lastError: local.lastError } : {}),
-        };
-      }),
-    );
+    return Promise.all(this.workers.map((worker) => this.statusOf(worker)));
   }
 
   /** Resolves true once `name` has applied everything it handles up to `position`; false on timeout. */
   async waitFor(name: string, position: LogPosition, timeoutMs: number): Promise<boolean> {
-    const definition = this.definition(name);
+    const worker = this.worker(name);
     const runner = this.runners.get(name);
     if (runner?.running) return runner.waitFor(position, timeoutMs);
     // Another process runs it: watch its checkpoint.
@@ -151,7 +161,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     for (;;) {
       const checkpoint = (await this.checkpoints.get(checkpointId(name)))?.position ?? null;
       if (hasReached(checkpoint, position)) return true;
-      if (!(await hasPendingUpTo(this.esdb, definition, checkpoint, position))) return true;
+      if (!(await hasPendingUpTo(this.esdb, worker.definition, checkpoint, position))) return true;
       if (Date.now() >= deadline) return false;
       await delay(Math.min(100, Math.max(1, deadline - Date.now())));
     }
@@ -163,12 +173,12 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     if (this.rebuilding.has(name)) throw new Error(`projection "${name}" is already rebuilding`);
     this.rebuilding.add(name);
     try {
-      const result = await rebuildWithShadow(this.runnerDeps(name), this.db, definition, this.options, {
+      const result = await rebuildWithShadow(this.runnerDeps(), this.db, definition, this.options, {
         ...(onProgress ? { onProgress } : {}),
         pauseLive: () => this.stopRunner(name),
         signal: this.stopped.signal,
       });
-      if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(definition);
+      if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
       return result;
     } finally {
       this.rebuilding.delete(name);
@@ -182,15 +192,23 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     await dropCollections(this.db, definition, 'live');
     await this.checkpoints.reset(checkpointId(name), name, definition.version);
     await ensureIndexes(this.db, definition, 'live');
-    if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(definition);
+    if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
   }
 
+  /** Applies a parked event with the current code; false when there is no such parked event. */
   async replayParked(name: string, eventId: string): Promise<boolean> {
-    return replayParked(this.client, this.db, this.parked, this.definition(name), eventId);
+    const worker = this.worker(name);
+    if (worker.kind === 'projection') {
+      return replayParked(this.client, this.db, this.parked, worker.definition, eventId);
+    }
+    const entry = await this.parked.get(name, eventId);
+    if (!entry || entry.status !== 'parked') return false;
+    await worker.definition.handle(entry.event, this.stopped.signal);
+    return this.parked.resolve(name, eventId, 'replayed');
   }
 
   async skipParked(name: string, eventId: string): Promise<boolean> {
-    this.definition(name);
+    this.worker(name);
     return this.parked.resolve(name, eventId, 'skipped');
   }
 
@@ -198,58 +216,101 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     return this.runners.get(name);
   }
 
-  /** Holds the projection's lease for as long as this process runs, (re)starting its runner around it. */
-  private async supervise(definition: ProjectionDefinition): Promise<void> {
+  private worker(name: string): Worker {
+    const worker = this.workers.find((w) => w.name === name);
+    if (!worker)
+      throw new NotFoundError('projection_not_found', `no projection or processor named "${name}"`, { name });
+    return worker;
+  }
+
+  private async statusOf(worker: Worker): Promise<ProjectionStatus> {
+    const [checkpoint, parked, holder] = await Promise.all([
+      this.checkpoints.get(checkpointId(worker.name)),
+      this.parked.count(worker.name),
+      this.leases.holder(worker.name),
+    ]);
+    const local = this.runners.get(worker.name)?.snapshot;
+    return {
+      name: worker.name,
+      kind: worker.kind,
+      version: worker.version,
+      state: this.rebuilding.has(worker.name)
+        ? 'rebuilding'
+        : (local?.state ?? (holder ? 'remote' : 'stopped')),
+      checkpoint: local?.checkpoint ?? checkpoint?.position ?? null,
+      processed: local?.processed ?? checkpoint?.processed ?? 0,
+      lagEvents: local ? local.lagEvents : null,
+      lagMs: local ? local.lagMs : null,
+      parked,
+      owner: holder?.owner ?? null,
+      ...(local?.lastError ? { lastError: local.lastError } : {}),
+    };
+  }
+
+  /** Holds the worker's lease for as long as this process runs, (re)starting its runner around it. */
+  private async supervise(worker: Worker): Promise<void> {
     const { signal } = this.stopped;
     while (!signal.aborted) {
       try {
-        if (await this.leases.acquire(definition.name)) {
-          if (!this.runners.get(definition.name)?.running && !this.rebuilding.has(definition.name)) {
-            await this.activate(definition);
+        if (await this.leases.acquire(worker.name)) {
+          if (!this.runners.get(worker.name)?.running && !this.rebuilding.has(worker.name)) {
+            await this.activate(worker);
           }
-        } else if (this.runners.get(definition.name)?.running) {
-          this.logger.warn(`${definition.name}: lease lost, stopping`);
-          await this.stopRunner(definition.name);
+        } else if (this.runners.get(worker.name)?.running) {
+          this.logger.warn(`${worker.name}: lease lost, stopping`);
+          await this.stopRunner(worker.name);
         }
       } catch (error) {
-        this.logger.warn(`${definition.name}: supervision failed: ${String(error)}`);
+        this.logger.warn(`${worker.name}: supervision failed: ${String(error)}`);
       }
       await delay(this.options.leaseTtlMs / 3, undefined, { signal }).catch(() => undefined);
     }
   }
 
-  private async activate(definition: ProjectionDefinition): Promise<void> {
-    const checkpoint = await this.checkpoints.get(checkpointId(definition.name));
-    if (checkpoint?.pendingSwap) {
-      this.logger.warn(`${definition.name}: completing a swap interrupted by a crash`);
-      await completePendingSwap(this.checkpoints, this.db, definition.name, checkpoint.pendingSwap);
-    } else if (checkpoint && checkpoint.version !== definition.version) {
-      this.logger.log(
-        `${definition.name}: v${checkpoint.version} -> v${definition.version}, rebuilding in the background`,
-      );
-      this.track(
-        this.rebuild(definition.name).catch((e: unknown) =>
-          this.logger.error(`rebuild failed: ${String(e)}`),
-        ),
-      );
-      return;
+  private async activate(worker: Worker): Promise<void> {
+    if (worker.kind === 'projection') {
+      const checkpoint = await this.checkpoints.get(checkpointId(worker.name));
+      if (checkpoint?.pendingSwap) {
+        this.logger.warn(`${worker.name}: completing a swap interrupted by a crash`);
+        await completePendingSwap(this.checkpoints, this.db, worker.name, checkpoint.pendingSwap);
+      } else if (checkpoint && checkpoint.version !== worker.version) {
+        this.logger.log(
+          `${worker.name}: v${checkpoint.version} -> v${worker.version}, rebuilding in the background`,
+        );
+        this.track(
+          this.rebuild(worker.name).catch((e: unknown) => this.logger.error(`rebuild failed: ${String(e)}`)),
+        );
+        return;
+      }
     }
-    await this.startRunner(definition);
+    await this.startRunner(worker);
   }
 
-  private async startRunner(definition: ProjectionDefinition): Promise<void> {
-    await this.stopRunner(definition.name);
-    const runner = new ProjectionRunner(
-      this.runnerDeps(definition.name),
-      definition,
-      {
-        checkpointId: checkpointId(definition.name),
-        collections: physicalCollections(definition, 'live'),
-        leaseKey: definition.name,
-      },
-      this.options,
-    );
-    this.runners.set(definition.name, runner);
+  private async startRunner(worker: Worker): Promise<void> {
+    await this.stopRunner(worker.name);
+    const deps = this.runnerDeps();
+    const id = checkpointId(worker.name);
+    let target: ProjectionTarget;
+    let sink: SinkFactory;
+    if (worker.kind === 'projection') {
+      target = {
+        checkpointId: id,
+        collections: physicalCollections(worker.definition, 'live'),
+        leaseKey: worker.name,
+      };
+      sink = projectionSink(deps, worker.definition, target, this.options.maxAttempts);
+    } else {
+      target = { checkpointId: id, collections: {}, leaseKey: worker.name };
+      const processor = worker.definition;
+      sink = ({ logger, onTransientError }) =>
+        new ProcessorSink({ ...deps, logger }, processor, target, {
+          maxAttempts: this.options.maxAttempts,
+          concurrency: this.options.processorConcurrency,
+          onTransientError,
+        });
+    }
+    const runner = new ProjectionRunner(deps, worker.definition, target, this.options, sink);
+    this.runners.set(worker.name, runner);
     await runner.start();
   }
 
@@ -259,7 +320,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     await runner?.stop();
   }
 
-  private runnerDeps(_name: string): RunnerDeps {
+  private runnerDeps(): RunnerDeps {
     return {
       client: this.client,
       db: this.db,
@@ -268,7 +329,6 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       checkpoints: this.checkpoints,
       parked: this.parked,
       leases: this.leases,
-      logger: this.logger,
     };
   }
 

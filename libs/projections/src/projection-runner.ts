@@ -1,12 +1,17 @@
 import { type AllStreamSubscription, type EventStoreDBClient, START } from '@eventstore/db-client';
 import { Logger } from '@nestjs/common';
-import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcing';
+import { type LogPosition } from '@shop/event-sourcing';
 import { type EventSerializer } from '@shop/eventstore';
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { BatchWriter, type BatchWriterDeps, type ProjectionTarget } from './batch-writer';
+import {
+  type BatchSink,
+  type BatchWriterDeps,
+  type ProjectionTarget,
+  type SinkFactory,
+} from './batch-writer';
 import { type Decoded, decode } from './event-decoding';
-import { hasPendingUpTo, pendingEvents, typeFilter } from './event-scan';
+import { hasPendingUpTo, pendingEvents, type SubscriptionSource, typeFilter } from './event-scan';
 import { LeaseLostError } from './lease';
 import { comparePositions, hasReached } from './position';
 
@@ -30,7 +35,7 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
   stallTimeoutMs: 15_000,
 };
 
-export interface RunnerDeps extends BatchWriterDeps {
+export interface RunnerDeps extends Omit<BatchWriterDeps, 'logger'> {
   esdb: EventStoreDBClient;
   serializer: EventSerializer;
 }
@@ -55,7 +60,7 @@ const LAG_SCAN_LIMIT = 10_000;
  */
 export class ProjectionRunner {
   private readonly logger: Logger;
-  private readonly writer: BatchWriter;
+  private readonly sink: BatchSink;
   private readonly emitter = new EventEmitter();
   private abort = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
@@ -66,18 +71,17 @@ export class ProjectionRunner {
 
   constructor(
     private readonly deps: RunnerDeps,
-    readonly definition: ProjectionDefinition,
+    readonly definition: SubscriptionSource,
     readonly target: ProjectionTarget,
-    private readonly options: RunnerOptions = DEFAULT_RUNNER_OPTIONS,
+    private readonly options: RunnerOptions,
+    createSink: SinkFactory,
     private readonly mode: 'live' | 'rebuilding' = 'live',
   ) {
     this.logger = new Logger(`Projection:${definition.name}${mode === 'rebuilding' ? ':rebuild' : ''}`);
     this.emitter.setMaxListeners(0);
-    this.writer = new BatchWriter({ ...deps, logger: this.logger }, definition, target, {
-      maxAttempts: options.maxAttempts,
-      onTransientError: (error, attempt) => {
-        this.setState('stalled', `database unavailable (attempt ${attempt}): ${String(error)}`);
-      },
+    this.sink = createSink({
+      logger: this.logger,
+      onTransientError: (error) => this.setState('stalled', `dependency unavailable: ${String(error)}`),
     });
   }
 
@@ -225,7 +229,7 @@ export class ProjectionRunner {
           (d) => d.event.position && comparePositions(d.event.position, this.status.checkpoint!) > 0,
         )
       : batch;
-    const result = await this.writer.write(pending, last, this.abort.signal);
+    const result = await this.sink.write(pending, last, this.abort.signal);
     this.status.checkpoint = last;
     this.status.processed += result.applied + result.parked;
     this.progressAt = Date.now();

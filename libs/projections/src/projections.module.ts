@@ -5,10 +5,14 @@ import {
   PROJECTION_OPTIONS,
   ProjectionManager,
   PROJECTIONS,
+  PROCESSORS,
 } from './projection-manager';
+import { type ProcessorDefinition } from './event-processor';
 
 export interface ProjectionsModuleOptions {
   projections: ProjectionDefinition[];
+  /** Process managers and jobs driven by the same kind of checkpointed subscription. */
+  processors?: ProcessorDefinition[];
   useFactory?: (...args: never[]) => Partial<ProjectionEngineOptions>;
   inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
 }
@@ -25,6 +29,7 @@ export class ProjectionsModule {
       global: true,
       providers: [
         { provide: PROJECTIONS, useValue: options.projections },
+        { provide: PROCESSORS, useValue: options.processors ?? [] },
         {
           provide: PROJECTION_OPTIONS,
           inject: options.inject ?? [],

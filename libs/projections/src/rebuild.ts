@@ -3,6 +3,7 @@ import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcin
 import { type Db } from 'mongodb';
 import { checkpointId, type CheckpointStore, type PendingSwap } from './checkpoint-store';
 import { collectionExists, dropCollections, ensureIndexes, physicalCollections } from './collections';
+import { projectionSink } from './batch-writer';
 import { headOfAll } from './event-scan';
 import { toStored } from './position';
 import { ProjectionRunner, type RunnerDeps, type RunnerOptions } from './projection-runner';
@@ -43,11 +44,13 @@ export async function rebuildWithShadow(
   await deps.checkpoints.reset(shadowCheckpoint, definition.name, definition.version);
   await ensureIndexes(db, definition, 'rebuild');
 
+  const target = { checkpointId: shadowCheckpoint, collections: physicalCollections(definition, 'rebuild') };
   const shadow = new ProjectionRunner(
     deps,
     definition,
-    { checkpointId: shadowCheckpoint, collections: physicalCollections(definition, 'rebuild') },
+    target,
     options,
+    projectionSink(deps, definition, target, options.maxAttempts),
     'rebuilding',
   );
   const head = await headOfAll(deps.esdb);
