@@ -14,36 +14,15 @@ import {
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
-
-export interface ChargeRequest {
-  /** The same key for every attempt of one charge: the provider charges at most once per key. */
-  idempotencyKey: string;
-  orderId: string;
-  amountCents: number;
-}
-
-export interface ChargeResult {
-  providerRef: string;
-}
-
-/** The provider said no for good (e.g. card declined): do not retry, compensate. */
-export class PaymentDeclinedError extends Error {
-  constructor(readonly reason: string) {
-    super(`payment declined: ${reason}`);
-    this.name = 'PaymentDeclinedError';
-  }
-}
-
-/** The provider could not be reached in time (retries exhausted, circuit open, bulkhead full, timeout). */
-export class PaymentProviderUnavailableError extends Error {
-  constructor(
-    readonly reason: 'circuit_open' | 'bulkhead_full' | 'unavailable',
-    options?: { cause?: unknown },
-  ) {
-    super(`payment provider unavailable (${reason})`, options);
-    this.name = 'PaymentProviderUnavailableError';
-  }
-}
+import {
+  type ChargeRequest,
+  type ChargeResult,
+  PaymentDeclinedError,
+  type PaymentProvider,
+  PaymentProviderUnavailableError,
+  type RefundRequest,
+  type RefundResult,
+} from '@shop/payments';
 
 class TransientProviderError extends Error {
   override name = 'TransientProviderError';
@@ -87,7 +66,7 @@ const STATE_NAMES = {
  * that fails fast while the provider is down, and a timeout on every attempt. Declines are never retried,
  * and every attempt carries the same idempotency key, so a retry never charges twice.
  */
-export class PaymentClient {
+export class PaymentClient implements PaymentProvider {
   private readonly policy: IPolicy;
   private readonly breaker;
 
@@ -153,7 +132,9 @@ export class PaymentClient {
         throw new PaymentProviderUnavailableError('circuit_open', { cause: error });
       if (error instanceof BulkheadRejectedError)
         throw new PaymentProviderUnavailableError('bulkhead_full', { cause: error });
-      if (error instanceof TransientProviderError || error instanceof TaskCancelledError) {
+      if (error instanceof TaskCancelledError)
+        throw new PaymentProviderUnavailableError('timeout', { cause: error });
+      if (error instanceof TransientProviderError) {
         throw new PaymentProviderUnavailableError('unavailable', { cause: error });
       }
       throw error;
