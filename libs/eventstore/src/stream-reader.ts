@@ -29,20 +29,26 @@ export const forEachEvent = async <E extends DomainEvent>(
   onEvent: (event: StoredEvent<E>) => void,
 ): Promise<'found' | 'not_found'> => {
   const backwards = options.direction === 'backwards';
+  const read = client.readStream(streamName, {
+    direction: backwards ? BACKWARDS : FORWARDS,
+    fromRevision: options.fromRevision ?? (backwards ? END : START),
+    ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+  });
+  let drained = false;
   try {
-    const read = client.readStream(streamName, {
-      direction: backwards ? BACKWARDS : FORWARDS,
-      fromRevision: options.fromRevision ?? (backwards ? END : START),
-      ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
-    });
     for await (const resolved of read) {
       const stored = resolved.event && serializer.deserialize<E>(resolved.event);
       if (stored) onEvent(stored);
     }
+    drained = true;
     return 'found';
   } catch (error) {
     if (error instanceof StreamNotFoundError) return 'not_found';
     throw toEventStoreError(error, streamName);
+  } finally {
+    // Leaving the loop early (an upcaster or evolve threw) destroys only the client's Node stream; the gRPC
+    // call underneath stays open until cancelled.
+    if (!drained) await read.cancel().catch(() => undefined);
   }
 };
 
