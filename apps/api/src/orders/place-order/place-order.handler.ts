@@ -1,0 +1,46 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AppConfig } from '@shop/config';
+import { NotFoundError } from '@shop/event-sourcing';
+import { AggregateStore } from '@shop/eventstore';
+import { productDecider, productStreamName } from '@shop/inventory';
+import { orderDecider, orderStreamName, placeOrder } from '@shop/ordering';
+import { type CommandOutcome } from '../../http/command-reply';
+import { PlaceOrderCommand } from './place-order.command';
+
+@CommandHandler(PlaceOrderCommand)
+export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
+  constructor(
+    private readonly store: AggregateStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute({
+    orderId,
+    customerId,
+    lines,
+    context,
+    idempotencyKey,
+  }: PlaceOrderCommand): Promise<CommandOutcome> {
+    // Unit prices come from the catalog as the write side knows it (the product streams), never from the
+    // client and never from a read model that may lag.
+    const priced = await Promise.all(
+      lines.map(async ({ productId, quantity }) => {
+        const { state } = await this.store.load(productDecider, productStreamName(productId));
+        if (state.status !== 'registered') {
+          throw new NotFoundError('product_not_found', `Product ${productId} does not exist`, { productId });
+        }
+        return { productId, quantity, unitPriceCents: state.priceCents };
+      }),
+    );
+    const result = await this.store.handle(
+      orderDecider,
+      orderStreamName(orderId),
+      placeOrder(
+        { orderId, customerId, lines: priced, currency: this.config.currency },
+        { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
+      ),
+      { context },
+    );
+    return { id: orderId, revision: result.nextRevision, position: result.position };
+  }
+}

@@ -1,0 +1,3 @@
+import { OrderCommand } from '../order-command';
+
+export class ShipOrderCommand extends OrderCommand {}
