@@ -1,6 +1,7 @@
 import { jsonEvent } from '@eventstore/db-client';
 import { contextFromEvent, RuleViolatedError } from '@shop/event-sourcing';
 import {
+  EventStoreUnavailableError,
   ExpectedRevisionMismatchError,
   NO_STREAM_REVISION,
   StreamContentionError,
@@ -205,5 +206,17 @@ describe('AggregateStore.handle', () => {
     const error = await store.handle(tally, stream, add(1)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StreamDeletedError);
     expect(error).toMatchObject({ code: 'stream_deleted', category: 'not_found', streamName: stream });
+  });
+});
+
+describe('AggregateStore when EventStoreDB is down', () => {
+  it('fails with EventStoreUnavailableError after retrying the (safe) load', async () => {
+    const es = await startTestEventStore();
+    const { store } = es.services({ retry: { initialDelayMs: 1, maxDelayMs: 5 } });
+    await es.server.stop();
+    const error = await store.handle(tally, uniqueStream(), add(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventStoreUnavailableError);
+    expect(error).toMatchObject({ code: 'eventstore_unavailable', category: 'unavailable' });
+    await es.client.dispose();
   });
 });
