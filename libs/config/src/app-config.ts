@@ -38,6 +38,27 @@ export class AppConfig {
     return this.config.get('SHOP_CURRENCY', { infer: true });
   }
 
+  /** The payment provider adapter's policies, and the simulator's behaviour when no provider URL is set. */
+  get payment() {
+    const get = <K extends keyof Environment>(key: K): Environment[K] =>
+      this.config.get(key, { infer: true });
+    return {
+      providerUrl: get('PAYMENT_PROVIDER_URL'),
+      timeoutMs: get('PAYMENT_TIMEOUT_MS'),
+      retries: get('PAYMENT_RETRIES'),
+      breakerThreshold: get('PAYMENT_BREAKER_THRESHOLD'),
+      breakerHalfOpenAfterMs: get('PAYMENT_BREAKER_HALF_OPEN_MS'),
+      bulkheadLimit: get('PAYMENT_BULKHEAD_LIMIT'),
+      bulkheadQueue: get('PAYMENT_BULKHEAD_QUEUE'),
+      simulator: {
+        latencyMs: get('PAYMENT_SIM_LATENCY_MS'),
+        failureRate: get('PAYMENT_SIM_FAILURE_RATE'),
+        declineRate: get('PAYMENT_SIM_DECLINE_RATE'),
+        outage: get('PAYMENT_SIM_OUTAGE'),
+      },
+    };
+  }
+
   /** Whether this process runs the background workers (projections, process manager, jobs). */
   get runWorkers(): boolean {
     return this.config.get('RUN_WORKERS', { infer: true });

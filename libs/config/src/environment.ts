@@ -1,7 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   getMetadataStorage,
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -12,6 +11,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { BooleanVariable, NumberVariable } from './variable-decorators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -68,21 +68,45 @@ export class Environment {
   SHOP_CURRENCY = 'EUR';
 
   /** Run projections, the checkout process manager and report jobs in this process (off: apps/worker does). */
-  @Transform(({ value }: { value: unknown }) => parseBoolean(value, true))
-  @IsBoolean({ message: 'RUN_WORKERS must be true or false' })
+  @BooleanVariable('RUN_WORKERS', true)
   RUN_WORKERS = true;
-}
 
-const parseBoolean = (value: unknown, fallback: boolean): unknown => {
-  if (value === undefined || value === '') return fallback;
-  if (typeof value === 'boolean') return value;
-  const text = String(value).trim().toLowerCase();
-  return ['true', '1', 'yes', 'on'].includes(text)
-    ? true
-    : ['false', '0', 'no', 'off'].includes(text)
-      ? false
-      : value;
-};
+  /** The payment provider's base URL; unset: an in-process simulator (below) plays the provider. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PAYMENT_PROVIDER_URL must be an http(s) URL' })
+  PAYMENT_PROVIDER_URL?: string;
+
+  @NumberVariable('PAYMENT_SIM_LATENCY_MS', 0, 60_000, 20)
+  PAYMENT_SIM_LATENCY_MS = 20;
+
+  @NumberVariable('PAYMENT_SIM_FAILURE_RATE', 0, 1, 0, false)
+  PAYMENT_SIM_FAILURE_RATE = 0;
+
+  @NumberVariable('PAYMENT_SIM_DECLINE_RATE', 0, 1, 0, false)
+  PAYMENT_SIM_DECLINE_RATE = 0;
+
+  @BooleanVariable('PAYMENT_SIM_OUTAGE', false)
+  PAYMENT_SIM_OUTAGE = false;
+
+  @NumberVariable('PAYMENT_TIMEOUT_MS', 1, 120_000, 2_000)
+  PAYMENT_TIMEOUT_MS = 2_000;
+
+  @NumberVariable('PAYMENT_RETRIES', 0, 10, 3)
+  PAYMENT_RETRIES = 3;
+
+  @NumberVariable('PAYMENT_BREAKER_THRESHOLD', 1, 1_000, 5)
+  PAYMENT_BREAKER_THRESHOLD = 5;
+
+  @NumberVariable('PAYMENT_BREAKER_HALF_OPEN_MS', 1, 600_000, 5_000)
+  PAYMENT_BREAKER_HALF_OPEN_MS = 5_000;
+
+  @NumberVariable('PAYMENT_BULKHEAD_LIMIT', 1, 1_000, 10)
+  PAYMENT_BULKHEAD_LIMIT = 10;
+
+  @NumberVariable('PAYMENT_BULKHEAD_QUEUE', 0, 100_000, 100)
+  PAYMENT_BULKHEAD_QUEUE = 100;
+}
 
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {

@@ -5,3 +5,10 @@ export {
   type SimulatorBehaviour,
   startPaymentSimulator,
 } from './simulator';
+export {
+  type BreakerListener,
+  PAYMENT_BREAKER_LISTENER,
+  PAYMENT_PROVIDER,
+  PAYMENT_SIMULATOR,
+  PaymentGatewayModule,
+} from './payment-gateway.module';
