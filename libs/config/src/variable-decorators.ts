@@ -27,9 +27,7 @@ export const BooleanVariable = (name: string, fallback: boolean) =>
   compose(
     Transform(({ value }: { value: unknown }) => {
       if (blank(value)) return fallback;
-      const text = String(value as string | boolean)
-        .trim()
-        .toLowerCase();
+      const text = (typeof value === 'string' ? value : JSON.stringify(value)).trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(text)) return true;
       if (['false', '0', 'no', 'off'].includes(text)) return false;
       return value;

@@ -1,4 +1,4 @@
-import { PaymentDeclinedError, PaymentProviderUnavailableError } from '@shop/payments';
+import { PaymentDeclinedError } from '@shop/payments';
 import { PaymentClient, type PaymentClientOptions } from './payment-client';
 import { type PaymentSimulator, startPaymentSimulator } from './simulator';
 

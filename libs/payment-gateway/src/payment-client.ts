@@ -98,10 +98,7 @@ export class PaymentClient implements PaymentProvider {
     return this.call('/charges', request, signal);
   }
 
-  refund(
-    request: { idempotencyKey: string; providerRef: string },
-    signal?: AbortSignal,
-  ): Promise<ChargeResult> {
+  refund(request: RefundRequest, signal?: AbortSignal): Promise<RefundResult> {
     return this.call('/refunds', request, signal);
   }
 
