@@ -24,6 +24,7 @@ import {
 } from './errors';
 import { type EventSerializer } from './event-serializer';
 import { idempotentEventId } from './idempotency';
+import { KeyedMutex } from './keyed-mutex';
 import { type CommandRange } from './recent-commands';
 import { conflictRetryPolicy, type RetrySettings, transientRetryPolicy } from './retry-policies';
 import { type SnapshotStore } from './snapshot-store';
@@ -61,6 +62,7 @@ export interface AggregateStoreHooks {
 export class AggregateStore {
   private readonly conflictRetry: RetryPolicy;
   private readonly transientRetry: RetryPolicy;
+  private readonly perStream = new KeyedMutex();
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -89,13 +91,15 @@ export class AggregateStore {
     command: C,
     options: HandleOptions = {},
   ): Promise<CommandResult<E>> {
-    if (options.expectedRevision !== undefined) return this.attempt(decider, streamName, command, options);
-    try {
-      return await this.conflictRetry.execute(() => this.attempt(decider, streamName, command, options));
-    } catch (error) {
-      if (!isWrongExpectedVersion(error)) throw error;
-      throw new StreamContentionError(streamName, this.retrySettings.conflictRetries + 1, { cause: error });
-    }
+    return this.perStream.run(streamName, async () => {
+      if (options.expectedRevision !== undefined) return this.attempt(decider, streamName, command, options);
+      try {
+        return await this.conflictRetry.execute(() => this.attempt(decider, streamName, command, options));
+      } catch (error) {
+        if (!isWrongExpectedVersion(error)) throw error;
+        throw new StreamContentionError(streamName, this.retrySettings.conflictRetries + 1, { cause: error });
+      }
+    });
   }
 
   private async attempt<S, C extends Command, E extends DomainEvent>(
