@@ -7,6 +7,8 @@ interface LeaseDoc {
   owner: string;
   expiresAt: Date;
   renewedAt: Date;
+  /** Another process (an operator's rebuild) asks the holder to hand the lease over. */
+  handoverTo?: string;
 }
 
 export class LeaseLostError extends Error {
@@ -39,7 +41,10 @@ export class Leases {
     try {
       const result = await this.collection.updateOne(
         { _id: key, $or: [{ owner: this.owner }, { expiresAt: { $lte: now } }] },
-        { $set: { owner: this.owner, expiresAt: new Date(now.getTime() + this.ttlMs), renewedAt: now } },
+        {
+          $set: { owner: this.owner, expiresAt: new Date(now.getTime() + this.ttlMs), renewedAt: now },
+          $unset: { handoverTo: '' },
+        },
         { upsert: true },
       );
       return result.matchedCount + result.upsertedCount === 1;
@@ -48,6 +53,42 @@ export class Leases {
       if (error instanceof MongoServerError && error.code === 11000) return false;
       throw error;
     }
+  }
+
+  /**
+   * Takes the lease for an operation that must not run alongside the worker (a swap, a reset): asks the
+   * holder to hand it over and waits until it has, or until the holder's lease expired.
+   */
+  async take(key: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.collection.updateOne(
+      { _id: key, owner: { $ne: this.owner } },
+      { $set: { handoverTo: this.owner } },
+    );
+    while (!(await this.acquire(key))) {
+      if (Date.now() > deadline) throw new LeaseLostError(key);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** True when this process holds the lease and someone asked for it. */
+  async handoverRequested(key: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: key, owner: this.owner });
+    return doc?.handoverTo !== undefined && doc.handoverTo !== this.owner;
+  }
+
+  /** Called by the holder: passes the lease to whoever asked for it. True when it did. */
+  async handOverIfRequested(key: string): Promise<boolean> {
+    const doc = await this.collection.findOne({ _id: key, owner: this.owner });
+    if (!doc?.handoverTo) return false;
+    const result = await this.collection.updateOne(
+      { _id: key, owner: this.owner, handoverTo: doc.handoverTo },
+      {
+        $set: { owner: doc.handoverTo, expiresAt: new Date(Date.now() + this.ttlMs) },
+        $unset: { handoverTo: '' },
+      },
+    );
+    return result.modifiedCount === 1;
   }
 
   async release(key: string): Promise<void> {

@@ -175,23 +175,37 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     try {
       const result = await rebuildWithShadow(this.runnerDeps(), this.db, definition, this.options, {
         ...(onProgress ? { onProgress } : {}),
-        pauseLive: () => this.stopRunner(name),
+        pauseLive: () => this.pauseLive(name),
         signal: this.stopped.signal,
       });
       if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
       return result;
     } finally {
       this.rebuilding.delete(name);
+      if (!this.options.runWorkers) await this.leases.release(name);
     }
+  }
+
+  /**
+   * Stops applying to the live view before a swap or reset: this process's runner, or, when another
+   * process runs the projection, that process's (by taking the lease from it).
+   */
+  private async pauseLive(name: string): Promise<void> {
+    await this.stopRunner(name);
+    if (!this.options.runWorkers) await this.leases.take(name, this.options.leaseTtlMs * 3);
   }
 
   /** Stop-the-world: empty the view, forget the checkpoint, replay everything from the start. */
   async reset(name: string): Promise<void> {
     const definition = this.definition(name);
-    await this.stopRunner(name);
-    await dropCollections(this.db, definition, 'live');
-    await this.checkpoints.reset(checkpointId(name), name, definition.version);
-    await ensureIndexes(this.db, definition, 'live');
+    await this.pauseLive(name);
+    try {
+      await dropCollections(this.db, definition, 'live');
+      await this.checkpoints.reset(checkpointId(name), name, definition.version);
+      await ensureIndexes(this.db, definition, 'live');
+    } finally {
+      if (!this.options.runWorkers) await this.leases.release(name);
+    }
     if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
   }
 
@@ -252,7 +266,12 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     const { signal } = this.stopped;
     while (!signal.aborted) {
       try {
-        if (await this.leases.acquire(worker.name)) {
+        // An operator's rebuild or reset elsewhere asked for the lease: stop first, then hand it over.
+        if (this.runners.get(worker.name)?.running && (await this.leases.handoverRequested(worker.name))) {
+          this.logger.log(`${worker.name}: handing over to an operator's operation`);
+          await this.stopRunner(worker.name);
+          await this.leases.handOverIfRequested(worker.name);
+        } else if (await this.leases.acquire(worker.name)) {
           if (!this.runners.get(worker.name)?.running && !this.rebuilding.has(worker.name)) {
             await this.activate(worker);
           }
