@@ -131,6 +131,85 @@ describe('AggregateStore.handle', () => {
     expect((await store.load(tally, stream)).revision).toBe(9n);
   });
 
+  describe('when another writer wins the race between load and append', () => {
+    const competitor = (stream: string, races: number) =>
+      interceptAppends(es.client, {
+        before: async (_name, call) => {
+          if (call <= races)
+            await es.client.appendToStream(
+              stream,
+              jsonEvent({ type: 'Tagged', data: { label: `c${call}` } }),
+            );
+        },
+      });
+
+    it('reloads, decides again on the new state and appends', async () => {
+      const stream = uniqueStream();
+      const { store } = es.services({}, competitor(stream, 2));
+      const result = await store.handle(tally, stream, add(1));
+      expect(result).toMatchObject({ nextRevision: 2n, outcome: 'appended' });
+      expect((await store.load(tally, stream)).state).toMatchObject({ value: 1, tags: ['c1', 'c2'] });
+    });
+
+    it('gives up after bounded retries with a typed, transient error', async () => {
+      const stream = uniqueStream();
+      const { store } = es.services(
+        { retry: { conflictRetries: 2, initialDelayMs: 1 } },
+        competitor(stream, 99),
+      );
+      const error = await store.handle(tally, stream, add(1)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StreamContentionError);
+      expect(error).toMatchObject({
+        code: 'stream_contention',
+        category: 'unavailable',
+        details: { attempts: 3 },
+      });
+      expect((await store.load(tally, stream)).state).toMatchObject({ value: 0, tags: ['c1', 'c2', 'c3'] });
+    });
+
+    it('does not retry when the caller gave an expected revision', async () => {
+      const stream = uniqueStream();
+      await es.services().store.handle(tally, stream, add(1));
+      const { store } = es.services({}, competitor(stream, 99));
+      const error = await store
+        .handle(tally, stream, add(1), { expectedRevision: 0n })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExpectedRevisionMismatchError);
+      expect(error).toMatchObject({ expectedRevision: 0n, actualRevision: 1n });
+      expect((await store.load(tally, stream)).state).toMatchObject({ value: 1, tags: ['c1'] });
+    });
+  });
+
+  describe('with an explicit expected revision (If-Match)', () => {
+    it('appends when it matches', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, add(1), { expectedRevision: NO_STREAM_REVISION });
+      const result = await store.handle(tally, stream, add(1), { expectedRevision: 0n });
+      expect(result.nextRevision).toBe(1n);
+    });
+
+    it('fails with ExpectedRevisionMismatchError and appends nothing when stale', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, add(1));
+      await store.handle(tally, stream, add(1));
+      const error = await store
+        .handle(tally, stream, add(1), { expectedRevision: 0n })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExpectedRevisionMismatchError);
+      expect(error).toMatchObject({
+        category: 'concurrency',
+        code: 'expected_revision_mismatch',
+        actualRevision: 1n,
+      });
+      await expect(
+        store.handle(tally, uniqueStream(), add(1), { expectedRevision: 3n }),
+      ).rejects.toBeInstanceOf(ExpectedRevisionMismatchError);
+      expect((await store.load(tally, stream)).revision).toBe(1n);
+    });
+  });
+
   it('maps a tombstoned stream to StreamDeletedError (not_found category)', async () => {
     const { store } = es.services();
     const stream = uniqueStream();
