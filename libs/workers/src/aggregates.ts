@@ -1,0 +1,27 @@
+import { checkoutDecider, CHECKOUT_STREAM_CATEGORY } from '@shop/checkout';
+import { type Command, type Decider, type DomainEvent } from '@shop/event-sourcing';
+import {
+  PRODUCT_STREAM_CATEGORY,
+  productDecider,
+  SKU_CLAIM_STREAM_CATEGORY,
+  skuClaimDecider,
+} from '@shop/inventory';
+import { ORDER_STREAM_CATEGORY, orderDecider } from '@shop/ordering';
+import { PAYMENT_STREAM_CATEGORY, paymentDecider } from '@shop/payments';
+
+type AnyDecider = Decider<unknown, Command, DomainEvent>;
+
+/** Every aggregate of the shop by stream category, for inspection (state at a revision, diffs). */
+export const AGGREGATES: Readonly<Record<string, AnyDecider>> = {
+  [PRODUCT_STREAM_CATEGORY]: productDecider as unknown as AnyDecider,
+  [SKU_CLAIM_STREAM_CATEGORY]: skuClaimDecider as unknown as AnyDecider,
+  [ORDER_STREAM_CATEGORY]: orderDecider as unknown as AnyDecider,
+  [PAYMENT_STREAM_CATEGORY]: paymentDecider as unknown as AnyDecider,
+  [CHECKOUT_STREAM_CATEGORY]: checkoutDecider as unknown as AnyDecider,
+};
+
+/** The decider that folds `streamName` (`<category>-<id>`), or undefined for streams that are not aggregates. */
+export const deciderForStream = (streamName: string): AnyDecider | undefined => {
+  const dash = streamName.indexOf('-');
+  return dash > 0 ? AGGREGATES[streamName.slice(0, dash)] : undefined;
+};

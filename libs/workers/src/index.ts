@@ -1,0 +1,5 @@
+export { AGGREGATES, deciderForStream } from './aggregates';
+export { checkoutProcessor } from './checkout.processor';
+export { fulfilmentProcessor } from './fulfilment.processor';
+export { paymentProcessor } from './payment.processor';
+export { SHOP_PROJECTIONS, WorkersModule } from './workers.module';
