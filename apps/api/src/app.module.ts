@@ -1,10 +1,12 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfigModule } from '@shop/config';
-import { LoggingModule } from '@shop/observability';
+import { PlatformModule } from '@shop/platform';
+import { WorkersModule } from '@shop/workers';
 import { HealthModule } from './health/health.module';
+import { OrdersModule } from './orders/orders.module';
+import { ProductsModule } from './products/products.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, HealthModule],
+  imports: [PlatformModule, WorkersModule, HealthModule, ProductsModule, OrdersModule],
 })
 export class AppModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Api');

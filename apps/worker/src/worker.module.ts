@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule } from '@shop/platform';
+import { WorkersModule } from '@shop/workers';
+
+/** The shop's background workers without HTTP: run one or more next to APIs started with RUN_WORKERS=false. */
+@Module({ imports: [PlatformModule, WorkersModule] })
+export class WorkerModule {}
