@@ -1,0 +1,49 @@
+import {
+  type AllStreamResolvedEvent,
+  type EventStoreDBClient,
+  type Filter,
+  START,
+} from '@eventstore/db-client';
+
+/**
+ * Visits $all from the start, optionally filtered server-side, until the store's current end or until
+ * `visit` returns false. This client version cannot filter reads of $all, so a filtered catch-up
+ * subscription does the reading and is closed once the server reports it caught up (the events still
+ * buffered at that moment are the last ones).
+ */
+export function scanAll(
+  esdb: EventStoreDBClient,
+  filter: Filter | undefined,
+  visit: (event: AllStreamResolvedEvent) => boolean,
+): Promise<void> {
+  const subscription = esdb.subscribeToAll({ fromPosition: START, ...(filter ? { filter } : {}) });
+  return new Promise<void>((resolve, reject) => {
+    let remaining: number | null = null;
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      subscription.removeAllListeners('data');
+      void subscription.unsubscribe().catch(() => undefined);
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error('subscription failed'));
+    };
+    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+      if (settled) return;
+      let more: boolean;
+      try {
+        more = visit(resolved);
+      } catch (error) {
+        finish(error);
+        return;
+      }
+      if (remaining !== null) remaining--;
+      if (!more || remaining === 0) finish();
+    });
+    subscription.once('caughtUp', () => {
+      remaining = subscription.readableLength;
+      if (remaining === 0) finish();
+    });
+    subscription.once('error', finish);
+  });
+}

@@ -1,0 +1,9 @@
+export { scanAll } from './all-scan';
+export { causationTree, renderTree, type TraceNode } from './causation-tree';
+export { type EventSummary, summarize } from './event-summary';
+export {
+  AGGREGATE_RESOLVER,
+  type AggregateResolver,
+  InspectionService,
+  type SearchCriteria,
+} from './inspection.service';
