@@ -8,7 +8,9 @@ export {
   type ProjectionEngineOptions,
   ProjectionManager,
   type ProjectionStatus,
+  type VerifyReport,
 } from './projection-manager';
+export { type ViewDifference } from './view-diff';
 export { type ProjectionState, ProjectionRunner, type RunnerStatus } from './projection-runner';
 export { ProjectionsModule, type ProjectionsModuleOptions } from './projections.module';
 export { type RebuildProgress } from './rebuild';

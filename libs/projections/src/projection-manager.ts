@@ -29,6 +29,7 @@ import {
   type RunnerOptions,
 } from './projection-runner';
 import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './rebuild';
+import { diffViews, type ViewDifference } from './view-diff';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 export const PROCESSORS = Symbol('PROCESSORS');
@@ -48,6 +49,15 @@ export const DEFAULT_ENGINE_OPTIONS: ProjectionEngineOptions = {
   leaseTtlMs: 15_000,
   processorConcurrency: 16,
 };
+
+export interface VerifyReport {
+  name: string;
+  /** The live checkpoint both sides were compared at. */
+  checkpoint: LogPosition | null;
+  compared: number;
+  ok: boolean;
+  differences: ViewDifference[];
+}
 
 export interface ProjectionStatus {
   name: string;
@@ -207,6 +217,43 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       if (!this.options.runWorkers) await this.leases.release(name);
     }
     if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
+  }
+
+  /**
+   * Rebuilds the projection into scratch collections exactly as far as the live view got, and compares
+   * the two. Live updates of this projection pause meanwhile (reads go on), so both sides stand still.
+   */
+  async verify(name: string, onProgress?: (processed: number) => void): Promise<VerifyReport> {
+    const definition = this.definition(name);
+    const verifyId = checkpointId(name, 'verify');
+    await this.pauseLive(name);
+    try {
+      const live = await this.checkpoints.get(checkpointId(name));
+      await dropCollections(this.db, definition, 'verify');
+      await this.checkpoints.reset(verifyId, name, definition.version);
+      await ensureIndexes(this.db, definition, 'verify');
+      if (live?.position) {
+        const deps = this.runnerDeps();
+        const target = { checkpointId: verifyId, collections: physicalCollections(definition, 'verify') };
+        const sink = projectionSink(deps, definition, target, this.options.maxAttempts);
+        const runner = new ProjectionRunner(deps, definition, target, this.options, sink, 'rebuilding');
+        const unsubscribe = runner.onProgress((s) => onProgress?.(s.processed));
+        await runner.runUntil(live.position, 60_000).finally(unsubscribe);
+      }
+      const { compared, differences } = await diffViews(this.db, definition, 20);
+      return {
+        name,
+        checkpoint: live?.position ?? null,
+        compared,
+        ok: differences.length === 0,
+        differences,
+      };
+    } finally {
+      await dropCollections(this.db, definition, 'verify');
+      await this.checkpoints.remove(verifyId);
+      if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
+      if (!this.options.runWorkers) await this.leases.release(name);
+    }
   }
 
   /** Applies a parked event with the current code; false when there is no such parked event. */

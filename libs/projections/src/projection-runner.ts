@@ -67,6 +67,8 @@ export class ProjectionRunner {
   private watchdog?: NodeJS.Timeout;
   private subscription?: AllStreamSubscription;
   private progressAt = Date.now();
+  /** When set, the runner applies events up to this position and no further (verification). */
+  private stopAt: LogPosition | null = null;
   private status: RunnerStatus = { state: 'stopped', checkpoint: null, processed: 0, lagEvents: 0, lagMs: 0 };
 
   constructor(
@@ -122,6 +124,24 @@ export class ProjectionRunner {
   async caughtUp(signal?: AbortSignal): Promise<void> {
     if (this.status.state === 'live') return;
     await once(this.emitter, 'live', { signal });
+  }
+
+  /**
+   * Applies this projection's events from its checkpoint up to `position` (inclusive), then stops. Used to
+   * rebuild a scratch copy of a view exactly as far as the live one got.
+   */
+  async runUntil(position: LogPosition, timeoutMs: number): Promise<void> {
+    this.stopAt = position;
+    await this.start();
+    try {
+      const reached = once(this.emitter, 'reached');
+      if (!hasReached(this.status.checkpoint, position)) {
+        // Either the last event up to `position` gets applied, or there is none left to apply.
+        await Promise.race([reached, this.caughtUp().then(() => this.waitFor(position, timeoutMs))]);
+      }
+    } finally {
+      await this.stop();
+    }
   }
 
   onProgress(listener: (status: RunnerStatus) => void): () => void {
@@ -224,18 +244,30 @@ export class ProjectionRunner {
     const last = batch[batch.length - 1]!.event.position;
     if (!last) throw new Error('subscription delivered an event without a position');
     if (this.status.checkpoint && comparePositions(last, this.status.checkpoint) <= 0) return; // redelivered
-    const pending = this.status.checkpoint
+    let pending = this.status.checkpoint
       ? batch.filter(
           (d) => d.event.position && comparePositions(d.event.position, this.status.checkpoint!) > 0,
         )
       : batch;
-    const result = await this.sink.write(pending, last, this.abort.signal);
-    this.status.checkpoint = last;
+    let through = last;
+    if (this.stopAt) {
+      const stopAt = this.stopAt;
+      pending = pending.filter((d) => d.event.position && comparePositions(d.event.position, stopAt) <= 0);
+      const lastWanted = pending[pending.length - 1]?.event.position;
+      if (!lastWanted) {
+        this.emitter.emit('reached');
+        return;
+      }
+      through = lastWanted;
+    }
+    const result = await this.sink.write(pending, through, this.abort.signal);
+    this.status.checkpoint = through;
     this.status.processed += result.applied + result.parked;
     this.progressAt = Date.now();
     if (this.status.state === 'stalled')
       this.setState(this.mode === 'rebuilding' ? 'rebuilding' : 'catching-up');
-    this.emitter.emit('checkpoint', last);
+    this.emitter.emit('checkpoint', through);
+    if (this.stopAt && hasReached(through, this.stopAt)) this.emitter.emit('reached');
     this.emitter.emit('progress', this.snapshot);
   }
 

@@ -99,6 +99,36 @@ describe('zero-downtime rebuild', () => {
     await manager.onApplicationShutdown();
   });
 
+  it('verify passes on an intact view and reports a tampered one', async () => {
+    const name = 'tallies_verify';
+    const [a, b] = [randomUUID(), randomUUID()];
+    const events = [added(a, 3), added(b, 4), added(a, 5)];
+    const position = await h.append(`tally-${a}`, events);
+    const manager = await h.manager([tallyProjection(1, name)]);
+    expect(await manager.waitFor(name, position, 10_000)).toBe(true);
+
+    const intact = await manager.verify(name);
+    expect(intact).toMatchObject({ ok: true, differences: [] });
+    expect(intact.compared).toBe(2);
+
+    await h.db.collection(name).updateOne({ _id: a as never }, { $set: { total: 999 } });
+    await h.db.collection(name).insertOne({ _id: 'stray' as never, total: 1 });
+    const tampered = await manager.verify(name);
+    expect(tampered.ok).toBe(false);
+    expect(tampered.differences).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: a, kind: 'different', live: expect.objectContaining({ total: 999 }) }),
+        expect.objectContaining({ id: 'stray', kind: 'unexpected' }),
+      ]),
+    );
+    // Verification leaves nothing behind and the projection keeps running.
+    const collections = (await h.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(collections).not.toContain(`${name}__verify`);
+    const more = await h.append(`tally-${b}`, [added(b, 1)]);
+    expect(await manager.waitFor(name, more, 10_000)).toBe(true);
+    await manager.onApplicationShutdown();
+  });
+
   it('resets in place', async () => {
     const name = 'tallies_reset';
     const id = randomUUID();
