@@ -1,4 +1,5 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { LoggingModule } from '@shop/observability';
 import { PlatformModule } from '@shop/platform';
 import { WorkersModule } from '@shop/workers';
 import { HealthModule } from './health/health.module';
@@ -6,7 +7,7 @@ import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 
 @Module({
-  imports: [PlatformModule, WorkersModule, HealthModule, ProductsModule, OrdersModule],
+  imports: [PlatformModule, LoggingModule, WorkersModule, HealthModule, ProductsModule, OrdersModule],
 })
 export class AppModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Api');

@@ -4,16 +4,14 @@ import { AppConfig, AppConfigModule } from '@shop/config';
 import { STACK, type Stack, StackModule } from '@shop/embedded-stack';
 import { EventStoreModule } from '@shop/eventstore';
 import { MongoModule } from '@shop/mongo';
-import { LoggingModule } from '@shop/observability';
 
 /**
- * What every process of the shop runs on: validated configuration, structured logs, the EventStoreDB and
+ * What every process of the shop runs on: validated configuration, the EventStoreDB and
  * MongoDB endpoints (external, or embedded servers), their official clients, and the command/query buses.
  */
 @Module({
   imports: [
     AppConfigModule,
-    LoggingModule,
     StackModule,
     EventStoreModule.forRootAsync({
       inject: [STACK],
