@@ -70,8 +70,8 @@ const loadTimes = async (client: EventStoreDBClient, store: AggregateStore): Pro
     await store.handle({ ...snapshotted, snapshots: { every: 1, schemaVersion: 1 } }, stream, add());
     const runs = size >= 10_000 ? 7 : 21;
     const full = await medianMs(runs, () => store.load(snapshotted, stream, { useSnapshot: false }));
-    const fromSnapshot = await medianMs(runs, () => store.load(snapshotted, stream));
-    const loaded = await store.load(snapshotted, stream);
+    const fromSnapshot = await medianMs(runs, () => store.load(snapshotted, stream, { useCache: false }));
+    const loaded = await store.load(snapshotted, stream, { useCache: false });
     if (loaded.state.value !== size || loaded.snapshotRevision !== BigInt(size - 1)) {
       throw new Error(`load of ${size} events is wrong: ${JSON.stringify({ value: loaded.state.value })}`);
     }

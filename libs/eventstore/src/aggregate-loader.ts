@@ -1,5 +1,6 @@
 import { type EventStoreDBClient } from '@eventstore/db-client';
 import { type Command, type Decider, type DomainEvent } from '@shop/event-sourcing';
+import { type AggregateCache } from './aggregate-cache';
 import { type EventSerializer } from './event-serializer';
 import { RecentCommands } from './recent-commands';
 import { type SnapshotStore } from './snapshot-store';
@@ -7,6 +8,13 @@ import { forEachEvent } from './stream-reader';
 
 /** Revision of a stream that does not exist (yet). Matches EventStoreDB's classic "-1 = no stream". */
 export const NO_STREAM_REVISION = -1n;
+
+export interface LoadOptions {
+  /** false: ignore snapshots and the in-memory cache, replay every event (inspection, benchmarks). */
+  readonly useSnapshot?: boolean;
+  /** false: ignore the in-memory cache of recently used aggregates. */
+  readonly useCache?: boolean;
+}
 
 export interface LoadedAggregate<S> {
   readonly state: S;
@@ -23,18 +31,21 @@ export class AggregateLoader {
     private readonly serializer: EventSerializer,
     private readonly snapshots: SnapshotStore,
     private readonly idempotencyWindow: number,
+    private readonly cache: AggregateCache,
   ) {}
 
   async load<S, C extends Command, E extends DomainEvent>(
     decider: Decider<S, C, E>,
     streamName: string,
-    options: { useSnapshot?: boolean } = {},
+    options: LoadOptions = {},
   ): Promise<LoadedAggregate<S>> {
-    const policy = options.useSnapshot === false ? undefined : decider.snapshots;
-    const snapshot = policy ? await this.snapshots.read(streamName, policy) : undefined;
-    let state = snapshot ? snapshot.state : decider.initialState();
-    let revision = snapshot ? snapshot.revision : NO_STREAM_REVISION;
-    const recentCommands = snapshot ? snapshot.recentCommands : new RecentCommands(this.idempotencyWindow);
+    const useCache = options.useCache !== false && options.useSnapshot !== false;
+    const start =
+      (useCache ? this.cache.get<S>(streamName, decider) : undefined) ??
+      (await this.fromSnapshot(decider, streamName, options));
+    let state = start.state;
+    let revision = start.revision;
+    const recentCommands = start.recentCommands;
     const found = await forEachEvent<E>(
       this.client,
       this.serializer,
@@ -46,8 +57,9 @@ export class AggregateLoader {
         recentCommands.track(stored);
       },
     );
-    // A snapshot outliving its (soft-deleted) stream must not resurrect the aggregate.
+    // A snapshot (or cache entry) outliving its soft-deleted stream must not resurrect the aggregate.
     if (found === 'not_found') {
+      this.cache.delete(streamName);
       return {
         state: decider.initialState(),
         revision: NO_STREAM_REVISION,
@@ -55,11 +67,29 @@ export class AggregateLoader {
         recentCommands: new RecentCommands(this.idempotencyWindow),
       };
     }
+    const loaded = { state, revision, snapshotRevision: start.snapshotRevision, recentCommands };
+    if (useCache) this.cache.set(streamName, decider, loaded);
+    return loaded;
+  }
+
+  /** Called after a successful append with the state it produced, so the next command need not reload. */
+  remember<S>(streamName: string, decider: object, aggregate: LoadedAggregate<S>): void {
+    this.cache.set(streamName, decider, aggregate);
+  }
+
+  private async fromSnapshot<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    options: LoadOptions,
+  ): Promise<LoadedAggregate<S>> {
+    const policy = options.useSnapshot === false ? undefined : decider.snapshots;
+    const snapshot = policy ? await this.snapshots.read(streamName, policy) : undefined;
+    if (snapshot) return { ...snapshot, snapshotRevision: snapshot.revision };
     return {
-      state,
-      revision,
-      snapshotRevision: snapshot ? snapshot.revision : NO_STREAM_REVISION,
-      recentCommands,
+      state: decider.initialState(),
+      revision: NO_STREAM_REVISION,
+      snapshotRevision: NO_STREAM_REVISION,
+      recentCommands: new RecentCommands(this.idempotencyWindow),
     };
   }
 }

@@ -15,7 +15,12 @@ import {
   type MessageContext,
 } from '@shop/event-sourcing';
 import { type RetryPolicy } from 'cockatiel';
-import { type AggregateLoader, type LoadedAggregate, NO_STREAM_REVISION } from './aggregate-loader';
+import {
+  type AggregateLoader,
+  type LoadedAggregate,
+  type LoadOptions,
+  NO_STREAM_REVISION,
+} from './aggregate-loader';
 import {
   ExpectedRevisionMismatchError,
   isWrongExpectedVersion,
@@ -80,7 +85,7 @@ export class AggregateStore {
   load<S, C extends Command, E extends DomainEvent>(
     decider: Decider<S, C, E>,
     streamName: string,
-    options: { useSnapshot?: boolean } = {},
+    options: LoadOptions = {},
   ): Promise<LoadedAggregate<S>> {
     return this.transientRetry.execute(() => this.loader.load(decider, streamName, options));
   }
@@ -158,13 +163,14 @@ export class AggregateStore {
       first: result.nextExpectedRevision - BigInt(events.length) + 1n,
       last: result.nextExpectedRevision,
     };
-    await this.maybeSnapshot(
-      decider,
+    // Learnt here because later loads may start after these events (cache, snapshot) and never track them.
+    if (key !== undefined) loaded.recentCommands.remember(firstId, appended);
+    const next = { ...loaded, state: fold(decider, loaded.state, events), revision: appended.last };
+    const snapshotted = await this.maybeSnapshot(decider, streamName, next);
+    this.loader.remember(
       streamName,
-      loaded,
-      events,
-      appended,
-      key === undefined ? undefined : firstId,
+      decider,
+      snapshotted ? { ...next, snapshotRevision: next.revision } : next,
     );
     return {
       nextRevision: result.nextExpectedRevision,
@@ -225,21 +231,16 @@ export class AggregateStore {
   private async maybeSnapshot<S, C extends Command, E extends DomainEvent>(
     decider: Decider<S, C, E>,
     streamName: string,
-    loaded: LoadedAggregate<S>,
-    events: readonly E[],
-    appended: CommandRange,
-    idempotentFirstId: string | undefined,
-  ): Promise<void> {
+    aggregate: LoadedAggregate<S>,
+  ): Promise<boolean> {
     const policy = decider.snapshots;
-    if (!policy || appended.last - loaded.snapshotRevision < BigInt(policy.every)) return;
+    if (!policy || aggregate.revision - aggregate.snapshotRevision < BigInt(policy.every)) return false;
     try {
-      // The snapshot hides these events from later loads, so idempotency must learn about them here.
-      const recentCommands = loaded.recentCommands;
-      if (idempotentFirstId !== undefined) recentCommands.remember(idempotentFirstId, appended);
-      const state = fold(decider, loaded.state, events);
-      await this.snapshots.write(streamName, policy, { state, revision: appended.last, recentCommands });
+      await this.snapshots.write(streamName, policy, aggregate);
+      return true;
     } catch (error) {
       this.hooks.onSnapshotFailure?.(error, streamName);
+      return false;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { type EventStoreDBClient } from '@eventstore/db-client';
 import { type UpcasterRegistry } from '@shop/event-sourcing';
+import { AggregateCache } from './aggregate-cache';
 import { AggregateLoader } from './aggregate-loader';
 import { AggregateStore, type AggregateStoreHooks } from './aggregate-store';
 import { EventSerializer } from './event-serializer';
@@ -16,6 +17,8 @@ export interface EventStoreSettings extends AggregateStoreHooks {
    * idempotent commands than this on the same stream is executed again.
    */
   readonly idempotencyWindow?: number;
+  /** How many recently used aggregates keep their state in memory (default 1000; 0 disables the cache). */
+  readonly aggregateCacheSize?: number;
 }
 
 export interface EventStoreServices {
@@ -33,7 +36,8 @@ export const createEventStoreServices = (
   const window = settings.idempotencyWindow ?? 1000;
   const serializer = new EventSerializer(settings.upcasters);
   const snapshots = new SnapshotStore(client, window);
-  const loader = new AggregateLoader(client, serializer, snapshots, window);
+  const cache = new AggregateCache(settings.aggregateCacheSize ?? 1000);
+  const loader = new AggregateLoader(client, serializer, snapshots, window, cache);
   const hooks = settings.onSnapshotFailure ? { onSnapshotFailure: settings.onSnapshotFailure } : {};
   return {
     store: new AggregateStore(client, serializer, loader, snapshots, retry, hooks),

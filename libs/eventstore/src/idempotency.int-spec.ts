@@ -73,14 +73,17 @@ describe('idempotent commands', () => {
   });
 
   it.each([
-    ['without a snapshot', tally],
-    ['when a snapshot hides the original events', withSnapshots(1)],
-  ])('recognises a retry %s', async (_case, decider) => {
+    ['from the in-memory cache', tally, true],
+    ['after a full replay', tally, false],
+    ['when a snapshot hides the original events', withSnapshots(1), false],
+  ])('recognises a retry %s', async (_case, decider, sameStore) => {
     const { store } = es.services();
     const stream = uniqueStream();
     const first = await store.handle(decider, stream, tag('x', 'tag-x'));
     for (let i = 0; i < 3; i++) await store.handle(decider, stream, add(1, { idempotencyKey: `other-${i}` }));
-    expect(await store.handle(decider, stream, tag('x', 'tag-x'))).toEqual({
+    // A fresh store has an empty cache, like the process that receives the client's retry after a crash.
+    const retrying = sameStore ? store : es.services().store;
+    expect(await retrying.handle(decider, stream, tag('x', 'tag-x'))).toEqual({
       ...first,
       outcome: 'duplicate',
     });

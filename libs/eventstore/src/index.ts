@@ -1,4 +1,4 @@
-export { type LoadedAggregate, NO_STREAM_REVISION } from './aggregate-loader';
+export { type LoadedAggregate, type LoadOptions, NO_STREAM_REVISION } from './aggregate-loader';
 export {
   AggregateStore,
   type AggregateStoreHooks,

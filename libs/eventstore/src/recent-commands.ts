@@ -49,6 +49,12 @@ export class RecentCommands {
     return this.ranges.get(firstEventId);
   }
 
+  clone(): RecentCommands {
+    const copy = new RecentCommands(this.capacity);
+    for (const [id, range] of this.ranges) copy.ranges.set(id, { ...range });
+    return copy;
+  }
+
   toJSON(): Array<[string, string, string]> {
     return [...this.ranges].map(([id, { first, last }]) => [id, String(first), String(last)]);
   }

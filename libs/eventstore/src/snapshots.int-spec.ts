@@ -47,7 +47,8 @@ describe('snapshots', () => {
         const result = await store.handle(decider, stream, command);
         model = fold(tally, model, result.events as TallyEvent[]);
       }
-      const fromSnapshot = await store.load(decider, stream);
+      const fromCache = await store.load(decider, stream);
+      const fromSnapshot = await store.load(decider, stream, { useCache: false });
       const replayed = await store.load(decider, stream, { useSnapshot: false });
       const context = `seed ${seed}, trial ${trial}, every ${every}, ${length} commands`;
       expect({ context, state: fromSnapshot.state, revision: fromSnapshot.revision }).toEqual({
@@ -56,6 +57,11 @@ describe('snapshots', () => {
         revision: replayed.revision,
       });
       expect({ context, state: replayed.state }).toEqual({ context, state: model });
+      expect({ context, state: fromCache.state, revision: fromCache.revision }).toEqual({
+        context,
+        state: replayed.state,
+        revision: replayed.revision,
+      });
       if (replayed.revision + 1n >= BigInt(every)) {
         expect({ context, used: fromSnapshot.snapshotRevision >= 0n }).toEqual({ context, used: true });
       }
