@@ -1,0 +1,80 @@
+import { calculateObjectSize } from 'bson';
+import { Aggregator } from 'mingo';
+import { parseSort, type SortSpec } from '../bson/compare';
+import type { Doc } from '../bson/values';
+import { MongoServerError } from '../engine/errors';
+import { matchView } from '../engine/index-store';
+import { findRecords } from '../engine/query';
+import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+
+interface Prefix {
+  filter: Doc;
+  sort: SortSpec;
+  skip: number;
+  limit: number;
+  rest: Doc[];
+}
+
+/**
+ * Leading $match/$sort/$skip/$limit stages run on the server's own query engine (indexes, BSON-typed sort);
+ * only what follows goes to mingo.
+ */
+const splitPrefix = (pipeline: Doc[]): Prefix => {
+  const matches: Doc[] = [];
+  let i = 0;
+  while (i < pipeline.length && pipeline[i]?.$match !== undefined) matches.push(asDoc(pipeline[i++]?.$match));
+  let sort: SortSpec = [];
+  let skip = 0;
+  let limit = 0;
+  if (pipeline[i]?.$sort !== undefined) sort = parseSort(pipeline[i++]?.$sort);
+  if (pipeline[i]?.$skip !== undefined) skip = asNumber(pipeline[i++]?.$skip);
+  if (pipeline[i]?.$limit !== undefined) limit = asNumber(pipeline[i++]?.$limit);
+  const filter = matches.length === 0 ? {} : matches.length === 1 ? (matches[0] as Doc) : { $and: matches };
+  return { filter, sort, skip, limit, rest: pipeline.slice(i) };
+};
+
+/** `{$group: {_id: <constant>, n: {$sum: 1}}}` – what countDocuments sends; answered without materializing. */
+const countOnly = (rest: Doc[]): { id: unknown; fields: string[] } | null => {
+  if (rest.length !== 1) return null;
+  const g = rest[0]?.$group as Doc | undefined;
+  if (!g || (typeof g._id === 'object' && g._id !== null) || (typeof g._id === 'string' && g._id.startsWith('$')))
+    return null;
+  const fields = Object.keys(g).filter((k) => k !== '_id');
+  const ok = fields.every((f) => {
+    const acc = g[f] as Doc | undefined;
+    return acc && Object.keys(acc).length === 1 && acc.$sum === 1;
+  });
+  return ok ? { id: g._id, fields } : null;
+};
+
+const aggregate: Handler = (cmd, env) => {
+  if (!Array.isArray(cmd.pipeline)) throw new MongoServerError(14, "'pipeline' option must be specified as an array");
+  const pipeline = cmd.pipeline as Doc[];
+  if (pipeline.some((s) => s.$out !== undefined || s.$merge !== undefined || s.$changeStream !== undefined))
+    throw new MongoServerError(20, '$out, $merge and $changeStream are not supported by the embedded server');
+  if (typeof cmd.aggregate !== 'string') throw new MongoServerError(20, 'database-level aggregation is not supported');
+  const ns = nsOf(env, cmd.aggregate);
+  const p = splitPrefix(pipeline);
+  const recs = findRecords(env.ctx, ns, p);
+  let docs: Doc[];
+  const counting = countOnly(p.rest);
+  if (counting) {
+    docs = recs.length ? [{ _id: counting.id, ...Object.fromEntries(counting.fields.map((f) => [f, recs.length])) }] : [];
+  } else if (p.rest.length === 0) {
+    docs = recs.map((r) => r.doc);
+  } else {
+    const collectionResolver = (name: string): Doc[] =>
+      findRecords(env.ctx, `${env.db}.${name}`, { filter: {}, sort: [], skip: 0, limit: 0 }).map(matchView);
+    try {
+      docs = new Aggregator(p.rest, { collectionResolver }).run(recs.map(matchView)) as Doc[];
+    } catch (e) {
+      throw new MongoServerError(2, (e as Error).message);
+    }
+  }
+  const cursor = asDoc(cmd.cursor);
+  const batchSize = cursor.batchSize === undefined ? undefined : asNumber(cursor.batchSize);
+  const sizes = docs.map((d) => calculateObjectSize(d));
+  return env.engine.cursors.first(ns, { docs, sizes }, batchSize, false);
+};
+
+export const aggregateCommands: Record<string, Handler> = { aggregate };

@@ -1,0 +1,85 @@
+import { Binary } from 'bson';
+import { Query } from 'mingo';
+import type { Doc } from '../bson/values';
+import { validateNs } from '../engine/context';
+import { MongoServerError } from '../engine/errors';
+import { asDoc, type Handler, nsOf } from './env';
+
+const create: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.create);
+  validateNs(ns);
+  if (env.ctx.coll(ns)) throw new MongoServerError(48, `Collection ${ns} already exists.`);
+  const { create: _name, $db: _db, lsid: _l, $clusterTime: _c, txnNumber: _t, autocommit: _a, startTransaction: _s, ...options } = cmd;
+  env.ctx.storage.apply({ t: 'create', ns, options });
+  return { ok: 1 };
+};
+
+const drop: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.drop);
+  const coll = env.ctx.coll(ns);
+  if (!coll) throw new MongoServerError(26, 'ns not found');
+  env.engine.txns.abortTouching(ns);
+  env.ctx.storage.apply({ t: 'drop', ns });
+  return { nIndexesWas: coll.indexes.size, ns, ok: 1 };
+};
+
+const dropDatabase: Handler = (_cmd, env) => {
+  for (const c of env.ctx.catalog.inDb(env.db)) env.engine.txns.abortTouching(c.ns);
+  env.ctx.storage.apply({ t: 'dropDb', db: env.db });
+  return { dropped: env.db, ok: 1 };
+};
+
+/** Atomic swap: readers see either the old target or the new one, never a missing collection in between. */
+const renameCollection: Handler = (cmd, env) => {
+  const from = String(cmd.renameCollection);
+  const to = String(cmd.to);
+  validateNs(from);
+  validateNs(to);
+  const source = env.ctx.coll(from);
+  if (!source) throw new MongoServerError(26, `Source collection ${from} does not exist`);
+  if (from === to) throw new MongoServerError(20, "Can't rename a collection to itself");
+  if (env.ctx.coll(to) && cmd.dropTarget !== true) throw new MongoServerError(48, 'target namespace exists');
+  env.engine.txns.abortTouching(from);
+  env.engine.txns.abortTouching(to);
+  env.ctx.storage.apply({ t: 'rename', from, to });
+  return { ok: 1 };
+};
+
+const listCollections: Handler = (cmd, env) => {
+  const nameOnly = cmd.nameOnly === true;
+  const all = env.ctx.catalog.inDb(env.db).map((c): Doc =>
+    nameOnly
+      ? { name: c.name, type: 'collection' }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false, uuid: new Binary(c.uuid, 4) },
+          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+        },
+  );
+  const filter = asDoc(cmd.filter);
+  const q = Object.keys(filter).length ? new Query(filter, {}) : null;
+  const docs = q ? all.filter((d) => q.test(d)) : all;
+  return env.engine.cursors.first(`${env.db}.$cmd.listCollections`, { docs }, undefined, true);
+};
+
+const listDatabases: Handler = (cmd, env) => {
+  const dbs = env.ctx.catalog.databases().map((name) => {
+    const size = env.ctx.catalog
+      .inDb(name)
+      .reduce((n, c) => n + [...c.records.values()].reduce((s, r) => s + r.bytes.length, 0), 0);
+    return cmd.nameOnly === true ? { name } : { name, sizeOnDisk: size, empty: size === 0 };
+  });
+  const totalSize = dbs.reduce((n, d) => n + ((d as { sizeOnDisk?: number }).sizeOnDisk ?? 0), 0);
+  return { databases: dbs, totalSize, totalSizeMb: Math.round(totalSize / 1e6), ok: 1 };
+};
+
+export const ddlCommands: Record<string, Handler> = {
+  create,
+  drop,
+  dropDatabase,
+  renameCollection,
+  listCollections,
+  listDatabases,
+};

@@ -1,0 +1,69 @@
+import { Long, Timestamp } from 'bson';
+import type { Doc } from '../bson/values';
+import type { Ctx } from '../engine/context';
+import { CursorRegistry } from '../engine/cursors';
+import { MongoServerError } from '../engine/errors';
+import { TransactionManager } from '../engine/transactions';
+import type { Storage } from '../storage/storage';
+import type { ConnectionInfo } from '../wire/connection';
+
+export interface EngineOptions {
+  replSetName: string;
+  cursorTimeoutMs: number;
+  transactionTimeoutMs: number;
+}
+
+/** Server-wide state shared by every connection. */
+export class Engine {
+  readonly txns = new TransactionManager();
+  readonly cursors: CursorRegistry;
+  /** Last retryable write per session: a retried txnNumber gets the original reply instead of a second write. */
+  readonly retries = new Map<string, { txnNumber: bigint; reply: Doc }>();
+  readonly electionId = '7fffffff0000000000000001';
+  private ts = { t: 0, i: 0 };
+
+  constructor(
+    readonly storage: Storage,
+    readonly options: EngineOptions,
+  ) {
+    this.cursors = new CursorRegistry(options.cursorTimeoutMs);
+  }
+
+  /** A cluster time that only moves forward, as replica-set members report. */
+  clusterTime(): Timestamp {
+    const secs = Math.floor(Date.now() / 1000);
+    this.ts = secs > this.ts.t ? { t: secs, i: 1 } : { t: this.ts.t, i: this.ts.i + 1 };
+    return new Timestamp(this.ts);
+  }
+
+  sweep(): void {
+    this.cursors.expire();
+    this.txns.expire(this.options.transactionTimeoutMs);
+  }
+}
+
+export interface Env {
+  engine: Engine;
+  db: string;
+  ctx: Ctx;
+  conn: ConnectionInfo;
+  lsid: string | null;
+}
+
+export type Handler = (cmd: Doc, env: Env) => Doc | Promise<Doc>;
+
+export const nsOf = (env: Env, coll: unknown): string => {
+  if (typeof coll !== 'string' || coll.length === 0)
+    throw new MongoServerError(73, `collection name has invalid type ${typeof coll}`);
+  return `${env.db}.${coll}`;
+};
+
+export const asNumber = (v: unknown, fallback = 0): number => {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'number') return v;
+  if (v instanceof Long) return v.toNumber();
+  const n = Number((v as { valueOf(): unknown }).valueOf());
+  return Number.isFinite(n) ? n : fallback;
+};
+
+export const asDoc = (v: unknown): Doc => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : {});

@@ -1,0 +1,96 @@
+import { Long } from 'bson';
+import { compareBson, parseSort } from '../bson/compare';
+import { type Doc, getPathValues, keyString } from '../bson/values';
+import { MongoServerError } from '../engine/errors';
+import { applyProjection, type ExecStats, findRecords, type FindSpec } from '../engine/query';
+import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+
+const findSpec = (cmd: Doc): FindSpec & { single: boolean } => {
+  const limit = asNumber(cmd.limit);
+  const skip = asNumber(cmd.skip);
+  if (skip < 0) throw new MongoServerError(2, 'skip value must be non-negative');
+  return {
+    filter: asDoc(cmd.filter),
+    sort: parseSort(cmd.sort),
+    skip,
+    limit: Math.abs(limit),
+    single: cmd.singleBatch === true || limit < 0,
+  };
+};
+
+const find: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.find);
+  const spec = findSpec(cmd);
+  const recs = findRecords(env.ctx, ns, spec);
+  const docs = applyProjection(
+    recs.map((r) => r.doc),
+    cmd.projection as Doc | undefined,
+  );
+  const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize);
+  return env.engine.cursors.first(ns, { docs, sizes: recs.map((r) => r.bytes.length) }, batchSize, spec.single);
+};
+
+const getMore: Handler = (cmd, env) => {
+  const id = cmd.getMore instanceof Long ? cmd.getMore : Long.fromNumber(asNumber(cmd.getMore));
+  const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize);
+  return env.engine.cursors.more(id, nsOf(env, cmd.collection), batchSize);
+};
+
+const killCursors: Handler = (cmd, env) => {
+  const ids = (Array.isArray(cmd.cursors) ? cmd.cursors : []).map((c) =>
+    c instanceof Long ? c : Long.fromNumber(asNumber(c)),
+  );
+  return env.engine.cursors.kill(ids);
+};
+
+const count: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.count);
+  const spec = { filter: asDoc(cmd.query), sort: [], skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit)) };
+  const coll = env.ctx.coll(ns);
+  if (Object.keys(spec.filter).length === 0 && !env.ctx.txn?.entries(ns)?.size && coll) {
+    const total = Math.max(0, coll.records.size - spec.skip);
+    return { n: spec.limit ? Math.min(total, spec.limit) : total, ok: 1 };
+  }
+  return { n: findRecords(env.ctx, ns, spec).length, ok: 1 };
+};
+
+const distinct: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.distinct);
+  if (typeof cmd.key !== 'string') throw new MongoServerError(14, "'key' must be of type string");
+  const key = cmd.key;
+  const recs = findRecords(env.ctx, ns, { filter: asDoc(cmd.query), sort: [], skip: 0, limit: 0 });
+  const seen = new Map<string, unknown>();
+  for (const r of recs)
+    for (const v of getPathValues(r.doc, key)) if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
+  return { values: [...seen.values()].sort(compareBson), ok: 1 };
+};
+
+/** `explain` for find/count/distinct: the plan and how much it read, so callers can verify index use. */
+const explain: Handler = (cmd, env) => {
+  const inner = asDoc(cmd.explain);
+  const ns = nsOf(env, inner.find ?? inner.count ?? inner.distinct ?? inner.aggregate);
+  const spec =
+    inner.find !== undefined
+      ? findSpec(inner)
+      : { filter: asDoc(inner.query ?? asDoc((inner.pipeline as Doc[] | undefined)?.[0]).$match), sort: [], skip: 0, limit: 0 };
+  const stats: ExecStats = { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 };
+  const recs = findRecords(env.ctx, ns, spec, stats);
+  const input =
+    stats.stage === 'IXSCAN'
+      ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: stats.indexName } }
+      : { stage: stats.stage };
+  return {
+    queryPlanner: { namespace: ns, parsedQuery: spec.filter, winningPlan: input, rejectedPlans: [] },
+    executionStats: {
+      executionSuccess: true,
+      nReturned: recs.length,
+      totalKeysExamined: stats.keysExamined,
+      totalDocsExamined: stats.docsExamined,
+      executionStages: input,
+    },
+    serverInfo: { host: env.conn.localAddress, version: '7.0.0' },
+    ok: 1,
+  };
+};
+
+export const readCommands: Record<string, Handler> = { find, getMore, killCursors, count, distinct, explain };

@@ -1,0 +1,54 @@
+import { Binary } from 'bson';
+import type { Doc } from '../bson/values';
+import { MongoServerError } from '../engine/errors';
+import { noSuchTransaction, txnInfo } from '../engine/transactions';
+import type { Handler } from './env';
+
+export const lsidOf = (cmd: Doc): string | null => {
+  const id = (cmd.lsid as Doc | undefined)?.id;
+  return id instanceof Binary ? Buffer.from(id.buffer.subarray(0, id.position)).toString('hex') : null;
+};
+
+const commitTransaction: Handler = async (cmd, env) => {
+  const info = txnInfo(cmd, env.lsid);
+  if (!info) throw new MongoServerError(50768, 'commitTransaction must be run within a transaction');
+  const txn = env.engine.txns.bySession.get(info.lsid);
+  if (!txn || txn.txnNumber !== info.txnNumber) throw noSuchTransaction(info.txnNumber);
+  if (txn.state === 'committed') return { ok: 1 }; // a retried commit of a committed transaction succeeds
+  if (txn.state === 'aborted') throw noSuchTransaction(info.txnNumber, txn);
+  const storage = env.ctx.storage;
+  for (const op of txn.ops()) storage.apply(op);
+  env.engine.txns.finish(txn, 'committed');
+  await storage.sync();
+  return { ok: 1 };
+};
+
+const abortTransaction: Handler = (cmd, env) => {
+  const info = txnInfo(cmd, env.lsid);
+  if (!info) throw new MongoServerError(50768, 'abortTransaction must be run within a transaction');
+  const txn = env.engine.txns.bySession.get(info.lsid);
+  if (!txn || txn.txnNumber !== info.txnNumber) throw noSuchTransaction(info.txnNumber);
+  if (txn.state === 'committed') throw new MongoServerError(256, 'Transaction has been committed');
+  env.engine.txns.abort(txn);
+  return { ok: 1 };
+};
+
+const endSessions: Handler = (cmd, env) => {
+  for (const s of Array.isArray(cmd.endSessions) ? (cmd.endSessions as Doc[]) : []) {
+    const id = lsidOf({ lsid: s });
+    if (id) {
+      env.engine.txns.endSession(id);
+      env.engine.retries.delete(id);
+    }
+  }
+  return { ok: 1 };
+};
+
+export const sessionCommands: Record<string, Handler> = {
+  commitTransaction,
+  abortTransaction,
+  endSessions,
+  killSessions: endSessions,
+  refreshSessions: () => ({ ok: 1 }),
+  startSession: () => ({ ok: 1 }),
+};

@@ -1,0 +1,97 @@
+import { ObjectId } from 'bson';
+import { parseSort } from '../bson/compare';
+import type { Doc } from '../bson/values';
+import { MongoServerError } from '../engine/errors';
+import { findRecords } from '../engine/query';
+import { applyUpdate, updateKind, upsertDocument } from '../engine/update';
+import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+
+type WriteError = Doc & { index: number };
+
+const toWriteError = (index: number, e: unknown): WriteError => {
+  if (!(e instanceof MongoServerError)) throw e;
+  return { index, code: e.code, errmsg: e.message, ...e.extra };
+};
+
+/** Runs the statements of one write command, collecting per-statement errors like MongoDB (ordered stops). */
+const eachStatement = (env: Env, cmd: Doc, items: unknown, run: (s: Doc, i: number) => void): WriteError[] => {
+  if (!Array.isArray(items)) throw new MongoServerError(9, 'write command requires an array of statements');
+  const ordered = cmd.ordered !== false;
+  const errors: WriteError[] = [];
+  for (let i = 0; i < items.length; i++) {
+    try {
+      run(asDoc(items[i]), i);
+    } catch (e) {
+      errors.push(toWriteError(i, e));
+      if (ordered) break;
+    }
+  }
+  // A failed statement aborts the surrounding transaction, as on a real server.
+  if (errors.length && env.ctx.txn) env.engine.txns.abort(env.ctx.txn);
+  return errors;
+};
+
+const withErrors = (reply: Doc, errors: WriteError[]): Doc => (errors.length ? { ...reply, writeErrors: errors } : reply);
+
+const insert: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.insert);
+  const { ctx } = env;
+  let n = 0;
+  const errors = eachStatement(env, cmd, cmd.documents, (doc) => {
+    const full = doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
+    if (Array.isArray(full._id) || full._id instanceof RegExp)
+      throw new MongoServerError(2, `can't use an array or regex for _id`);
+    ctx.put(ns, ctx.makeRec(full), undefined);
+    n++;
+  });
+  return withErrors({ n, ok: 1 }, errors);
+};
+
+const update: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.update);
+  const { ctx } = env;
+  let n = 0;
+  let nModified = 0;
+  const upserted: Doc[] = [];
+  const errors = eachStatement(env, cmd, cmd.updates, (s, index) => {
+    const q = asDoc(s.q);
+    const multi = s.multi === true;
+    const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
+    if (multi && updateKind(s.u) === 'replacement')
+      throw new MongoServerError(9, 'multi update is not supported for replacement-style update');
+    const matched = findRecords(ctx, ns, { filter: q, sort: parseSort(s.sort), skip: 0, limit: multi ? 0 : 1 });
+    if (matched.length === 0) {
+      if (s.upsert !== true) return;
+      const doc = upsertDocument(q, s.u, arrayFilters);
+      ctx.put(ns, ctx.makeRec(doc), undefined);
+      upserted.push({ index, _id: doc._id });
+      n++;
+      return;
+    }
+    for (const rec of matched) {
+      const next = ctx.makeRec(applyUpdate(rec.doc, s.u, { isInsert: false, arrayFilters, query: q }), rec);
+      n++;
+      if (next.bytes.equals(rec.bytes)) continue;
+      ctx.put(ns, next, rec);
+      nModified++;
+    }
+  });
+  return withErrors({ n, nModified, ...(upserted.length ? { upserted } : {}), ok: 1 }, errors);
+};
+
+const del: Handler = (cmd, env) => {
+  const ns = nsOf(env, cmd.delete);
+  const { ctx } = env;
+  let n = 0;
+  const errors = eachStatement(env, cmd, cmd.deletes, (s) => {
+    const limit = asNumber(s.limit);
+    const matched = findRecords(ctx, ns, { filter: asDoc(s.q), sort: [], skip: 0, limit: limit === 1 ? 1 : 0 });
+    for (const rec of matched) {
+      ctx.remove(ns, rec);
+      n++;
+    }
+  });
+  return withErrors({ n, ok: 1 }, errors);
+};
+
+export const writeCommands: Record<string, Handler> = { insert, update, delete: del };

@@ -1,0 +1,89 @@
+import { deserialize } from 'bson';
+import { type Doc, keyString, normalize } from '../bson/values';
+import { Collection } from './collection';
+import type { IndexSpec, Rec } from './index-store';
+
+/** A state change, exactly as journaled: applying the same ops in order always rebuilds the same state. */
+export type Op =
+  | { t: 'put'; ns: string; rec: Rec }
+  | { t: 'del'; ns: string; id: string; idValue: unknown }
+  | { t: 'create'; ns: string; options: Doc }
+  | { t: 'drop'; ns: string }
+  | { t: 'rename'; from: string; to: string }
+  | { t: 'createIndex'; ns: string; spec: IndexSpec }
+  | { t: 'dropIndex'; ns: string; name: string }
+  | { t: 'dropDb'; db: string };
+
+export const DESERIALIZE = { promoteValues: false, promoteLongs: false } as const;
+
+/** All committed collections, keyed by namespace `db.coll`. */
+export class Catalog {
+  readonly collections = new Map<string, Collection>();
+  private seq = 0;
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  get(ns: string): Collection | undefined {
+    return this.collections.get(ns);
+  }
+
+  databases(): string[] {
+    return [...new Set([...this.collections.keys()].map((ns) => ns.slice(0, ns.indexOf('.'))))].sort();
+  }
+
+  inDb(db: string): Collection[] {
+    const prefix = db + '.';
+    return [...this.collections.values()].filter((c) => c.ns.startsWith(prefix));
+  }
+
+  /** Builds a record from stored BSON bytes (journal replay, snapshot load). */
+  recordFromBytes(ns: string, bytes: Buffer): Rec {
+    const { value: doc, wrappers } = normalize(deserialize(bytes, DESERIALIZE));
+    const id = keyString(doc._id);
+    const prev = this.collections.get(ns)?.get(id);
+    return { id, doc, bytes, seq: prev?.seq ?? this.nextSeq(), wrappers };
+  }
+
+  apply(op: Op): void {
+    switch (op.t) {
+      case 'put': {
+        let coll = this.collections.get(op.ns);
+        if (!coll) this.collections.set(op.ns, (coll = new Collection(op.ns)));
+        coll.put(op.rec);
+        return;
+      }
+      case 'del':
+        this.collections.get(op.ns)?.delete(op.id);
+        return;
+      case 'create':
+        if (!this.collections.has(op.ns)) this.collections.set(op.ns, new Collection(op.ns, op.options));
+        return;
+      case 'drop':
+        this.collections.delete(op.ns);
+        return;
+      case 'rename': {
+        const coll = this.collections.get(op.from);
+        if (!coll) return;
+        this.collections.delete(op.to);
+        this.collections.delete(op.from);
+        coll.ns = op.to;
+        this.collections.set(op.to, coll);
+        return;
+      }
+      case 'createIndex': {
+        let coll = this.collections.get(op.ns);
+        if (!coll) this.collections.set(op.ns, (coll = new Collection(op.ns)));
+        if (!coll.indexes.has(op.spec.name)) coll.createIndex(op.spec);
+        return;
+      }
+      case 'dropIndex':
+        this.collections.get(op.ns)?.dropIndex(op.name);
+        return;
+      case 'dropDb':
+        for (const c of this.inDb(op.db)) this.collections.delete(c.ns);
+        return;
+    }
+  }
+}

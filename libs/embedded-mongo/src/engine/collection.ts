@@ -1,0 +1,101 @@
+import { EJSON } from 'bson';
+import { type Doc } from '../bson/values';
+import { MongoServerError } from './errors';
+import { DuplicateBuildError, IndexStore, type IndexSpec, type Rec } from './index-store';
+
+export const ID_INDEX: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+export const duplicateKeyError = (ns: string, index: IndexStore, tuple: unknown[]): MongoServerError => {
+  const keyValue: Doc = {};
+  index.fields.forEach(([path], i) => (keyValue[path] = tuple[i]));
+  const shown = Object.entries(keyValue)
+    .map(([k, v]) => `${k}: ${EJSON.stringify(v as never, { relaxed: true })}`)
+    .join(', ');
+  return new MongoServerError(
+    11000,
+    `E11000 duplicate key error collection: ${ns} index: ${index.name} dup key: { ${shown} }`,
+    { keyPattern: { ...index.spec.key }, keyValue },
+  );
+};
+
+/** One collection's committed state: documents by _id key plus secondary indexes kept in step. */
+export class Collection {
+  readonly records = new Map<string, Rec>();
+  readonly indexes = new Map<string, IndexStore>();
+  readonly uuid: Buffer;
+
+  constructor(
+    public ns: string,
+    readonly options: Doc = {},
+    uuid?: Buffer,
+  ) {
+    this.uuid = uuid ?? Buffer.from(crypto.getRandomValues(new Uint8Array(16)));
+    this.indexes.set('_id_', new IndexStore(ID_INDEX));
+  }
+
+  get name(): string {
+    return this.ns.slice(this.ns.indexOf('.') + 1);
+  }
+
+  get(id: string): Rec | undefined {
+    return this.records.get(id);
+  }
+
+  /** Throws DuplicateKey if `rec` would collide in a unique secondary index; `_id` is checked by callers. */
+  checkUnique(rec: Rec, ignoreIds?: Set<string>): void {
+    for (const index of this.indexes.values()) {
+      if (!index.unique || index.name === '_id_') continue;
+      for (const t of index.keysOf(rec)) {
+        const owner = index.ownerOf(t);
+        if (owner !== undefined && owner !== rec.id && !ignoreIds?.has(owner))
+          throw duplicateKeyError(this.ns, index, t);
+      }
+    }
+  }
+
+  /** Inserts or replaces; the caller has validated uniqueness. */
+  put(rec: Rec): void {
+    const prev = this.records.get(rec.id);
+    this.records.set(rec.id, rec);
+    for (const index of this.indexes.values()) {
+      if (index.name === '_id_') {
+        if (!prev) index.add(rec);
+        continue;
+      }
+      const next = index.keysOf(rec);
+      if (prev) {
+        const old = index.keysOf(prev);
+        if (index.sameKeys(old, next)) continue;
+        index.remove(prev, old);
+      }
+      index.add(rec, next);
+    }
+  }
+
+  delete(id: string): Rec | undefined {
+    const prev = this.records.get(id);
+    if (!prev) return undefined;
+    this.records.delete(id);
+    for (const index of this.indexes.values()) index.remove(prev);
+    return prev;
+  }
+
+  createIndex(spec: IndexSpec): void {
+    const index = new IndexStore(spec);
+    try {
+      index.build(this.records.values());
+    } catch (e) {
+      if (e instanceof DuplicateBuildError) throw duplicateKeyError(this.ns, e.index, e.tuple);
+      throw e;
+    }
+    this.indexes.set(spec.name, index);
+  }
+
+  dropIndex(name: string): void {
+    this.indexes.delete(name);
+  }
+
+  specs(): IndexSpec[] {
+    return [...this.indexes.values()].map((i) => i.spec);
+  }
+}

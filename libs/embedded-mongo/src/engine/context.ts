@@ -1,0 +1,119 @@
+import { calculateObjectSize, serialize } from 'bson';
+import { type Doc, isNumericWrapper, keyString } from '../bson/values';
+import type { Storage } from '../storage/storage';
+import type { Catalog } from './catalog';
+import { type Collection, duplicateKeyError } from './collection';
+import { MongoServerError } from './errors';
+import type { Rec } from './index-store';
+import { docLock, keyLock, type Transaction, type TransactionManager } from './transactions';
+
+export const MAX_BSON_SIZE = 16 * 1024 * 1024;
+
+const hasWrappers = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  if (isNumericWrapper(v)) return true;
+  if (Array.isArray(v)) return v.some(hasWrappers);
+  if (v.constructor !== Object) return false;
+  for (const k in v as Doc) if (hasWrappers((v as Doc)[k])) return true;
+  return false;
+};
+
+/**
+ * What one command sees and changes: committed state, or committed state under a transaction's overlay.
+ * Plain writes apply immediately (durable at the command's `sync`); transactional writes go to the overlay.
+ */
+export class Ctx {
+  constructor(
+    readonly storage: Storage,
+    readonly txns: TransactionManager,
+    readonly txn: Transaction | null,
+  ) {}
+
+  get catalog(): Catalog {
+    return this.storage.catalog;
+  }
+
+  coll(ns: string): Collection | undefined {
+    return this.catalog.get(ns);
+  }
+
+  ensureCollection(ns: string): Collection {
+    const existing = this.catalog.get(ns);
+    if (existing) return existing;
+    validateNs(ns);
+    this.storage.apply({ t: 'create', ns, options: {} });
+    return this.catalog.get(ns) as Collection;
+  }
+
+  lookup(ns: string, id: string): Rec | undefined {
+    const o = this.txn?.entries(ns)?.get(id);
+    if (o) return o.rec ?? undefined;
+    return this.catalog.get(ns)?.get(id);
+  }
+
+  makeRec(doc: Doc, prev?: Rec): Rec {
+    const bytes = Buffer.from(serialize(doc));
+    if (bytes.length > MAX_BSON_SIZE)
+      throw new MongoServerError(10334, `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
+    const id = prev?.id ?? keyString(doc._id);
+    return { id, doc, bytes, seq: prev?.seq ?? this.catalog.nextSeq(), wrappers: hasWrappers(doc) };
+  }
+
+  /** Inserts (prev undefined) or replaces a document, enforcing _id and unique-index constraints. */
+  put(ns: string, rec: Rec, prev: Rec | undefined): void {
+    const coll = this.ensureCollection(ns);
+    if (!prev && this.lookup(ns, rec.id)) throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
+    if (this.txn) return this.putInTxn(coll, rec);
+    this.txns.preempt(docLock(ns, rec.id));
+    coll.checkUnique(rec);
+    for (const index of coll.indexes.values())
+      if (index.unique && index.name !== '_id_')
+        for (const t of index.keysOf(rec)) this.txns.preempt(keyLock(ns, index.name, index.uniqueKey(t)));
+    this.storage.apply({ t: 'put', ns, rec });
+  }
+
+  remove(ns: string, rec: Rec): void {
+    if (this.txn) {
+      this.txns.lock(this.txn, docLock(ns, rec.id));
+      this.txn.set(ns, rec.id, { rec: null, idValue: rec.doc._id });
+      return;
+    }
+    this.txns.preempt(docLock(ns, rec.id));
+    this.storage.apply({ t: 'del', ns, id: rec.id, idValue: rec.doc._id });
+  }
+
+  private putInTxn(coll: Collection, rec: Rec): void {
+    const txn = this.txn as Transaction;
+    const ns = coll.ns;
+    this.txns.lock(txn, docLock(ns, rec.id));
+    const overlay = txn.entries(ns);
+    for (const index of coll.indexes.values()) {
+      if (!index.unique || index.name === '_id_') continue;
+      for (const t of index.keysOf(rec)) {
+        const uk = index.uniqueKey(t);
+        this.txns.lock(txn, keyLock(ns, index.name, uk));
+        const owner = index.ownerOf(t);
+        // the committed owner only counts if this transaction has not changed or deleted it
+        if (owner !== undefined && owner !== rec.id && !overlay?.has(owner)) throw duplicateKeyError(ns, index, t);
+        for (const [id, e] of overlay ?? [])
+          if (id !== rec.id && e.rec && index.keysOf(e.rec).some((k) => index.uniqueKey(k) === uk))
+            throw duplicateKeyError(ns, index, t);
+      }
+    }
+    txn.set(ns, rec.id, { rec, idValue: rec.doc._id });
+  }
+
+  sync(): Promise<void> {
+    return this.storage.sync();
+  }
+}
+
+export const validateNs = (ns: string): void => {
+  const dot = ns.indexOf('.');
+  const db = ns.slice(0, dot);
+  const coll = ns.slice(dot + 1);
+  if (dot <= 0 || !coll || /[/\\. "$\0]/.test(db) || coll.includes('$') || coll.includes('\0') || coll.startsWith('.'))
+    throw new MongoServerError(73, `Invalid namespace specified '${ns}'`);
+};
+
+export const bsonSize = (d: Doc): number => calculateObjectSize(d);

@@ -1,0 +1,71 @@
+import type { Doc } from '../bson/values';
+
+const CODE_NAMES: Record<number, string> = {
+  1: 'InternalError',
+  2: 'BadValue',
+  9: 'FailedToParse',
+  11: 'UserNotFound',
+  14: 'TypeMismatch',
+  20: 'IllegalOperation',
+  26: 'NamespaceNotFound',
+  27: 'IndexNotFound',
+  40: 'ConflictingUpdateOperators',
+  43: 'CursorNotFound',
+  48: 'NamespaceExists',
+  50: 'MaxTimeMSExpired',
+  59: 'CommandNotFound',
+  66: 'ImmutableField',
+  67: 'CannotCreateIndex',
+  72: 'InvalidOptions',
+  73: 'InvalidNamespace',
+  85: 'IndexOptionsConflict',
+  86: 'IndexKeySpecsConflict',
+  112: 'WriteConflict',
+  115: 'CommandNotSupported',
+  251: 'NoSuchTransaction',
+  256: 'TransactionCommitted',
+  263: 'OperationNotSupportedInTransaction',
+  10334: 'BSONObjectTooLarge',
+  11000: 'DuplicateKey',
+};
+
+/** A failure reported to the client as `{ok: 0, code, codeName, errmsg}` (or as a writeError entry). */
+export class MongoServerError extends Error {
+  labels: string[] = [];
+
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly extra: Doc = {},
+  ) {
+    super(message);
+  }
+
+  get codeName(): string {
+    return CODE_NAMES[this.code] ?? 'UnknownError';
+  }
+
+  withLabel(label: string): this {
+    if (!this.labels.includes(label)) this.labels.push(label);
+    return this;
+  }
+
+  toReply(): Doc {
+    return {
+      ok: 0,
+      errmsg: this.message,
+      code: this.code,
+      codeName: this.codeName,
+      ...this.extra,
+      ...(this.labels.length ? { errorLabels: this.labels } : {}),
+    };
+  }
+}
+
+export const badValue = (msg: string): MongoServerError => new MongoServerError(2, msg);
+
+export const writeConflict = (): MongoServerError =>
+  new MongoServerError(
+    112,
+    'WriteConflict error: this operation conflicted with another operation. Please retry your operation or multi-document transaction.',
+  ).withLabel('TransientTransactionError');

@@ -1,0 +1,118 @@
+import { Query } from 'mingo';
+import { type SortSpec, sortDocs } from '../bson/compare';
+import { type Doc, keyString, numericView } from '../bson/values';
+import type { Ctx } from './context';
+import { badValue } from './errors';
+import { matchView, type Rec } from './index-store';
+import { plan, scanEntries } from './planner';
+
+export interface FindSpec {
+  filter: Doc;
+  sort: SortSpec;
+  skip: number;
+  /** 0 = no limit */
+  limit: number;
+}
+
+export interface ExecStats {
+  stage: 'IDHACK' | 'IXSCAN' | 'COLLSCAN' | 'EOF';
+  indexName?: string;
+  keysExamined: number;
+  docsExamined: number;
+}
+
+export type Matcher = (rec: Rec) => boolean;
+
+export const compileFilter = (filter: Doc): Matcher => {
+  if (!filter || Object.keys(filter).length === 0) return () => true;
+  try {
+    const q = new Query(numericView(filter) as Doc, {});
+    return (rec) => q.test(matchView(rec));
+  } catch (e) {
+    throw badValue((e as Error).message);
+  }
+};
+
+/** `{_id: <plain value>}` – the single most common lookup, served straight from the primary map. */
+const idEquality = (filter: Doc): string | undefined => {
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return undefined;
+  let v = filter._id;
+  if (v !== null && typeof v === 'object' && v.constructor === Object) {
+    const ops = Object.keys(v);
+    if (ops.length !== 1 || ops[0] !== '$eq') return undefined;
+    v = (v as Doc).$eq;
+    if (v !== null && typeof v === 'object' && v.constructor === Object) return undefined;
+  }
+  if (Array.isArray(v) || v instanceof RegExp) return undefined;
+  return keyString(v);
+};
+
+/** Runs a query against the context's view (committed state, plus the transaction's overlay if any). */
+export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecStats): Rec[] => {
+  const st: ExecStats = stats ?? { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 };
+  const coll = ctx.coll(ns);
+  const overlay = ctx.txn?.entries(ns);
+  const id = idEquality(spec.filter);
+  if (id !== undefined) {
+    st.stage = 'IDHACK';
+    const rec = ctx.lookup(ns, id);
+    st.keysExamined = st.docsExamined = rec ? 1 : 0;
+    return rec && spec.skip === 0 ? [rec] : [];
+  }
+  if (!coll && !overlay?.size) {
+    st.stage = 'EOF';
+    return [];
+  }
+  const match = compileFilter(spec.filter);
+  const want = spec.limit > 0 ? spec.skip + spec.limit : Infinity;
+  const out: Rec[] = [];
+  const hasOverlay = !!overlay && overlay.size > 0;
+  const p = coll ? plan(coll.indexes.values(), spec.filter, spec.sort) : null;
+  const inOrder = !!p && p.ordered && !hasOverlay;
+  // early stop is only sound when the scan order is the final order
+  const canStop = inOrder || (spec.sort.length === 0 && !hasOverlay);
+  if (coll && p) {
+    st.stage = 'IXSCAN';
+    st.indexName = p.index.name;
+    const seen = p.index.multikey || p.scans.length > 1 ? new Set<string>() : null;
+    for (const e of scanEntries(p)) {
+      st.keysExamined++;
+      if (seen) {
+        if (seen.has(e.id)) continue;
+        seen.add(e.id);
+      }
+      if (overlay?.has(e.id)) continue;
+      const rec = coll.records.get(e.id);
+      if (!rec) continue;
+      st.docsExamined++;
+      if (match(rec)) {
+        out.push(rec);
+        if (canStop && out.length >= want) break;
+      }
+    }
+  } else if (coll) {
+    for (const rec of coll.records.values()) {
+      if (overlay?.has(rec.id)) continue;
+      st.docsExamined++;
+      if (match(rec)) {
+        out.push(rec);
+        if (canStop && out.length >= want) break;
+      }
+    }
+  }
+  if (overlay) for (const e of overlay.values()) if (e.rec && match(e.rec)) out.push(e.rec);
+  const sorted = inOrder ? out : sortDocs(out, spec.sort, (r) => r.doc);
+  return spec.limit > 0 || spec.skip > 0
+    ? sorted.slice(spec.skip, spec.limit > 0 ? spec.skip + spec.limit : undefined)
+    : sorted;
+};
+
+export const applyProjection = (docs: Doc[], projection: Doc | undefined): Doc[] => {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  try {
+    return new Query({}, {}).find(docs, projection).all() as Doc[];
+  } catch (e) {
+    throw badValue((e as Error).message);
+  }
+};

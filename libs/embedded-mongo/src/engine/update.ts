@@ -1,0 +1,133 @@
+import { ObjectId } from 'bson';
+import { Aggregator, update as mingoUpdate } from 'mingo';
+import { cloneValue, type Doc, keyString, normalize } from '../bson/values';
+import { MongoServerError } from './errors';
+import { applySimpleOp, setPath, SIMPLE_OPS } from './update-ops';
+
+const MINGO_OPS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop', '$rename', '$bit']);
+
+export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
+
+export const updateKind = (u: unknown): UpdateKind => {
+  if (Array.isArray(u)) return 'pipeline';
+  if (!u || typeof u !== 'object') throw new MongoServerError(9, 'Update argument must be a document or a pipeline');
+  const keys = Object.keys(u);
+  const ops = keys.filter((k) => k.startsWith('$')).length;
+  if (ops > 0 && ops !== keys.length)
+    throw new MongoServerError(9, 'Update document cannot mix operators and fields');
+  return ops > 0 ? 'operators' : 'replacement';
+};
+
+const immutableId = (): MongoServerError =>
+  new MongoServerError(66, "Performing an update on the path '_id' would modify the immutable field '_id'");
+
+/** Rejects two operators touching the same path or a path and its prefix, like MongoDB. */
+const checkConflicts = (u: Doc): void => {
+  const seen: string[] = [];
+  for (const [op, fields] of Object.entries(u)) {
+    if (!fields || typeof fields !== 'object') throw new MongoServerError(9, `Modifiers operate on fields but we found type ${typeof fields} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(fields)}}`);
+    const paths = Object.keys(fields as Doc);
+    if (op === '$rename') paths.push(...Object.values(fields as Doc).map(String));
+    for (const p of paths) {
+      const base = p.replace(/\.\$(\[[^\]]*\])?(?=\.|$)/g, '');
+      for (const q of seen)
+        if (q === base || q.startsWith(base + '.') || base.startsWith(q + '.'))
+          throw new MongoServerError(40, `Updating the path '${p}' would create a conflict at '${q}'`);
+      seen.push(base);
+    }
+  }
+};
+
+export interface UpdateOptions {
+  isInsert: boolean;
+  arrayFilters?: Doc[];
+  query?: Doc;
+}
+
+/** Returns the updated copy of `doc` (never mutates it). */
+export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
+  const kind = updateKind(u);
+  let out: Doc;
+  if (kind === 'replacement') {
+    const repl = u as Doc;
+    if ('_id' in repl && doc._id !== undefined && keyString(repl._id) !== keyString(doc._id)) throw immutableId();
+    out = doc._id === undefined ? { ...cloneValue(repl) } : { _id: doc._id, ...cloneValue(repl) };
+    if (doc._id !== undefined) out._id = doc._id;
+  } else if (kind === 'pipeline') {
+    try {
+      const result = new Aggregator(u as Doc[], {}).run([cloneValue(doc)])[0] as Doc | undefined;
+      out = normalize(result ?? {}).value;
+    } catch (e) {
+      throw new MongoServerError(9, (e as Error).message);
+    }
+  } else {
+    const ops = u as Doc;
+    checkConflicts(ops);
+    out = cloneValue(doc);
+    for (const [op, fields] of Object.entries(ops)) {
+      if (SIMPLE_OPS.has(op)) {
+        for (const [path, arg] of Object.entries(fields as Doc)) {
+          if (path.includes('$')) {
+            if (op === '$setOnInsert' && !opts.isInsert) continue;
+            delegate(out, { [op === '$setOnInsert' ? '$set' : op]: { [path]: arg } }, opts);
+          } else applySimpleOp(out, op, path, arg, opts.isInsert);
+        }
+      } else if (MINGO_OPS.has(op)) delegate(out, { [op]: fields }, opts);
+      else throw new MongoServerError(9, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+    }
+  }
+  if (doc._id !== undefined && (out._id === undefined || keyString(out._id) !== keyString(doc._id))) throw immutableId();
+  return out;
+};
+
+const delegate = (doc: Doc, modifier: Doc, opts: UpdateOptions): void => {
+  try {
+    mingoUpdate(doc, modifier, opts.arrayFilters, opts.query ?? {}, { cloneMode: 'deep' });
+  } catch (e) {
+    throw new MongoServerError(2, (e as Error).message);
+  }
+};
+
+/** The document an upsert starts from: the equality conditions of the query. */
+export const upsertSeed = (query: Doc): Doc => {
+  const seed: Doc = {};
+  const walk = (q: Doc): void => {
+    for (const [k, v] of Object.entries(q)) {
+      if (k === '$and' && Array.isArray(v)) v.forEach((x) => walk(x as Doc));
+      if (k.startsWith('$')) continue;
+      if (v !== null && typeof v === 'object' && v.constructor === Object) {
+        const keys = Object.keys(v);
+        if (keys.length && keys.every((x) => x.startsWith('$'))) {
+          if ('$eq' in (v as Doc)) setPath(seed, k, cloneValue((v as Doc).$eq));
+          continue;
+        }
+      }
+      if (v instanceof RegExp) continue;
+      setPath(seed, k, cloneValue(v));
+    }
+  };
+  walk(query);
+  return seed;
+};
+
+/** Builds the document an upsert inserts, with `_id` first as MongoDB stores it. */
+export const upsertDocument = (query: Doc, u: unknown, arrayFilters?: Doc[]): Doc => {
+  const seed = upsertSeed(query);
+  const kind = updateKind(u);
+  let doc: Doc;
+  if (kind === 'replacement') {
+    doc = cloneValue(u as Doc);
+    if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id;
+  } else {
+    const withoutId = { ...seed };
+    delete withoutId._id;
+    doc = applyUpdate(withoutId, u, { isInsert: true, arrayFilters, query });
+    if (seed._id !== undefined) {
+      if (doc._id !== undefined && keyString(doc._id) !== keyString(seed._id)) throw immutableId();
+      doc._id = seed._id;
+    }
+  }
+  const id = doc._id === undefined ? new ObjectId() : doc._id;
+  const { _id: _ignored, ...rest } = doc;
+  return { _id: id, ...rest };
+};

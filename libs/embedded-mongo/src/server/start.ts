@@ -1,0 +1,114 @@
+import { isIP } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { unlinkSync } from 'node:fs';
+import { runCommand } from '../commands/dispatch';
+import { Engine } from '../commands/env';
+import { Storage } from '../storage/storage';
+import { Connection } from '../wire/connection';
+
+export interface EmbeddedMongoOptions {
+  /** Directory for the journal and snapshots. Required unless `inMemory`. */
+  dbPath?: string;
+  inMemory?: boolean;
+  /** Default 127.0.0.1. Anything that is not loopback needs `allowRemote: true`. */
+  host?: string;
+  /** Default 27017; 0 picks a free port. */
+  port?: number;
+  /** Also listen on this Unix socket. */
+  socketPath?: string;
+  allowRemote?: boolean;
+  /** Replica set name reported in the handshake (default rs0). */
+  replSetName?: string;
+  /** Idle time after which an open cursor is dropped (default 10 minutes). */
+  cursorTimeoutMs?: number;
+}
+
+export interface EmbeddedMongo {
+  /** Connection string for the official driver: a one-member replica set, so transactions work. */
+  uri: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Folds the journal into a snapshot now (otherwise done automatically as the journal grows). */
+  compact(): Promise<void>;
+}
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+
+const listen = (server: Server, target: { port: number; host: string } | { path: string }): Promise<void> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(target, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> => {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopback(host) && options.allowRemote !== true)
+    throw new Error(`embedded-mongo: refusing to listen on non-loopback host '${host}' without allowRemote: true`);
+  if (!options.inMemory && !options.dbPath) throw new Error('embedded-mongo: pass dbPath, or inMemory: true');
+  const storage = await Storage.open(options.inMemory ? null : (options.dbPath as string));
+  const replSetName = options.replSetName ?? 'rs0';
+  const engine = new Engine(storage, {
+    replSetName,
+    cursorTimeoutMs: options.cursorTimeoutMs ?? 10 * 60_000,
+    transactionTimeoutMs: 60_000,
+  });
+  const sockets = new Set<Socket>();
+  let connectionIds = 0;
+  const servers: Server[] = [];
+  const serve = (advertised: () => string): Server => {
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      new Connection(socket, { id: ++connectionIds, localAddress: advertised() }, (req, conn) =>
+        runCommand(engine, req, conn),
+      );
+    });
+    servers.push(server);
+    return server;
+  };
+  let port = options.port ?? 27017;
+  const advertisedHost = host === 'localhost' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  try {
+    const tcp = serve(() => `${advertisedHost}:${port}`);
+    await listen(tcp, { port, host });
+    const addr = tcp.address();
+    if (addr && typeof addr === 'object') port = addr.port;
+    if (options.socketPath) {
+      const socketPath = options.socketPath;
+      try {
+        unlinkSync(socketPath);
+      } catch {
+        // no stale socket file
+      }
+      await listen(
+        serve(() => socketPath),
+        { path: socketPath },
+      );
+    }
+  } catch (e) {
+    for (const s of servers) s.close();
+    await storage.close();
+    throw e;
+  }
+  const sweeper = setInterval(() => engine.sweep(), Math.min(60_000, engine.options.cursorTimeoutMs / 2));
+  sweeper.unref();
+  let stopped: Promise<void> | null = null;
+  return {
+    uri: `mongodb://${advertisedHost}:${port}/?replicaSet=${encodeURIComponent(replSetName)}`,
+    port,
+    compact: () => storage.compact(),
+    stop: () =>
+      (stopped ??= (async () => {
+        clearInterval(sweeper);
+        await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(
+          [...sockets].map(async (s) => void s.destroy()),
+        ));
+        engine.cursors.clear();
+        await storage.close();
+      })()),
+  };
+};

@@ -1,0 +1,147 @@
+import { deserialize, serialize } from 'bson';
+import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog, type Op } from '../engine/catalog';
+import { decodeOps, encodeOps } from './op-codec';
+import { frame, JournalWriter, readFrames } from './journal';
+import { acquireLock } from './lock-file';
+
+const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
+const SNAPSHOT = 'snapshot.bin';
+const journalName = (gen: number): string => `journal-${String(gen).padStart(10, '0')}.log`;
+const genOf = (file: string): number => Number(/^journal-(\d+)\.log$/.exec(file)?.[1] ?? NaN);
+
+/**
+ * Committed state plus its durability: every commit is applied in memory and appended to the journal, and its
+ * promise resolves once the journal is fsynced. The journal is periodically folded into a snapshot.
+ */
+export class Storage {
+  readonly catalog = new Catalog();
+  private journal: JournalWriter | null = null;
+  private gen = 0;
+  private replayedBytes = 0;
+  private compacting: Promise<void> | null = null;
+  private releaseLock: (() => void) | null = null;
+  private unsynced: Op[] = [];
+
+  private constructor(private readonly dbPath: string | null) {}
+
+  static async open(dbPath: string | null): Promise<Storage> {
+    const s = new Storage(dbPath);
+    if (dbPath) {
+      mkdirSync(dbPath, { recursive: true });
+      s.releaseLock = acquireLock(dbPath);
+      try {
+        await s.recover(dbPath);
+      } catch (e) {
+        s.releaseLock();
+        throw e;
+      }
+    }
+    return s;
+  }
+
+  private async recover(dbPath: string): Promise<void> {
+    const snap = readFrames(join(dbPath, SNAPSHOT), false);
+    let firstGen = 0;
+    if (snap.length) {
+      firstGen = Number(deserialize(snap[0] as Buffer).gen);
+      for (const payload of snap.slice(1)) for (const op of decodeOps(payload, this.catalog)) this.catalog.apply(op);
+    }
+    const gens = readdirSync(dbPath)
+      .map(genOf)
+      .filter((g) => Number.isInteger(g))
+      .sort((a, b) => a - b);
+    for (const g of gens.filter((x) => x < firstGen)) await fsp.rm(join(dbPath, journalName(g)), { force: true });
+    const live = gens.filter((g) => g >= firstGen);
+    live.forEach((g, i) => {
+      for (const payload of readFrames(join(dbPath, journalName(g)), i === live.length - 1)) {
+        this.replayedBytes += payload.length;
+        for (const op of decodeOps(payload, this.catalog)) this.catalog.apply(op);
+      }
+    });
+    this.gen = Math.max(firstGen, ...live) + 1;
+    this.journal = await JournalWriter.open(join(dbPath, journalName(this.gen)));
+    if (this.replayedBytes > COMPACT_AFTER_BYTES) this.startCompaction();
+  }
+
+  /** Applies an op in memory now; it becomes durable with the next `sync()`. */
+  apply(op: Op): void {
+    this.catalog.apply(op);
+    if (this.journal) this.unsynced.push(op);
+  }
+
+  /**
+   * Journals everything applied since the last sync as one frame (so a command or a transaction commit is
+   * all-or-nothing after a crash); resolves once it is fsynced (immediately in memory mode).
+   */
+  sync(): Promise<void> {
+    if (!this.journal || this.unsynced.length === 0) return Promise.resolve();
+    const ops = this.unsynced;
+    this.unsynced = [];
+    const done = this.journal.append(encodeOps(ops));
+    if (this.journal.bytes + this.replayedBytes > COMPACT_AFTER_BYTES) this.startCompaction();
+    return done;
+  }
+
+  commit(ops: readonly Op[]): Promise<void> {
+    for (const op of ops) this.apply(op);
+    return this.sync();
+  }
+
+  private startCompaction(): void {
+    if (this.compacting || !this.dbPath) return;
+    this.compacting = this.compact(this.dbPath)
+      .catch((e: unknown) => console.error('embedded-mongo: snapshot failed, journal kept', e))
+      .finally(() => (this.compacting = null));
+  }
+
+  /** Folds everything into a snapshot: crash-safe at every step (old snapshot + journals stay valid until replaced). */
+  async compact(dbPath = this.dbPath): Promise<void> {
+    if (!dbPath || !this.journal) return;
+    const nextGen = this.gen + 1;
+    const next = await JournalWriter.open(join(dbPath, journalName(nextGen)), this.journal);
+    // Capture and switch in one synchronous step: every later commit lands in the new journal.
+    const old = this.journal;
+    this.journal = next;
+    this.gen = nextGen;
+    this.replayedBytes = 0;
+    const image = [...this.catalog.collections.values()].map((c) => ({
+      ns: c.ns,
+      options: c.options,
+      specs: c.specs().filter((s) => s.name !== '_id_'),
+      recs: [...c.records.values()],
+    }));
+    const tmp = join(dbPath, SNAPSHOT + '.tmp');
+    const fh = await fsp.open(tmp, 'w');
+    try {
+      await fh.write(frame(Buffer.from(serialize({ gen: nextGen }))));
+      for (const c of image) {
+        await fh.write(frame(encodeOps([{ t: 'create', ns: c.ns, options: c.options }])));
+        for (let i = 0; i < c.recs.length; i += 2000) {
+          const chunk = c.recs.slice(i, i + 2000).map((rec): Op => ({ t: 'put', ns: c.ns, rec }));
+          await fh.write(frame(encodeOps(chunk)));
+        }
+        const idx = c.specs.map((spec): Op => ({ t: 'createIndex', ns: c.ns, spec }));
+        if (idx.length) await fh.write(frame(encodeOps(idx)));
+      }
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, join(dbPath, SNAPSHOT));
+    const dir = await fsp.open(dbPath, 'r');
+    await dir.sync().finally(() => dir.close());
+    await old.close();
+    for (const f of readdirSync(dbPath))
+      if (genOf(f) < nextGen) await fsp.rm(join(dbPath, f), { force: true });
+  }
+
+  async close(): Promise<void> {
+    while (this.compacting) await this.compacting;
+    await this.journal?.close();
+    this.journal = null;
+    this.releaseLock?.();
+    this.releaseLock = null;
+  }
+}
