@@ -25,6 +25,8 @@ function isCommanderError(error: unknown): error is { code: string; exitCode: nu
 }
 
 async function main(): Promise<void> {
+  // The CLI operates on workers wherever they run; it never runs them itself.
+  process.env.RUN_WORKERS = 'false';
   validateEnvironment(process.env);
   // Commander names the program after argv[1]; show the installed name, not the entry file's.
   process.argv[1] = 'eventshop';

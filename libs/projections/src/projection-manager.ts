@@ -273,6 +273,11 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     return this.parked.resolve(name, eventId, 'skipped');
   }
 
+  /** Throws NotFoundError unless a projection or processor has this name. */
+  assertExists(name: string): void {
+    this.worker(name);
+  }
+
   runner(name: string): ProjectionRunner | undefined {
     return this.runners.get(name);
   }

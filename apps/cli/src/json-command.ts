@@ -1,0 +1,32 @@
+import { CommandRunner, Option } from 'nest-commander';
+import { print } from './output';
+
+export interface JsonOptions {
+  json?: boolean;
+}
+
+/** Every command prints a readable table by default and JSON for scripts with --json. */
+export abstract class JsonCommand<O extends JsonOptions = JsonOptions> extends CommandRunner {
+  abstract execute(params: string[], options: O): Promise<unknown>;
+
+  async run(params: string[], options: O): Promise<void> {
+    const result = await this.execute(params, options);
+    if (result !== undefined) print(result, options.json ?? false);
+  }
+
+  @Option({ flags: '--json', description: 'print JSON for scripts' })
+  parseJson(): boolean {
+    return true;
+  }
+}
+
+/** Parses a non-negative integer option, with a message naming the flag. */
+export const integer =
+  (flag: string) =>
+  (value: string): number => {
+    if (!/^\d{1,15}$/.test(value)) throw new Error(`${flag} must be a non-negative integer`);
+    return Number(value);
+  };
+
+/** A failed check (verify mismatch): the message is printed, and the process exits non-zero. */
+export class CheckFailedError extends Error {}
