@@ -1,12 +1,18 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
+import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AggregateStore, EventStoreModule, StreamInspector } from '@shop/eventstore';
 import { startEmbeddedEventStore, type EmbeddedEventStore } from '@shop/embedded-eventstore';
 import { uniqueStream } from './testing/embedded-store';
 import { add, tally } from './testing/tally';
 
+const URL_TOKEN = 'EVENTSTORE_URL';
+let server: EmbeddedEventStore;
+
+@Module({ providers: [{ provide: URL_TOKEN, useFactory: () => server.url }], exports: [URL_TOKEN] })
+class UrlModule {}
+
 describe('EventStoreModule', () => {
-  let server: EmbeddedEventStore;
   beforeAll(async () => {
     server = await startEmbeddedEventStore({ inMemory: true, port: 0 });
   });
@@ -14,7 +20,13 @@ describe('EventStoreModule', () => {
 
   it('provides the client and the command handling service, and closes the client on shutdown', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [EventStoreModule.forRootAsync({ useFactory: () => ({ connectionString: server.url }) })],
+      imports: [
+        EventStoreModule.forRootAsync({
+          inject: [URL_TOKEN],
+          imports: [UrlModule],
+          useFactory: (url: string) => ({ connectionString: url }),
+        }),
+      ],
     }).compile();
     const app = await moduleRef.init();
     const store = app.get(AggregateStore);

@@ -1,6 +1,7 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import {
   type DynamicModule,
+  type FactoryProvider,
   Inject,
   Injectable,
   Module,
@@ -22,7 +23,7 @@ export interface EventStoreModuleOptions extends EventStoreSettings {
 }
 
 export interface EventStoreModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  readonly inject?: Array<string | symbol | (abstract new (...args: never[]) => unknown)>;
+  readonly inject?: FactoryProvider['inject'];
   readonly useFactory: (...args: never[]) => EventStoreModuleOptions | Promise<EventStoreModuleOptions>;
 }
 
