@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
+import { deciderForStream } from '@shop/workers';
+import { ProjectionsAdminController } from './projections-admin.controller';
+import { StreamsAdminController } from './streams-admin.controller';
+
+/** /v1/admin: event stream inspection and projection operations, for auditors and admins. */
+@Module({
+  controllers: [StreamsAdminController, ProjectionsAdminController],
+  providers: [{ provide: AGGREGATE_RESOLVER, useValue: deciderForStream }, InspectionService],
+})
+export class AdminModule {}

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Roles } from '@shop/auth';
+import { NotFoundError } from '@shop/event-sourcing';
+import { formatPosition, ProjectionManager } from '@shop/projections';
+
+/** Projection status and repairs. Status is for auditors too; changing anything is for admins. */
+@ApiTags('admin')
+@Controller('admin/projections')
+export class ProjectionsAdminController {
+  constructor(private readonly projections: ProjectionManager) {}
+
+  @Get()
+  @Roles('admin', 'auditor')
+  async status() {
+    return {
+      projections: (await this.projections.status()).map((s) => ({
+        ...s,
+        checkpoint: formatPosition(s.checkpoint),
+      })),
+    };
+  }
+
+  /** Starts a zero-downtime rebuild and returns at once; follow it in GET /admin/projections. */
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @Roles('admin')
+  rebuild(@Param('name') name: string) {
+    this.projections.definition(name);
+    void this.projections.rebuild(name).catch(() => undefined);
+    return { name, state: 'rebuilding' };
+  }
+
+  @Get(':name/parked')
+  @Roles('admin', 'auditor')
+  async parked(@Param('name') name: string) {
+    this.projections.assertExists(name);
+    return { parked: await this.projections.parked.list(name) };
+  }
+
+  @Post(':name/parked/:id/replay')
+  @HttpCode(200)
+  @Roles('admin')
+  async replay(@Param('name') name: string, @Param('id') id: string) {
+    if (!(await this.projections.replayParked(name, id))) throw parkedNotFound(name, id);
+    return { name, id, status: 'replayed' };
+  }
+
+  @Post(':name/parked/:id/skip')
+  @HttpCode(200)
+  @Roles('admin')
+  async skip(@Param('name') name: string, @Param('id') id: string) {
+    if (!(await this.projections.skipParked(name, id))) throw parkedNotFound(name, id);
+    return { name, id, status: 'skipped' };
+  }
+}
+
+const parkedNotFound = (name: string, id: string) =>
+  new NotFoundError('parked_event_not_found', `No parked event ${id} for ${name}`, { name, id });
