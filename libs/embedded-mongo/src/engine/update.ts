@@ -82,7 +82,9 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
 
 const delegate = (doc: Doc, modifier: Doc, opts: UpdateOptions): void => {
   try {
-    mingoUpdate(doc, modifier, opts.arrayFilters, opts.query ?? {}, { cloneMode: 'deep' });
+    // The query only serves the positional `$`; an upsert's new document need not match it.
+    const condition = opts.isInsert ? {} : (opts.query ?? {});
+    mingoUpdate(doc, modifier, opts.arrayFilters, condition, { cloneMode: 'deep' });
   } catch (e) {
     throw new MongoServerError(2, (e as Error).message);
   }
