@@ -22,6 +22,8 @@ const eachStatement = (env: Env, cmd: Doc, items: unknown, run: (s: Doc, i: numb
     try {
       run(asDoc(items[i]), i);
     } catch (e) {
+      // Transient failures (WriteConflict) fail the whole command so the driver's retry logic sees the label.
+      if (e instanceof MongoServerError && e.labels.length) throw e;
       errors.push(toWriteError(i, e));
       if (ordered) break;
     }

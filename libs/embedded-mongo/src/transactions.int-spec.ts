@@ -1,0 +1,118 @@
+import { type Collection, type Document, MongoServerError } from 'mongodb';
+import { type Harness, startHarness } from './testing/harness';
+
+describe('embedded-mongo transactions', () => {
+  let h: Harness;
+  let seq = 0;
+  const coll = (): Collection<Document> => h.client.db('txn').collection(`c${++seq}`);
+
+  beforeAll(async () => (h = await startHarness()));
+  afterAll(() => h.close());
+
+  it('commits a projection batch (bulkWrite upserts + checkpoint) atomically', async () => {
+    const rm = coll();
+    const checkpoints = h.client.db('txn').collection<Document>('checkpoints');
+    const session = h.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await rm.bulkWrite(
+          [
+            { updateOne: { filter: { _id: 'a' }, update: { $set: { n: 'A' }, $inc: { c: 1 }, $push: { e: 1 }, $setOnInsert: { at: 1 } }, upsert: true } },
+            { updateOne: { filter: { _id: 'b' }, update: { $set: { n: 'B' }, $inc: { c: 2 } }, upsert: true } },
+            { updateOne: { filter: { _id: 'a' }, update: { $inc: { c: 1 }, $push: { e: 2 } }, upsert: true } },
+          ] as never[],
+          { session },
+        );
+        await checkpoints.updateOne({ _id: 'proj' } as never, { $set: { position: 42 } }, { upsert: true, session });
+        // invisible outside the transaction until commit
+        expect(await rm.findOne({ _id: 'a' } as never)).toBeNull();
+        expect(await rm.findOne({ _id: 'a' } as never, { session })).toMatchObject({ c: 2, e: [1, 2] });
+      });
+    } finally {
+      await session.endSession();
+    }
+    expect(await rm.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'a', n: 'A', c: 2, e: [1, 2], at: 1 },
+      { _id: 'b', n: 'B', c: 2 },
+    ]);
+    expect(await checkpoints.findOne({ _id: 'proj' } as never)).toEqual({ _id: 'proj', position: 42 });
+  });
+
+  it('discards writes on abort', async () => {
+    const c = coll();
+    await c.insertOne({ _id: 1, v: 'before' } as never);
+    const session = h.client.startSession();
+    session.startTransaction();
+    await c.updateOne({ _id: 1 } as never, { $set: { v: 'inside' } }, { session });
+    await c.insertOne({ _id: 2 } as never, { session });
+    await c.deleteOne({ _id: 1 } as never, { session });
+    expect(await c.countDocuments({}, { session })).toBe(1);
+    await session.abortTransaction();
+    await session.endSession();
+    expect(await c.find().toArray()).toEqual([{ _id: 1, v: 'before' }]);
+  });
+
+  it('gives the second writer of a document WriteConflict (112) with TransientTransactionError', async () => {
+    const c = coll();
+    await c.insertOne({ _id: 1, v: 0 } as never);
+    const s1 = h.client.startSession();
+    const s2 = h.client.startSession();
+    s1.startTransaction();
+    s2.startTransaction();
+    await c.updateOne({ _id: 1 } as never, { $set: { v: 1 } }, { session: s1 });
+    const err = (await c.updateOne({ _id: 1 } as never, { $set: { v: 2 } }, { session: s2 }).catch((e: unknown) => e)) as MongoServerError;
+    expect(err.code).toBe(112);
+    expect(err.hasErrorLabel('TransientTransactionError')).toBe(true);
+    await s2.abortTransaction();
+    await s1.commitTransaction();
+    await Promise.all([s1.endSession(), s2.endSession()]);
+    expect(await c.findOne({ _id: 1 } as never)).toEqual({ _id: 1, v: 1 });
+  });
+
+  it('withTransaction retries after a conflict and both increments land', async () => {
+    const c = coll();
+    await c.insertOne({ _id: 'ctr', n: 0 } as never);
+    const bump = async () => {
+      const s = h.client.startSession();
+      try {
+        await s.withTransaction(async () => {
+          await c.updateOne({ _id: 'ctr' } as never, { $inc: { n: 1 } }, { session: s });
+        });
+      } finally {
+        await s.endSession();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, bump));
+    expect(await c.findOne({ _id: 'ctr' } as never)).toEqual({ _id: 'ctr', n: 8 });
+  });
+
+  it('enforces unique indexes inside transactions and aborts on duplicate', async () => {
+    const c = coll();
+    await c.createIndex({ sku: 1 }, { unique: true });
+    await c.insertOne({ sku: 'x' });
+    const s = h.client.startSession();
+    const err = await s
+      .withTransaction(async () => {
+        await c.insertOne({ sku: 'y' }, { session: s });
+        await c.bulkWrite([{ insertOne: { document: { sku: 'y' } } }], { session: s });
+      })
+      .catch((e: unknown) => e);
+    await s.endSession();
+    expect(err).toMatchObject({ code: 11000 });
+    expect(await c.countDocuments({ sku: 'y' })).toBe(0);
+  });
+
+  it('a plain write to a document held by a transaction makes that transaction fail to commit', async () => {
+    const c = coll();
+    await c.insertOne({ _id: 1, v: 0 } as never);
+    const s = h.client.startSession();
+    s.startTransaction();
+    await c.updateOne({ _id: 1 } as never, { $set: { v: 'txn' } }, { session: s });
+    await c.updateOne({ _id: 1 } as never, { $set: { v: 'plain' } });
+    const err = (await s.commitTransaction().catch((e: unknown) => e)) as MongoServerError;
+    await s.endSession();
+    expect(err.code).toBe(251);
+    expect(err.hasErrorLabel('TransientTransactionError')).toBe(true);
+    expect(await c.findOne({ _id: 1 } as never)).toEqual({ _id: 1, v: 'plain' });
+  });
+});
