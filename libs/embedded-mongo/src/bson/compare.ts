@@ -11,7 +11,7 @@ import {
   ObjectId,
   Timestamp,
 } from 'bson';
-import { type Doc, getPathValues } from './values';
+import { type Doc, getPathValues, isLong } from './values';
 
 /** MongoDB's canonical cross-type order (numbers of every BSON type share one rank and compare by value). */
 export const typeRank = (v: unknown): number => {
@@ -29,7 +29,7 @@ export const typeRank = (v: unknown): number => {
       break;
   }
   if (v === null) return 2;
-  if (v instanceof Long || v instanceof Double || v instanceof Int32 || v instanceof Decimal128) return 3;
+  if (isLong(v) || v instanceof Double || v instanceof Int32 || v instanceof Decimal128) return 3;
   if (v instanceof BSONSymbol) return 4;
   if (Array.isArray(v)) return 6;
   if (v instanceof Binary) return 7;
@@ -50,7 +50,7 @@ const compareNumbers = (a: unknown, b: unknown): number => {
     if (Number.isNaN(b)) return 1;
     return cmp(a, b);
   }
-  if (a instanceof Long && b instanceof Long) return a.compare(b);
+  if (isLong(a) && isLong(b)) return a.compare(b);
   const na = toComparable(a);
   const nb = toComparable(b);
   if (typeof na === 'bigint' && typeof nb === 'bigint') return cmp(na, nb);
@@ -63,7 +63,7 @@ const compareNumbers = (a: unknown, b: unknown): number => {
 
 const toComparable = (v: unknown): number | bigint => {
   if (typeof v === 'number' || typeof v === 'bigint') return v;
-  if (v instanceof Long) return v.toBigInt();
+  if (isLong(v)) return v.toBigInt();
   if (v instanceof Double || v instanceof Int32) return v.value;
   if (v instanceof Decimal128) return Number(v.toString());
   return NaN;

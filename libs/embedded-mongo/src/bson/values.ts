@@ -1,4 +1,4 @@
-import { Binary, Decimal128, Double, Int32, Long, ObjectId } from 'bson';
+import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
 
 export type Doc = Record<string, unknown>;
 
@@ -9,8 +9,11 @@ export type Doc = Record<string, unknown>;
  */
 let sawWrapper = false;
 
+/** Timestamp extends Long in the bson package, but it is not a number. */
+export const isLong = (v: unknown): v is Long => v instanceof Long && !(v instanceof Timestamp);
+
 export const isNumericWrapper = (v: unknown): v is Long | Double | Decimal128 | Int32 =>
-  v instanceof Long || v instanceof Double || v instanceof Decimal128 || v instanceof Int32;
+  isLong(v) || v instanceof Double || v instanceof Decimal128 || v instanceof Int32;
 
 const normalizeValue = (v: unknown): unknown => {
   if (typeof v !== 'object' || v === null) return v;
@@ -22,7 +25,7 @@ const normalizeValue = (v: unknown): unknown => {
     sawWrapper = true;
     return v;
   }
-  if (v instanceof Long || v instanceof Decimal128) {
+  if (isLong(v) || v instanceof Decimal128) {
     sawWrapper = true;
     return v;
   }
@@ -46,7 +49,7 @@ export const normalize = <T>(v: T): { value: T; wrappers: boolean } => {
 
 export const toNumber = (v: unknown): number | undefined => {
   if (typeof v === 'number') return v;
-  if (v instanceof Long) return v.toNumber();
+  if (isLong(v)) return v.toNumber();
   if (v instanceof Double || v instanceof Int32) return v.value;
   if (v instanceof Decimal128) return Number(v.toString());
   return undefined;
@@ -102,7 +105,7 @@ export const keyString = (v: unknown): string => {
   if (v === null) return 'z';
   if (v instanceof ObjectId) return 'o' + v.toHexString();
   if (v instanceof Date) return 'd' + v.getTime();
-  if (v instanceof Long) {
+  if (isLong(v)) {
     return v.lessThanOrEqual(Number.MAX_SAFE_INTEGER) && v.greaterThanOrEqual(Number.MIN_SAFE_INTEGER)
       ? 'n' + numberKey(v.toNumber())
       : 'n' + v.toString();

@@ -1,6 +1,6 @@
 import { Decimal128, Double, Long, Timestamp } from 'bson';
 import { compareBson } from '../bson/compare';
-import type { Doc } from '../bson/values';
+import { type Doc, isLong } from '../bson/values';
 import { MongoServerError } from './errors';
 
 /**
@@ -14,15 +14,15 @@ const INT32_MIN = -2147483648;
 
 const kindOf = (v: unknown): Kind | null => {
   if (typeof v === 'number') return Number.isInteger(v) && v <= INT32_MAX && v >= INT32_MIN ? 0 : 2;
-  if (v instanceof Long) return 1;
+  if (isLong(v)) return 1;
   if (v instanceof Double) return 2;
   if (v instanceof Decimal128) return 3;
   return null;
 };
 
-const asBig = (v: unknown): bigint => (v instanceof Long ? v.toBigInt() : BigInt(v as number));
+const asBig = (v: unknown): bigint => (isLong(v) ? v.toBigInt() : BigInt(v as number));
 const asNum = (v: unknown): number =>
-  v instanceof Long ? v.toNumber() : v instanceof Double ? v.value : v instanceof Decimal128 ? Number(v.toString()) : (v as number);
+  isLong(v) ? v.toNumber() : v instanceof Double ? v.value : v instanceof Decimal128 ? Number(v.toString()) : (v as number);
 
 const makeDouble = (n: number): unknown => (Number.isInteger(n) && n <= INT32_MAX && n >= INT32_MIN ? new Double(n) : n);
 
