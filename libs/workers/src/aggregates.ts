@@ -8,6 +8,7 @@ import {
 } from '@shop/inventory';
 import { ORDER_STREAM_CATEGORY, orderDecider } from '@shop/ordering';
 import { PAYMENT_STREAM_CATEGORY, paymentDecider } from '@shop/payments';
+import { REPORT_STREAM_CATEGORY, reportDecider } from '@shop/reporting';
 
 type AnyDecider = Decider<unknown, Command, DomainEvent>;
 
@@ -18,6 +19,7 @@ export const AGGREGATES: Readonly<Record<string, AnyDecider>> = {
   [ORDER_STREAM_CATEGORY]: orderDecider as unknown as AnyDecider,
   [PAYMENT_STREAM_CATEGORY]: paymentDecider as unknown as AnyDecider,
   [CHECKOUT_STREAM_CATEGORY]: checkoutDecider as unknown as AnyDecider,
+  [REPORT_STREAM_CATEGORY]: reportDecider as unknown as AnyDecider,
 };
 
 /** The decider that folds `streamName` (`<category>-<id>`), or undefined for streams that are not aggregates. */

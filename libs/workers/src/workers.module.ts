@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { checkoutsProjection } from '@shop/checkout';
 import { AppConfig } from '@shop/config';
 import { AggregateStore } from '@shop/eventstore';
@@ -6,13 +7,23 @@ import { productsProjection } from '@shop/inventory';
 import { ordersProjection } from '@shop/ordering';
 import { PAYMENT_PROVIDER, PaymentGatewayModule } from '@shop/payment-gateway';
 import { type PaymentProvider } from '@shop/payments';
-import { ProjectionsModule } from '@shop/projections';
+import { MONGO_DB } from '@shop/mongo';
+import { ProjectionManager, ProjectionsModule } from '@shop/projections';
+import { reportsProjection, salesProjection } from '@shop/reporting';
+import { type Db } from 'mongodb';
 import { checkoutProcessor } from './checkout.processor';
 import { fulfilmentProcessor } from './fulfilment.processor';
 import { paymentProcessor } from './payment.processor';
+import { reportProcessor } from './report.processor';
 
 /** Every read model of the shop. */
-export const SHOP_PROJECTIONS = [productsProjection, ordersProjection, checkoutsProjection];
+export const SHOP_PROJECTIONS = [
+  productsProjection,
+  ordersProjection,
+  checkoutsProjection,
+  salesProjection,
+  reportsProjection,
+];
 
 /**
  * The shop's background work: projections into MongoDB, the checkout process manager, the payment worker
@@ -25,11 +36,15 @@ export const SHOP_PROJECTIONS = [productsProjection, ordersProjection, checkouts
     ProjectionsModule.forRoot({
       projections: SHOP_PROJECTIONS,
       processors: {
-        inject: [AggregateStore, PAYMENT_PROVIDER],
-        useFactory: (store: AggregateStore, provider: PaymentProvider) => [
+        inject: [AggregateStore, PAYMENT_PROVIDER, MONGO_DB, ModuleRef],
+        useFactory: (store: AggregateStore, provider: PaymentProvider, db: Db, modules: ModuleRef) => [
           checkoutProcessor(store),
           paymentProcessor(store, provider),
           fulfilmentProcessor(store),
+          // The manager runs this processor, so it is looked up when a report is built, not at wiring time.
+          reportProcessor(store, db, (name, position, timeoutMs) =>
+            modules.get(ProjectionManager, { strict: false }).waitFor(name, position, timeoutMs),
+          ),
         ],
       },
       options: {

@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import { type MessageContext } from '@shop/event-sourcing';
+import { type CommandOutcome } from '../http/command-reply';
+
+export class RequestSalesReportCommand extends Command<CommandOutcome> {
+  constructor(
+    readonly reportId: string,
+    readonly from: string,
+    readonly to: string,
+    readonly context: MessageContext,
+    readonly idempotencyKey: string | undefined,
+  ) {
+    super();
+  }
+}

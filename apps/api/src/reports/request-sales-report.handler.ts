@@ -1,0 +1,29 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { AggregateStore } from '@shop/eventstore';
+import { reportDecider, reportStreamName, requestSalesReport } from '@shop/reporting';
+import { type CommandOutcome } from '../http/command-reply';
+import { RequestSalesReportCommand } from './request-sales-report.command';
+
+@CommandHandler(RequestSalesReportCommand)
+export class RequestSalesReportHandler implements ICommandHandler<RequestSalesReportCommand> {
+  constructor(private readonly store: AggregateStore) {}
+
+  async execute({
+    reportId,
+    from,
+    to,
+    context,
+    idempotencyKey,
+  }: RequestSalesReportCommand): Promise<CommandOutcome> {
+    const result = await this.store.handle(
+      reportDecider,
+      reportStreamName(reportId),
+      requestSalesReport(
+        { reportId, from, to },
+        { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
+      ),
+      { context },
+    );
+    return { id: reportId, revision: result.nextRevision, position: result.position };
+  }
+}
