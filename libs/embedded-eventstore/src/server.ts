@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { GossipService, ServerFeaturesService, StreamsService } from './protocol/generated';
+import { GossipService, ServerFeaturesService } from './protocol/generated';
+import { streamsServiceDefinition } from './protocol/streams-service';
 import { gossipHandler } from './services/gossip';
 import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
 import { EventStore } from './store/event-store';
@@ -68,7 +69,7 @@ export const startEmbeddedEventStore = async (
   });
   let boundPort = 0;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  server.addService(StreamsService, {
+  server.addService(streamsServiceDefinition(), {
     read: readHandler(store),
     append: appendHandler(store),
     batchAppend: batchAppendHandler(store),

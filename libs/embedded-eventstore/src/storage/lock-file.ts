@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const LOCK_FILE_NAME = 'LOCK';
@@ -27,6 +27,7 @@ export const acquireLock = (dataDir: string): (() => void) => {
       `embedded-eventstore: data directory ${dir} is locked: lock file ${path} is held by another ` +
         `${owner}. Stop it or use another dataDir.`,
     );
+  mkdirSync(dir, { recursive: true });
   if (heldHere.has(dir)) throw held(`embedded event store in this process (pid ${process.pid})`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -1,7 +1,8 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { streamsPb } from '../protocol/generated';
-import { readEventResp, streamIdentifier, streamNameOf } from '../protocol/convert';
+import { streamIdentifier, streamNameOf } from '../protocol/convert';
+import { encodedReadResp } from '../protocol/streams-service';
 import { RpcError, invalidArgument, streamDeleted, toRpcError } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import type { EventFilter } from './event-filter';
@@ -72,7 +73,8 @@ const readStream = async (
   const step = backwards ? -1 : 1;
   let sent = 0;
   for (let r = from; r >= first && r <= last && sent < count; r += step) {
-    if (!(await writer.write(readEventResp(events[r]!)))) return;
+    const result = writer.write(encodedReadResp(events[r]!));
+    if (result !== true && !(await result)) return;
     sent++;
   }
 };
@@ -101,7 +103,8 @@ const readAll = async (
   for (let i = index; i >= 0 && i < end && sent < count; i += step) {
     const event = all[i]!;
     if (filter && !filter.matches(event)) continue;
-    if (!(await writer.write(readEventResp(event)))) return;
+    const result = writer.write(encodedReadResp(event));
+    if (result !== true && !(await result)) return;
     sent++;
   }
 };

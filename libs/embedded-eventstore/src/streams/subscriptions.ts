@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { streamsPb } from '../protocol/generated';
-import { readEventResp, streamNameOf } from '../protocol/convert';
+import { streamNameOf } from '../protocol/convert';
+import { encodedReadResp } from '../protocol/streams-service';
 import { invalidArgument, streamDeleted } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import type { StoredEvent } from '../storage/stored-event';
 import type { EventFilter } from './event-filter';
 import { lowerBound } from './stream-view';
 import type { BackpressuredWriter } from './write-stream';
+import { written } from './write-stream';
 
 type Writer = BackpressuredWriter<ReadReq, ReadResp>;
 
@@ -36,7 +38,7 @@ export const subscribe = async (
   confirmation.setSubscriptionId(randomUUID());
   const hello = new streamsPb.ReadResp();
   hello.setConfirmation(confirmation);
-  if (!(await writer.write(hello))) return;
+  if (!(await written(writer.write(hello)))) return;
 
   let caughtUp = false;
   let scanned = 0;
@@ -49,7 +51,7 @@ export const subscribe = async (
     cp.setCommitPosition(String(lastScanned.position));
     cp.setPreparePosition(String(lastScanned.position));
     resp.setCheckpoint(cp);
-    return writer.write(resp);
+    return written(writer.write(resp));
   };
 
   while (!writer.isClosed) {
@@ -57,7 +59,8 @@ export const subscribe = async (
     for (let event = cursor.next(store); event; event = cursor.next(store)) {
       lastScanned = event;
       if (!filter || filter.matches(event)) {
-        if (!(await writer.write(readEventResp(event)))) return;
+        const result = writer.write(encodedReadResp(event));
+        if (result !== true && !(await result)) return;
       }
       if (filter && ++scanned >= filter.checkpointInterval && !(await checkpoint())) return;
     }
@@ -66,7 +69,7 @@ export const subscribe = async (
       if (filter && !(await checkpoint())) return;
       const resp = new streamsPb.ReadResp();
       resp.setCaughtUp(new streamsPb.ReadResp.CaughtUp());
-      if (!(await writer.write(resp))) return;
+      if (!(await written(writer.write(resp)))) return;
     }
     const seen = store.durableCount;
     await writer.waitUntil((wake) => {

@@ -1,8 +1,9 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 
 /**
- * Writes with backpressure: waits for 'drain' when grpc-js buffers are full, and reports false once the
- * client has gone away so producers stop instead of buffering into a dead call.
+ * Writes with backpressure: `write` returns true synchronously while grpc-js accepts more, otherwise a
+ * promise that settles on 'drain' (true) or when the client has gone away (false), so producers stop
+ * instead of buffering into a dead call.
  */
 export class BackpressuredWriter<Req, Res> {
   private closed = false;
@@ -23,17 +24,18 @@ export class BackpressuredWriter<Req, Res> {
     return this.closed || this.call.cancelled;
   }
 
-  async write(message: Res): Promise<boolean> {
-    if (this.isClosed) return false;
+  write(message: Res): true | Promise<boolean> {
+    if (this.isClosed) return Promise.resolve(false);
     if (this.call.write(message)) return true;
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       this.wake = resolve;
+    }).then(() => {
+      this.wake = null;
+      return !this.isClosed;
     });
-    this.wake = null;
-    return !this.isClosed;
   }
 
-  /** Resolves when `signal` fires or the call closes, whichever comes first. */
+  /** Resolves when `register`'s callback fires or the call closes, whichever comes first. */
   waitUntil(register: (wake: () => void) => () => void): Promise<void> {
     if (this.isClosed) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -53,3 +55,6 @@ export class BackpressuredWriter<Req, Res> {
     this.closed = true;
   }
 }
+
+/** `await`s only when the writer actually has to wait; false means the client is gone. */
+export const written = async (result: true | Promise<boolean>): Promise<boolean> => result === true || result;
