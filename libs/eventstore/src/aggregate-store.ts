@@ -54,7 +54,10 @@ export interface CommandResult<E extends DomainEvent> {
   /** Log position of the last event the command appended, for read-your-writes waits; absent for a no-op. */
   readonly position?: LogPosition;
   readonly events: readonly E[];
-  /** `duplicate`: the idempotency key was seen before; the original command's result is returned. */
+  /**
+   * `duplicate`: the idempotency key was found in the stream; the original command's result is returned. A
+   * concurrent duplicate may also report `appended` when EventStoreDB accepted it as an idempotent re-append.
+   */
   readonly outcome: 'appended' | 'unchanged' | 'duplicate';
 }
 

@@ -90,6 +90,22 @@ describe('idempotent commands', () => {
     expect(await eventCount(stream)).toBe(4);
   });
 
+  it('appends once when two processes handle the same command at the same time', async () => {
+    const stream = uniqueStream();
+    await es.services().store.handle(tally, stream, add(1));
+    const command = add(7, { idempotencyKey: 'twice-at-once' });
+    const results = await Promise.all([
+      es.services().store.handle(doubling, stream, command),
+      es.services().store.handle(doubling, stream, command),
+    ]);
+    // The loser either sees the winner's events on reload ('duplicate') or, having appended the same ids at the
+    // same revision, gets EventStoreDB's idempotent success ('appended'); either way nothing is appended twice.
+    expect(results.map((r) => r.events)).toEqual([results[0].events, results[0].events]);
+    expect(results[0].nextRevision).toBe(2n);
+    expect(results[1].nextRevision).toBe(2n);
+    expect(await eventCount(stream)).toBe(3);
+  });
+
   it('survives a lost append response: the retried append does not duplicate events', async () => {
     const stream = uniqueStream();
     const { store } = es.services({ retry: { initialDelayMs: 1 } }, losingFirstResponse(es));
