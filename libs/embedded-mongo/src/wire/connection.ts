@@ -64,8 +64,9 @@ export class Connection {
       try {
         req = decodeRequest(msg, h);
       } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        const err = { ok: 0, errmsg: e.message, code: 9, codeName: 'FailedToParse' };
+        // Any decoding failure is the client's fault: answer it, never let it reach the process.
+        const message = e instanceof ProtocolError ? e.message : `malformed message: ${String(e)}`;
+        const err = { ok: 0, errmsg: message, code: 9, codeName: 'FailedToParse' };
         this.enqueue(() => Promise.resolve(this.send(encodeReply({ requestId: h.requestId, opCode: h.opCode }, err))));
         continue;
       }
