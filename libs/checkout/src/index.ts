@@ -37,3 +37,4 @@ export {
 } from './checkout.wiring';
 export { CHECKOUTS_COLLECTION, type CheckoutView, checkoutsProjection } from './checkouts.projection';
 export { commitIdempotencyKey, commitReservationsOnShipment } from './shipment.policy';
+export { checkoutUpcasters } from './checkout.upcasters';

@@ -99,3 +99,38 @@ describe('products projection', () => {
     }
   });
 });
+
+/** Just enough of MongoDB's update semantics to check the documents the writes produce. */
+const apply = (docs: Map<string, Record<string, unknown>>, writes: readonly ProjectionWrite[]) => {
+  for (const w of writes) {
+    if (!('updateOne' in w)) throw new Error('unexpected write');
+    const id = String(w.updateOne.filter['_id']);
+    const isInsert = !docs.has(id);
+    const doc: Record<string, unknown> = docs.get(id) ?? { _id: id };
+    const update = w.updateOne.update as Record<string, Record<string, unknown>>;
+    for (const [op, fields] of Object.entries(update)) {
+      for (const [path, value] of Object.entries(fields)) {
+        if (op === '$set' || (op === '$setOnInsert' && isInsert)) doc[path] = value;
+        if (op === '$inc') doc[path] = Number(doc[path] ?? 0) + Number(value);
+      }
+    }
+    docs.set(id, doc);
+  }
+};
+
+describe('products projection documents', () => {
+  it('keeps available = onHand - reserved through a product life', () => {
+    const orderB = '0b7f4b52-2c1e-4f0a-8a8e-3f1b2c3d4e02';
+    const docs = new Map<string, Record<string, unknown>>();
+    const events: ProductEvent[] = [
+      productRegistered({ productId, sku: 'MUG-01', name: 'Mug', priceCents: 1299, currency: 'EUR' }),
+      stockReceived({ productId, quantity: 10 }),
+      stockReserved({ productId, orderId, quantity: 3 }),
+      stockReserved({ productId, orderId: orderB, quantity: 2 }),
+      stockReservationReleased({ productId, orderId: orderB, quantity: 2 }),
+      stockReservationCommitted({ productId, orderId, quantity: 3 }),
+    ];
+    events.forEach((event, i) => apply(docs, productsProjection.handle(stored(event, BigInt(i)))));
+    expect(docs.get(productId)).toMatchObject({ onHand: 7, reserved: 0, available: 7, revision: 5 });
+  });
+});

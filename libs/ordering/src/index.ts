@@ -27,3 +27,4 @@ export {
   type OrderStatusChange,
   type OrderView,
 } from './orders.projection';
+export { orderingUpcasters } from './order.upcasters';

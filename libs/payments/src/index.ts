@@ -26,3 +26,4 @@ export {
 } from './payment.state';
 export { orderIdFromPaymentStreamName, PAYMENT_STREAM_CATEGORY, paymentStreamName } from './payment.streams';
 export { MAX_REASON_LENGTH as MAX_PAYMENT_REASON_LENGTH } from './payment.validation';
+export { paymentsUpcasters } from './payment.upcasters';

@@ -16,3 +16,4 @@ export { MAX_PERIOD_DAYS, MAX_REPORT_ROWS, parseDay } from './report.validation'
 export { REPORTS_COLLECTION, reportsProjection, type ReportView } from './reports.projection';
 export { buildSalesReport, type CatalogEntry, salesFilterForPeriod } from './sales-report.builder';
 export { SALES_COLLECTION, type SalesDayView, salesDayId, salesProjection } from './sales.projection';
+export { reportingUpcasters } from './report.upcasters';
