@@ -1,0 +1,91 @@
+import { MongoClient } from 'mongodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedMongo } from '@shop/embedded-mongo';
+import { type BenchEntry, type BenchSuite, entry } from '../bench-entry';
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+const latencies = async (n: number, op: (i: number) => Promise<unknown>): Promise<number[]> => {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await op(i);
+    out.push(Number(process.hrtime.bigint() - t) / 1000);
+  }
+  return out.sort((a, b) => a - b);
+};
+
+/** Upserts/s through bulkWrite batches of 500 `$set`/`$inc` updates (half inserts, half updates). */
+const upsertRate = async (client: MongoClient, batches: number): Promise<number> => {
+  const coll = client.db('bench').collection<{ _id: string }>('upserts');
+  const batch = (b: number) =>
+    Array.from({ length: 500 }, (_, i) => ({
+      updateOne: {
+        filter: { _id: `p${(b * 250 + i) % 20_000}` },
+        update: { $set: { name: `n${i}`, at: new Date() }, $inc: { qty: 1, version: 1 } },
+        upsert: true,
+      },
+    }));
+  await coll.bulkWrite(batch(0)); // warm-up
+  const t = process.hrtime.bigint();
+  for (let b = 1; b <= batches; b++) await coll.bulkWrite(batch(b), { ordered: true });
+  const secs = Number(process.hrtime.bigint() - t) / 1e9;
+  return (batches * 500) / secs;
+};
+
+const suite: BenchSuite = {
+  name: 'embedded-mongo',
+  async run(): Promise<BenchEntry[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'embedded-mongo-bench-'));
+    const durable = await startEmbeddedMongo({ dbPath: dir, port: 0 });
+    const memory = await startEmbeddedMongo({ inMemory: true, port: 0 });
+    const dc = new MongoClient(durable.uri);
+    const mc = new MongoClient(memory.uri);
+    try {
+      await Promise.all([dc.connect(), mc.connect()]);
+      const admin = dc.db('admin');
+      await latencies(200, () => admin.command({ ping: 1 }));
+      const ping = await latencies(2000, () => admin.command({ ping: 1 }));
+      const pingP50 = percentile(ping, 50);
+
+      const memRate = await upsertRate(mc, 60);
+      const durableRate = await upsertRate(dc, 60);
+
+      const coll = dc.db('bench').collection<{ _id: number; k: string; g: number; v: number }>('big');
+      await coll.createIndex({ k: 1 }, { unique: true });
+      await coll.createIndex({ g: 1, v: 1 });
+      const N = 200_000;
+      for (let i = 0; i < N; i += 10_000)
+        await coll.insertMany(
+          Array.from({ length: 10_000 }, (_, j) => {
+            const n = i + j;
+            return { _id: n, k: `key-${(n * 7919) % N}`, g: n % 100, v: n };
+          }),
+        );
+      let seed = 7;
+      const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % N;
+      const byKey = await latencies(3000, () => coll.findOne({ k: `key-${rnd()}` }));
+      const range = await latencies(1000, () =>
+        coll.find({ g: rnd() % 100, v: { $gt: rnd() } }).sort({ v: 1 }).limit(20).toArray(),
+      );
+      return [
+        entry('embedded-mongo upserts/s (bulkWrite 500 $set/$inc, durable, vs in-memory)', durableRate, 'ops/s', memRate, '>= 30000'),
+        entry('embedded-mongo upserts/s (in-memory, vs durable)', memRate, 'ops/s', durableRate),
+        entry('embedded-mongo findOne by indexed key, 200k docs p50 (vs ping p50)', percentile(byKey, 50), 'µs', pingP50),
+        entry('embedded-mongo findOne by indexed key, 200k docs p99 (vs ping p50)', percentile(byKey, 99), 'µs', pingP50),
+        entry('embedded-mongo sorted range limit 20 on index p50 (vs ping p50)', percentile(range, 50), 'µs', pingP50),
+        entry('embedded-mongo sorted range limit 20 on index p99 (vs ping p50)', percentile(range, 99), 'µs', pingP50),
+        entry('embedded-mongo ping round trip p50 (baseline)', pingP50, 'µs'),
+      ];
+    } finally {
+      await Promise.all([dc.close(), mc.close()]);
+      await Promise.all([durable.stop(), memory.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default suite;
