@@ -42,6 +42,8 @@ import { checkoutCommand, type CheckoutCommand } from './checkout.commands';
  * recording it is a no-op, nextActions returns the same actions with the same idempotency keys, and each
  * command is deduplicated (by its key, and by its decider's own no-op rules). The payment outcome is the
  * one fact nobody here produces: the payment worker records it, and it arrives through the subscription.
+ * A fact for an order that has no checkout (NotFoundError 'checkout_not_found', e.g. an order placed before
+ * the process manager existed) is skipped; any other DomainError on recording is a bug and is parked.
  */
 export const CHECKOUT_OBSERVED_EVENT_TYPES = [
   'OrderPlaced',

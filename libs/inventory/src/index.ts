@@ -4,6 +4,7 @@
  */
 export * from './product.commands';
 export { productDecider } from './product.decider';
+export { productIdForSku } from './product.identity';
 export { type InventoryErrorCode } from './product.errors';
 export * from './product.events';
 export {
