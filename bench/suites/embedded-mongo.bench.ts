@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { MongoClient } from 'mongodb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,25 @@ const upsertRate = async (client: MongoClient, batches: number): Promise<number>
   return (batches * 500) / secs;
 };
 
+/** The server in its own process, as devstack runs it: the driver and the server then use separate cores. */
+const spawnServer = async (dbPath: string): Promise<{ uri: string; child: ChildProcess }> => {
+  const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
+  const main = join(__dirname, '../../libs/embedded-mongo/src/server/main' + ext);
+  const child = spawn(process.execPath, [...(ext === '.ts' ? ['-r', '@swc-node/register'] : []), main, '--dbPath', dbPath, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const uri = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve((JSON.parse(line) as { uri: string }).uri);
+    });
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  return { uri, child };
+};
+
 const suite: BenchSuite = {
   name: 'embedded-mongo',
   async run(): Promise<BenchEntry[]> {
@@ -53,6 +73,20 @@ const suite: BenchSuite = {
 
       const memRate = await upsertRate(mc, 60);
       const durableRate = await upsertRate(dc, 60);
+      const procDir = mkdtempSync(join(tmpdir(), 'embedded-mongo-bench-proc-'));
+      const proc = await spawnServer(procDir);
+      const pc = new MongoClient(proc.uri);
+      let procRate = NaN;
+      try {
+        await pc.connect();
+        procRate = await upsertRate(pc, 100);
+      } finally {
+        await pc.close();
+        const exited = new Promise((r) => proc.child.once('exit', r));
+        proc.child.kill('SIGTERM');
+        await exited;
+        rmSync(procDir, { recursive: true, force: true });
+      }
 
       const coll = dc.db('bench').collection<{ _id: number; k: string; g: number; v: number }>('big');
       await coll.createIndex({ k: 1 }, { unique: true });
@@ -72,7 +106,8 @@ const suite: BenchSuite = {
         coll.find({ g: rnd() % 100, v: { $gt: rnd() } }).sort({ v: 1 }).limit(20).toArray(),
       );
       return [
-        entry('embedded-mongo upserts/s (bulkWrite 500 $set/$inc, durable, vs in-memory)', durableRate, 'ops/s', memRate, '>= 30000'),
+        entry('embedded-mongo upserts/s (bulkWrite 500 $set/$inc, durable, server in its own process like devstack, vs in-process durable)', procRate, 'ops/s', durableRate, '>= 30000'),
+        entry('embedded-mongo upserts/s (durable, driver and server in one process, vs in-memory)', durableRate, 'ops/s', memRate),
         entry('embedded-mongo upserts/s (in-memory, vs durable)', memRate, 'ops/s', durableRate),
         entry('embedded-mongo findOne by indexed key, 200k docs p50 (vs ping p50)', percentile(byKey, 50), 'µs', pingP50),
         entry('embedded-mongo findOne by indexed key, 200k docs p99 (vs ping p50)', percentile(byKey, 99), 'µs', pingP50),

@@ -29,7 +29,7 @@ const checkConflicts = (u: Doc): void => {
     const paths = Object.keys(fields as Doc);
     if (op === '$rename') paths.push(...Object.values(fields as Doc).map(String));
     for (const p of paths) {
-      const base = p.replace(/\.\$(\[[^\]]*\])?(?=\.|$)/g, '');
+      const base = p.includes('$') ? p.replace(/\.\$(\[[^\]]*\])?(?=\.|$)/g, '') : p;
       for (const q of seen)
         if (q === base || q.startsWith(base + '.') || base.startsWith(q + '.'))
           throw new MongoServerError(40, `Updating the path '${p}' would create a conflict at '${q}'`);
