@@ -41,9 +41,13 @@ const upsertRate = async (client: MongoClient, batches: number): Promise<number>
 const spawnServer = async (dbPath: string): Promise<{ uri: string; child: ChildProcess }> => {
   const ext = __filename.endsWith('.ts') ? '.ts' : '.js';
   const main = join(__dirname, '../../libs/embedded-mongo/src/server/main' + ext);
-  const child = spawn(process.execPath, [...(ext === '.ts' ? ['-r', '@swc-node/register'] : []), main, '--dbPath', dbPath, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(ext === '.ts' ? ['-r', '@swc-node/register'] : []), main, '--dbPath', dbPath, '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const uri = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (b: Buffer) => {
@@ -103,16 +107,51 @@ const suite: BenchSuite = {
       const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % N;
       const byKey = await latencies(3000, () => coll.findOne({ k: `key-${rnd()}` }));
       const range = await latencies(1000, () =>
-        coll.find({ g: rnd() % 100, v: { $gt: rnd() } }).sort({ v: 1 }).limit(20).toArray(),
+        coll
+          .find({ g: rnd() % 100, v: { $gt: rnd() } })
+          .sort({ v: 1 })
+          .limit(20)
+          .toArray(),
       );
       return [
-        entry('embedded-mongo upserts/s (bulkWrite 500 $set/$inc, durable, server in its own process like devstack, vs in-process durable)', procRate, 'ops/s', durableRate, '>= 30000'),
-        entry('embedded-mongo upserts/s (durable, driver and server in one process, vs in-memory)', durableRate, 'ops/s', memRate),
+        entry(
+          'embedded-mongo upserts/s (bulkWrite 500 $set/$inc, durable, server in its own process like devstack, vs in-process durable)',
+          procRate,
+          'ops/s',
+          durableRate,
+          '>= 30000',
+        ),
+        entry(
+          'embedded-mongo upserts/s (durable, driver and server in one process, vs in-memory)',
+          durableRate,
+          'ops/s',
+          memRate,
+        ),
         entry('embedded-mongo upserts/s (in-memory, vs durable)', memRate, 'ops/s', durableRate),
-        entry('embedded-mongo findOne by indexed key, 200k docs p50 (vs ping p50)', percentile(byKey, 50), 'µs', pingP50),
-        entry('embedded-mongo findOne by indexed key, 200k docs p99 (vs ping p50)', percentile(byKey, 99), 'µs', pingP50),
-        entry('embedded-mongo sorted range limit 20 on index p50 (vs ping p50)', percentile(range, 50), 'µs', pingP50),
-        entry('embedded-mongo sorted range limit 20 on index p99 (vs ping p50)', percentile(range, 99), 'µs', pingP50),
+        entry(
+          'embedded-mongo findOne by indexed key, 200k docs p50 (vs ping p50)',
+          percentile(byKey, 50),
+          'µs',
+          pingP50,
+        ),
+        entry(
+          'embedded-mongo findOne by indexed key, 200k docs p99 (vs ping p50)',
+          percentile(byKey, 99),
+          'µs',
+          pingP50,
+        ),
+        entry(
+          'embedded-mongo sorted range limit 20 on index p50 (vs ping p50)',
+          percentile(range, 50),
+          'µs',
+          pingP50,
+        ),
+        entry(
+          'embedded-mongo sorted range limit 20 on index p99 (vs ping p50)',
+          percentile(range, 99),
+          'µs',
+          pingP50,
+        ),
         entry('embedded-mongo ping round trip p50 (baseline)', pingP50, 'µs'),
       ];
     } finally {

@@ -6,7 +6,8 @@ describe('embedded-mongo BSON fidelity', () => {
   beforeAll(async () => (h = await startHarness()));
   afterAll(() => h.close());
 
-  const raw = () => h.client.db('bson').collection('t', { promoteValues: false, promoteLongs: false, promoteBuffers: false });
+  const raw = () =>
+    h.client.db('bson').collection('t', { promoteValues: false, promoteLongs: false, promoteBuffers: false });
 
   it('round-trips Long, Int32, Double, Decimal128, Date, ObjectId, Binary and UUID unchanged', async () => {
     const oid = new ObjectId();
@@ -26,7 +27,10 @@ describe('embedded-mongo BSON fidelity', () => {
       ts: new Timestamp({ t: 5, i: 6 }),
       nested: { arr: [Long.fromNumber(1), new Double(1), 1] },
     };
-    await h.client.db('bson').collection('t').insertOne(doc as never);
+    await h.client
+      .db('bson')
+      .collection('t')
+      .insertOne(doc as never);
     const back = (await raw().findOne({ _id: 'types' } as never)) as Record<string, unknown>;
     expect((back.long as Long).toString()).toBe('9007199254740993');
     expect(back.long).toBeInstanceOf(Long);
@@ -50,8 +54,15 @@ describe('embedded-mongo BSON fidelity', () => {
 
   it('$inc works by value on every numeric type and keeps MongoDB result types', async () => {
     const c = h.client.db('bson').collection('inc');
-    await c.insertOne({ _id: 1, l: Long.fromNumber(10), i: 1, d: new Double(1.5), m: Decimal128.fromString('1.5'), big: 2147483647 } as never);
-    await c.updateOne({ _id: 1 } as never, { $inc: { l: 5, i: Long.fromNumber(2), d: 1.5, m: 1, big: 1 } } as never);
+    await c.insertOne({
+      _id: 1,
+      l: Long.fromNumber(10),
+      i: 1,
+      d: new Double(1.5),
+      m: Decimal128.fromString('1.5'),
+      big: 2147483647,
+    } as never);
+    await c.updateOne({ _id: 1 } as never, { $inc: { l: 5, i: Long.fromNumber(2), d: 1.5, m: 1, big: 1 } });
     const back = (await h.client
       .db('bson')
       .collection('inc', { promoteValues: false, promoteLongs: false })
@@ -75,20 +86,45 @@ describe('embedded-mongo BSON fidelity', () => {
       { _id: 'dbl', v: new Double(4.5) },
       { _id: 'dec', v: Decimal128.fromString('7') },
     ] as never[]);
-    expect((await c.find({ v: { $gte: 5 } }).sort({ v: 1 }).toArray()).map((d) => d._id)).toEqual(['long', 'int', 'dec']);
+    expect(
+      (
+        await c
+          .find({ v: { $gte: 5 } })
+          .sort({ v: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual(['long', 'int', 'dec']);
     expect((await c.find({ v: 5 }).toArray()).map((d) => d._id)).toEqual(['long']);
     expect((await c.find({ v: Long.fromNumber(6) }).toArray()).map((d) => d._id)).toEqual(['int']);
     const sum = await c.aggregate([{ $group: { _id: null, total: { $sum: '$v' } } }]).toArray();
     expect(sum[0]?.total).toBe(22.5);
     await c.createIndex({ v: 1 });
-    expect((await c.find({ v: { $lt: 6 } }).sort({ v: -1 }).toArray()).map((d) => d._id)).toEqual(['long', 'dbl']);
+    expect(
+      (
+        await c
+          .find({ v: { $lt: 6 } })
+          .sort({ v: -1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual(['long', 'dbl']);
   });
 
   it('sorts across types in MongoDB order', async () => {
     const c = h.client.db('bson').collection('order');
     const values = [
-      new MaxKey(), true, new Date(0), 'str', { a: 1 }, [1], new ObjectId('000000000000000000000000'),
-      new Binary(Buffer.from([0]), 0), 3, null, new MinKey(), new Timestamp({ t: 1, i: 1 }), /re/,
+      new MaxKey(),
+      true,
+      new Date(0),
+      'str',
+      { a: 1 },
+      [1],
+      new ObjectId('000000000000000000000000'),
+      new Binary(Buffer.from([0]), 0),
+      3,
+      null,
+      new MinKey(),
+      new Timestamp({ t: 1, i: 1 }),
+      /re/,
     ];
     await c.insertMany(values.map((v, i) => ({ _id: i, v })) as never[]);
     await c.insertOne({ _id: 99 } as never);

@@ -1,20 +1,39 @@
-import { type Collection, type Document, MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { type Collection, type Document, MongoBulkWriteError, type MongoServerError } from 'mongodb';
 import { type Harness, startHarness } from './testing/harness';
 
 describe('embedded-mongo CRUD through the driver', () => {
   let h: Harness;
   let seq = 0;
-  const coll = <T extends Document = Document>(): Collection<T> => h.client.db('crud').collection<T>(`c${++seq}`);
+  const coll = <T extends Document = Document>(): Collection<T> =>
+    h.client.db('crud').collection<T>(`c${++seq}`);
 
   beforeAll(async () => (h = await startHarness()));
   afterAll(() => h.close());
 
   it('inserts, finds, updates, replaces and deletes', async () => {
     const c = coll();
-    await c.insertMany([{ _id: 1, a: 1 }, { _id: 2, a: 2 }, { _id: 3, a: 3 }] as never[]);
+    await c.insertMany([
+      { _id: 1, a: 1 },
+      { _id: 2, a: 2 },
+      { _id: 3, a: 3 },
+    ] as never[]);
     expect(await c.findOne({ _id: 2 } as never)).toEqual({ _id: 2, a: 2 });
-    expect(await c.find({ a: { $gte: 2 } }).sort({ a: -1 }).toArray()).toEqual([{ _id: 3, a: 3 }, { _id: 2, a: 2 }]);
-    expect(await c.find({}, { projection: { _id: 0 } }).skip(1).limit(1).toArray()).toEqual([{ a: 2 }]);
+    expect(
+      await c
+        .find({ a: { $gte: 2 } })
+        .sort({ a: -1 })
+        .toArray(),
+    ).toEqual([
+      { _id: 3, a: 3 },
+      { _id: 2, a: 2 },
+    ]);
+    expect(
+      await c
+        .find({}, { projection: { _id: 0 } })
+        .skip(1)
+        .limit(1)
+        .toArray(),
+    ).toEqual([{ a: 2 }]);
     const u = await c.updateMany({ a: { $lt: 3 } }, { $set: { b: true } });
     expect([u.matchedCount, u.modifiedCount]).toEqual([2, 2]);
     const same = await c.updateOne({ _id: 1 } as never, { $set: { b: true } });
@@ -44,32 +63,76 @@ describe('embedded-mongo CRUD through the driver', () => {
     expect(r.upsertedId).toBe('p1');
     await c.updateOne(
       { _id: 'p1' } as never,
-      { $set: { name: 'y' }, $inc: { qty: -2 }, $push: { log: 'c' }, $setOnInsert: { createdAt: new Date(1) }, $addToSet: { tags: 't1' }, $max: { hi: 1 }, $min: { lo: 1 }, $unset: { 'nested.deep': '' } } as never,
+      {
+        $set: { name: 'y' },
+        $inc: { qty: -2 },
+        $push: { log: 'c' },
+        $setOnInsert: { createdAt: new Date(1) },
+        $addToSet: { tags: 't1' },
+        $max: { hi: 1 },
+        $min: { lo: 1 },
+        $unset: { 'nested.deep': '' },
+      } as never,
       { upsert: true },
     );
     expect(await c.findOne({ _id: 'p1' } as never)).toEqual({
-      _id: 'p1', name: 'y', nested: {}, qty: 3, log: ['a', 'b', 'c'], createdAt: new Date(0), tags: ['t1'], hi: 3, lo: 1,
+      _id: 'p1',
+      name: 'y',
+      nested: {},
+      qty: 3,
+      log: ['a', 'b', 'c'],
+      createdAt: new Date(0),
+      tags: ['t1'],
+      hi: 3,
+      lo: 1,
     });
-    await c.updateOne({ _id: 'p1' } as never, { $pull: { log: 'b' }, $pop: { tags: 1 }, $rename: { name: 'title' }, $mul: { qty: 2 } } as never);
-    expect(await c.findOne({ _id: 'p1' } as never)).toMatchObject({ title: 'y', log: ['a', 'c'], tags: [], qty: 6 });
-    await c.updateOne({ key: 'k', n: { $gt: 1 } } as never, { $set: { v: 1 } }, { upsert: true });
+    await c.updateOne(
+      { _id: 'p1' } as never,
+      { $pull: { log: 'b' }, $pop: { tags: 1 }, $rename: { name: 'title' }, $mul: { qty: 2 } } as never,
+    );
+    expect(await c.findOne({ _id: 'p1' } as never)).toMatchObject({
+      title: 'y',
+      log: ['a', 'c'],
+      tags: [],
+      qty: 6,
+    });
+    await c.updateOne({ key: 'k', n: { $gt: 1 } }, { $set: { v: 1 } }, { upsert: true });
     expect(await c.findOne({ key: 'k' })).toMatchObject({ key: 'k', v: 1 });
   });
 
   it('supports arrayFilters, positional and pipeline updates', async () => {
     const c = coll();
-    await c.insertOne({ _id: 1, items: [{ sku: 'a', n: 1 }, { sku: 'b', n: 2 }] } as never);
-    await c.updateOne({ _id: 1 } as never, { $inc: { 'items.$[i].n': 10 } } as never, { arrayFilters: [{ 'i.sku': 'b' }] });
-    await c.updateOne({ _id: 1, 'items.sku': 'a' } as never, { $set: { 'items.$.n': 7 } } as never);
+    await c.insertOne({
+      _id: 1,
+      items: [
+        { sku: 'a', n: 1 },
+        { sku: 'b', n: 2 },
+      ],
+    } as never);
+    await c.updateOne(
+      { _id: 1 } as never,
+      { $inc: { 'items.$[i].n': 10 } },
+      { arrayFilters: [{ 'i.sku': 'b' }] },
+    );
+    await c.updateOne({ _id: 1, 'items.sku': 'a' } as never, { $set: { 'items.$.n': 7 } });
     await c.updateOne({ _id: 1 } as never, [{ $set: { total: { $sum: '$items.n' } } }]);
-    expect(await c.findOne({ _id: 1 } as never)).toEqual({ _id: 1, items: [{ sku: 'a', n: 7 }, { sku: 'b', n: 12 }], total: 19 });
+    expect(await c.findOne({ _id: 1 } as never)).toEqual({
+      _id: 1,
+      items: [
+        { sku: 'a', n: 7 },
+        { sku: 'b', n: 12 },
+      ],
+      total: 19,
+    });
   });
 
   it('rejects changing _id and conflicting operators', async () => {
     const c = coll();
     await c.insertOne({ _id: 1, a: 1 } as never);
-    await expect(c.updateOne({ _id: 1 } as never, { $set: { _id: 2 } } as never)).rejects.toMatchObject({ code: 66 });
-    await expect(c.updateOne({ _id: 1 } as never, { $set: { a: 1 }, $inc: { a: 1 } } as never)).rejects.toMatchObject({ code: 40 });
+    await expect(c.updateOne({ _id: 1 } as never, { $set: { _id: 2 } })).rejects.toMatchObject({ code: 66 });
+    await expect(c.updateOne({ _id: 1 } as never, { $set: { a: 1 }, $inc: { a: 1 } })).rejects.toMatchObject({
+      code: 40,
+    });
   });
 
   it('bulkWrite ordered stops at the first error, unordered continues', async () => {
@@ -87,7 +150,9 @@ describe('embedded-mongo CRUD through the driver', () => {
     expect(oe.result.insertedCount).toBe(1);
     expect(await c.countDocuments({ _id: 3 } as never)).toBe(0);
     await c.deleteMany({ _id: { $in: [2] } } as never);
-    const unordered = (await c.bulkWrite(ops, { ordered: false }).catch((e: unknown) => e)) as MongoBulkWriteError;
+    const unordered = (await c
+      .bulkWrite(ops, { ordered: false })
+      .catch((e: unknown) => e)) as MongoBulkWriteError;
     expect(unordered.writeErrors).toHaveLength(1);
     expect(unordered.result.getWriteErrorAt(0)?.index).toBe(1);
     expect(await c.countDocuments({ _id: { $in: [2, 3] } } as never)).toBe(2);
@@ -102,7 +167,11 @@ describe('embedded-mongo CRUD through the driver', () => {
     await cursor.next();
     await cursor.close();
     expect(cursor.killed).toBe(true);
-    const page = await c.find({ _id: { $gt: 1000 } } as never).sort({ _id: 1 }).limit(5).toArray();
+    const page = await c
+      .find({ _id: { $gt: 1000 } } as never)
+      .sort({ _id: 1 })
+      .limit(5)
+      .toArray();
     expect(page.map((d) => d._id)).toEqual([1001, 1002, 1003, 1004, 1005]);
   });
 
@@ -113,7 +182,9 @@ describe('embedded-mongo CRUD through the driver', () => {
     const first = await db.command({ find: c.collectionName, batchSize: 2 });
     const id = first.cursor.id;
     await db.command({ killCursors: c.collectionName, cursors: [id] });
-    await expect(db.command({ getMore: id, collection: c.collectionName })).rejects.toMatchObject({ code: 43 });
+    await expect(db.command({ getMore: id, collection: c.collectionName })).rejects.toMatchObject({
+      code: 43,
+    });
   });
 
   it('runs findOneAndUpdate leases with E11000 when the lease is held', async () => {
@@ -133,18 +204,31 @@ describe('embedded-mongo CRUD through the driver', () => {
 
   it('aggregates with $match/$group/$sort/$limit, distinct and count', async () => {
     const c = coll();
-    await c.insertMany([{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'a', n: 3 }, { k: 'c', n: 4 }]);
+    await c.insertMany([
+      { k: 'a', n: 1 },
+      { k: 'b', n: 2 },
+      { k: 'a', n: 3 },
+      { k: 'c', n: 4 },
+    ]);
     const out = await c
-      .aggregate([{ $match: { n: { $gte: 1 } } }, { $group: { _id: '$k', total: { $sum: '$n' } } }, { $sort: { total: -1 } }, { $limit: 2 }])
+      .aggregate([
+        { $match: { n: { $gte: 1 } } },
+        { $group: { _id: '$k', total: { $sum: '$n' } } },
+        { $sort: { total: -1 } },
+        { $limit: 2 },
+      ])
       .toArray();
-    expect(out.map((d) => d.total)).toEqual([4, 4]);
+    expect(out.map((d) => d.total as number)).toEqual([4, 4]);
     expect((await c.distinct('k')).sort()).toEqual(['a', 'b', 'c']);
     expect(await c.countDocuments({ k: 'a' })).toBe(2);
     expect(await c.countDocuments({}, { skip: 1, limit: 2 })).toBe(2);
   });
 
   it('answers unknown commands with CommandNotFound', async () => {
-    const err = (await h.client.db('crud').command({ frobnicate: 1 }).catch((e: unknown) => e)) as MongoServerError;
+    const err = (await h.client
+      .db('crud')
+      .command({ frobnicate: 1 })
+      .catch((e: unknown) => e)) as MongoServerError;
     expect(err.code).toBe(59);
     expect(err.codeName).toBe('CommandNotFound');
   });

@@ -8,10 +8,14 @@ describe('embedded-mongo durability', () => {
   it('keeps every acknowledged write after the writer process is SIGKILLed', async () => {
     const dir = tempDir();
     try {
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'testing/crash-writer.ts'), dir.path], {
-        cwd: process.cwd(),
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['-r', '@swc-node/register', join(__dirname, 'testing/crash-writer.ts'), dir.path],
+        {
+          cwd: process.cwd(),
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (b: Buffer) => (out += b.toString()));
       const exited = new Promise((r) => child.on('exit', r));
@@ -59,7 +63,10 @@ describe('embedded-mongo durability', () => {
       await c().deleteOne({ _id: 499 });
       await h.close();
       const journal = readdirSync(dir.path).filter((f) => f.startsWith('journal-'));
-      appendFileSync(join(dir.path, journal[journal.length - 1] as string), Buffer.from([0x30, 0, 0, 0, 1, 2, 3]));
+      appendFileSync(
+        join(dir.path, journal[journal.length - 1] as string),
+        Buffer.from([0x30, 0, 0, 0, 1, 2, 3]),
+      );
       h = await startHarness({ dbPath: dir.path });
       expect(await c().countDocuments()).toBe(499);
       expect(await c().findOne({ _id: 3 })).toEqual({ _id: 3, v: 1003 });
@@ -88,6 +95,8 @@ describe('embedded-mongo durability', () => {
   });
 
   it('refuses non-loopback hosts unless allowRemote is set', async () => {
-    await expect(startEmbeddedMongo({ inMemory: true, host: '0.0.0.0', port: 0 })).rejects.toThrow(/allowRemote/);
+    await expect(startEmbeddedMongo({ inMemory: true, host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /allowRemote/,
+    );
   });
 });

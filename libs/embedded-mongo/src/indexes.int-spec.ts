@@ -23,7 +23,14 @@ describe('embedded-mongo indexes', () => {
     const c = coll();
     await c.createIndex({ a: 1, b: 1 }, { unique: true });
     const err = (await c
-      .insertMany([{ a: 1, b: 1 }, { a: 1, b: 2 }, { a: 1, b: 1 }], { ordered: false })
+      .insertMany(
+        [
+          { a: 1, b: 1 },
+          { a: 1, b: 2 },
+          { a: 1, b: 1 },
+        ],
+        { ordered: false },
+      )
       .catch((e: unknown) => e)) as MongoBulkWriteError;
     expect(err).toBeInstanceOf(MongoBulkWriteError);
     expect(err.writeErrors).toBeDefined();
@@ -38,7 +45,10 @@ describe('embedded-mongo indexes', () => {
 
   it('lists and drops indexes, keeps createIndex idempotent', async () => {
     const c = coll();
-    await c.createIndexes([{ key: { x: 1 }, name: 'x_1' }, { key: { y: -1, z: 1 }, unique: true }]);
+    await c.createIndexes([
+      { key: { x: 1 }, name: 'x_1' },
+      { key: { y: -1, z: 1 }, unique: true },
+    ]);
     await c.createIndex({ x: 1 });
     const names = (await c.listIndexes().toArray()).map((i) => i.name as string);
     expect(names).toEqual(['_id_', 'x_1', 'y_-1_z_1']);
@@ -53,7 +63,14 @@ describe('embedded-mongo indexes', () => {
       c = coll();
       await c.createIndex({ k: 1 });
       await c.createIndex({ g: 1, t: -1 });
-      await c.insertMany(Array.from({ length: 5000 }, (_, i) => ({ _id: i, k: `k${String(i).padStart(5, '0')}`, g: i % 10, t: i })) as never[]);
+      await c.insertMany(
+        Array.from({ length: 5000 }, (_, i) => ({
+          _id: i,
+          k: `k${String(i).padStart(5, '0')}`,
+          g: i % 10,
+          t: i,
+        })) as never[],
+      );
     });
 
     it('uses the index for equality without scanning the collection', async () => {
@@ -64,20 +81,35 @@ describe('embedded-mongo indexes', () => {
     });
 
     it('serves sorted, limited ranges from the index order', async () => {
-      const docs = await c.find({ k: { $gt: 'k01000' } }).sort({ k: 1 }).limit(3).toArray();
+      const docs = await c
+        .find({ k: { $gt: 'k01000' } })
+        .sort({ k: 1 })
+        .limit(3)
+        .toArray();
       expect(docs.map((d) => d._id)).toEqual([1001, 1002, 1003]);
-      const plan = await c.find({ k: { $gt: 'k01000' } }).sort({ k: 1 }).limit(3).explain('executionStats');
+      const plan = await c
+        .find({ k: { $gt: 'k01000' } })
+        .sort({ k: 1 })
+        .limit(3)
+        .explain('executionStats');
       expect(plan.executionStats.totalDocsExamined).toBe(3);
       const desc = await c.find({ g: 3 }).sort({ t: -1 }).limit(2).toArray();
-      expect(desc.map((d) => d.t)).toEqual([4993, 4983]);
+      expect(desc.map((d) => d.t as number)).toEqual([4993, 4983]);
       const pe = await c.find({ g: 3 }).sort({ t: -1 }).limit(2).explain('executionStats');
       expect(pe.executionStats.totalDocsExamined).toBe(2);
-      const rev = await c.find({ g: 3, t: { $lt: 100 } }).sort({ t: 1 }).toArray();
-      expect(rev.map((d) => d.t)).toEqual([3, 13, 23, 33, 43, 53, 63, 73, 83, 93]);
+      const rev = await c
+        .find({ g: 3, t: { $lt: 100 } })
+        .sort({ t: 1 })
+        .toArray();
+      expect(rev.map((d) => d.t as number)).toEqual([3, 13, 23, 33, 43, 53, 63, 73, 83, 93]);
     });
 
     it('paginates by _id with $gt and $lt using the _id index', async () => {
-      const page = await c.find({ _id: { $lt: 4000 } } as never).sort({ _id: -1 }).limit(2).toArray();
+      const page = await c
+        .find({ _id: { $lt: 4000 } } as never)
+        .sort({ _id: -1 })
+        .limit(2)
+        .toArray();
       expect(page.map((d) => d._id)).toEqual([3999, 3998]);
       const plan = await c.find({ _id: { $gt: 10, $lte: 12 } } as never).explain('executionStats');
       expect(plan.queryPlanner.winningPlan.inputStage).toMatchObject({ stage: 'IXSCAN', indexName: '_id_' });

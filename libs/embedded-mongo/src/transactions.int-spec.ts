@@ -1,4 +1,4 @@
-import { type Collection, type Document, MongoServerError } from 'mongodb';
+import { type Collection, type Document, type MongoServerError } from 'mongodb';
 import { type Harness, startHarness } from './testing/harness';
 
 describe('embedded-mongo transactions', () => {
@@ -17,13 +17,27 @@ describe('embedded-mongo transactions', () => {
       await session.withTransaction(async () => {
         await rm.bulkWrite(
           [
-            { updateOne: { filter: { _id: 'a' }, update: { $set: { n: 'A' }, $inc: { c: 1 }, $push: { e: 1 }, $setOnInsert: { at: 1 } }, upsert: true } },
-            { updateOne: { filter: { _id: 'b' }, update: { $set: { n: 'B' }, $inc: { c: 2 } }, upsert: true } },
-            { updateOne: { filter: { _id: 'a' }, update: { $inc: { c: 1 }, $push: { e: 2 } }, upsert: true } },
+            {
+              updateOne: {
+                filter: { _id: 'a' },
+                update: { $set: { n: 'A' }, $inc: { c: 1 }, $push: { e: 1 }, $setOnInsert: { at: 1 } },
+                upsert: true,
+              },
+            },
+            {
+              updateOne: { filter: { _id: 'b' }, update: { $set: { n: 'B' }, $inc: { c: 2 } }, upsert: true },
+            },
+            {
+              updateOne: { filter: { _id: 'a' }, update: { $inc: { c: 1 }, $push: { e: 2 } }, upsert: true },
+            },
           ] as never[],
           { session },
         );
-        await checkpoints.updateOne({ _id: 'proj' } as never, { $set: { position: 42 } }, { upsert: true, session });
+        await checkpoints.updateOne(
+          { _id: 'proj' } as never,
+          { $set: { position: 42 } },
+          { upsert: true, session },
+        );
         // invisible outside the transaction until commit
         expect(await rm.findOne({ _id: 'a' } as never)).toBeNull();
         expect(await rm.findOne({ _id: 'a' } as never, { session })).toMatchObject({ c: 2, e: [1, 2] });
@@ -60,7 +74,9 @@ describe('embedded-mongo transactions', () => {
     s1.startTransaction();
     s2.startTransaction();
     await c.updateOne({ _id: 1 } as never, { $set: { v: 1 } }, { session: s1 });
-    const err = (await c.updateOne({ _id: 1 } as never, { $set: { v: 2 } }, { session: s2 }).catch((e: unknown) => e)) as MongoServerError;
+    const err = (await c
+      .updateOne({ _id: 1 } as never, { $set: { v: 2 } }, { session: s2 })
+      .catch((e: unknown) => e)) as MongoServerError;
     expect(err.code).toBe(112);
     expect(err.hasErrorLabel('TransientTransactionError')).toBe(true);
     await s2.abortTransaction();

@@ -40,7 +40,9 @@ describe('embedded-mongo wire robustness', () => {
     expect(await h.client.db('w').command({ ping: 1 })).toMatchObject({ ok: 1 });
 
   it('closes the connection on a length below the header size', async () => {
-    expect(await exchange(h.server.port, Buffer.concat([header(8, 1, 2013), Buffer.alloc(8)]))).toMatchObject({ closed: true });
+    expect(await exchange(h.server.port, Buffer.concat([header(8, 1, 2013), Buffer.alloc(8)]))).toMatchObject(
+      { closed: true },
+    );
     await stillServes();
   });
 
@@ -50,7 +52,9 @@ describe('embedded-mongo wire robustness', () => {
   });
 
   it('closes the connection on an unsupported opcode', async () => {
-    expect(await exchange(h.server.port, Buffer.concat([header(26, 1, 2012), Buffer.alloc(10)]))).toMatchObject({ closed: true });
+    expect(
+      await exchange(h.server.port, Buffer.concat([header(26, 1, 2012), Buffer.alloc(10)])),
+    ).toMatchObject({ closed: true });
     await stillServes();
   });
 
@@ -72,9 +76,9 @@ describe('embedded-mongo wire robustness', () => {
 
   it('survives random garbage on many connections', async () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256;
     for (let i = 0; i < 20; i++) {
-      const junk = Buffer.from(Array.from({ length: 16 + (i * 7) % 64 }, rnd));
+      const junk = Buffer.from(Array.from({ length: 16 + ((i * 7) % 64) }, rnd));
       junk.writeInt32LE(junk.length, 0);
       await exchange(h.server.port, junk);
     }
@@ -82,7 +86,10 @@ describe('embedded-mongo wire robustness', () => {
   });
 
   it('answers a raw OP_MSG ping', async () => {
-    const { reply } = await exchange(h.server.port, opMsg(Buffer.from(serialize({ ping: 1, $db: 'admin' })), 11));
+    const { reply } = await exchange(
+      h.server.port,
+      opMsg(Buffer.from(serialize({ ping: 1, $db: 'admin' })), 11),
+    );
     expect(reply.readInt32LE(12)).toBe(2013);
     expect(reply.readInt32LE(8)).toBe(11);
   });

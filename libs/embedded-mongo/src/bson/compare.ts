@@ -5,7 +5,6 @@ import {
   Decimal128,
   Double,
   Int32,
-  Long,
   MaxKey,
   MinKey,
   ObjectId,
@@ -25,7 +24,9 @@ export const typeRank = (v: unknown): number => {
       return 4;
     case 'boolean':
       return 9;
-    default:
+    case 'function':
+    case 'object':
+    case 'symbol':
       break;
   }
   if (v === null) return 2;
@@ -42,7 +43,8 @@ export const typeRank = (v: unknown): number => {
   return 5;
 };
 
-const cmp = (a: number | string | bigint, b: number | string | bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmp = (a: number | string | bigint, b: number | string | bigint): number =>
+  a < b ? -1 : a > b ? 1 : 0;
 
 const compareNumbers = (a: unknown, b: unknown): number => {
   if (typeof a === 'number' && typeof b === 'number') {
@@ -120,8 +122,10 @@ export const compareBson = (a: unknown, b: unknown): number => {
     case 11:
       return (a as Timestamp).compare(b as Timestamp);
     default: {
-      const sa = a instanceof RegExp ? [a.source, a.flags] : [(a as BSONRegExp).pattern, (a as BSONRegExp).options];
-      const sb = b instanceof RegExp ? [b.source, b.flags] : [(b as BSONRegExp).pattern, (b as BSONRegExp).options];
+      const sa =
+        a instanceof RegExp ? [a.source, a.flags] : [(a as BSONRegExp).pattern, (a as BSONRegExp).options];
+      const sb =
+        b instanceof RegExp ? [b.source, b.flags] : [(b as BSONRegExp).pattern, (b as BSONRegExp).options];
       return cmp(sa[0] as string, sb[0] as string) || cmp(sa[1] as string, sb[1] as string);
     }
   }

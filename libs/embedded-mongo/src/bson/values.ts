@@ -99,7 +99,9 @@ export const keyString = (v: unknown): string => {
       return 'z';
     case 'bigint':
       return 'n' + v.toString();
-    default:
+    case 'function':
+    case 'object':
+    case 'symbol':
       break;
   }
   if (v === null) return 'z';

@@ -5,7 +5,7 @@ import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { matchView } from '../engine/index-store';
 import { findRecords } from '../engine/query';
-import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+import { asDoc, asNumber, type Handler, nsOf } from './env';
 
 interface Prefix {
   filter: Doc;
@@ -37,7 +37,11 @@ const splitPrefix = (pipeline: Doc[]): Prefix => {
 const countOnly = (rest: Doc[]): { id: unknown; fields: string[] } | null => {
   if (rest.length !== 1) return null;
   const g = rest[0]?.$group as Doc | undefined;
-  if (!g || (typeof g._id === 'object' && g._id !== null) || (typeof g._id === 'string' && g._id.startsWith('$')))
+  if (
+    !g ||
+    (typeof g._id === 'object' && g._id !== null) ||
+    (typeof g._id === 'string' && g._id.startsWith('$'))
+  )
     return null;
   const fields = Object.keys(g).filter((k) => k !== '_id');
   const ok = fields.every((f) => {
@@ -48,25 +52,29 @@ const countOnly = (rest: Doc[]): { id: unknown; fields: string[] } | null => {
 };
 
 const aggregate: Handler = (cmd, env) => {
-  if (!Array.isArray(cmd.pipeline)) throw new MongoServerError(14, "'pipeline' option must be specified as an array");
+  if (!Array.isArray(cmd.pipeline))
+    throw new MongoServerError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Doc[];
   if (pipeline.some((s) => s.$out !== undefined || s.$merge !== undefined || s.$changeStream !== undefined))
     throw new MongoServerError(20, '$out, $merge and $changeStream are not supported by the embedded server');
-  if (typeof cmd.aggregate !== 'string') throw new MongoServerError(20, 'database-level aggregation is not supported');
+  if (typeof cmd.aggregate !== 'string')
+    throw new MongoServerError(20, 'database-level aggregation is not supported');
   const ns = nsOf(env, cmd.aggregate);
   const p = splitPrefix(pipeline);
   const recs = findRecords(env.ctx, ns, p);
   let docs: Doc[];
   const counting = countOnly(p.rest);
   if (counting) {
-    docs = recs.length ? [{ _id: counting.id, ...Object.fromEntries(counting.fields.map((f) => [f, recs.length])) }] : [];
+    docs = recs.length
+      ? [{ _id: counting.id, ...Object.fromEntries(counting.fields.map((f) => [f, recs.length])) }]
+      : [];
   } else if (p.rest.length === 0) {
     docs = recs.map((r) => r.doc);
   } else {
     const collectionResolver = (name: string): Doc[] =>
       findRecords(env.ctx, `${env.db}.${name}`, { filter: {}, sort: [], skip: 0, limit: 0 }).map(matchView);
     try {
-      docs = new Aggregator(p.rest, { collectionResolver }).run(recs.map(matchView)) as Doc[];
+      docs = new Aggregator(p.rest, { collectionResolver }).run<Doc>(recs.map(matchView));
     } catch (e) {
       throw new MongoServerError(2, (e as Error).message);
     }

@@ -9,7 +9,16 @@ const create: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.create);
   validateNs(ns);
   if (env.ctx.coll(ns)) throw new MongoServerError(48, `Collection ${ns} already exists.`);
-  const { create: _name, $db: _db, lsid: _l, $clusterTime: _c, txnNumber: _t, autocommit: _a, startTransaction: _s, ...options } = cmd;
+  const {
+    create: _name,
+    $db: _db,
+    lsid: _l,
+    $clusterTime: _c,
+    txnNumber: _t,
+    autocommit: _a,
+    startTransaction: _s,
+    ...options
+  } = cmd;
   env.ctx.storage.apply({ t: 'create', ns, options });
   return { ok: 1 };
 };

@@ -27,8 +27,21 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 const IN_TXN = new Set([
-  'find', 'getMore', 'killCursors', 'insert', 'update', 'delete', 'findAndModify', 'findandmodify',
-  'aggregate', 'distinct', 'count', 'create', 'createIndexes', 'commitTransaction', 'abortTransaction',
+  'find',
+  'getMore',
+  'killCursors',
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'aggregate',
+  'distinct',
+  'count',
+  'create',
+  'createIndexes',
+  'commitTransaction',
+  'abortTransaction',
 ]);
 const TXN_CONTROL = new Set(['commitTransaction', 'abortTransaction']);
 const RETRYABLE = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
@@ -51,7 +64,9 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     if (info && !TXN_CONTROL.has(name)) {
       if (!IN_TXN.has(name))
         throw new MongoServerError(263, `Cannot run '${name}' in a multi-document transaction.`);
-      txn = info.start ? engine.txns.start(info.lsid, info.txnNumber) : engine.txns.current(info.lsid, info.txnNumber);
+      txn = info.start
+        ? engine.txns.start(info.lsid, info.txnNumber)
+        : engine.txns.current(info.lsid, info.txnNumber);
     }
     const env: Env = { engine, db, ctx: txn ? new Ctx(engine.storage, engine.txns, txn) : ctx, conn, lsid };
     const retryKey = !info && lsid && cmd.txnNumber !== undefined && RETRYABLE.has(name) ? lsid : null;
@@ -65,9 +80,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     }
   } catch (e) {
     const err =
-      e instanceof MongoServerError
-        ? e
-        : new MongoServerError(1, e instanceof Error ? e.message : String(e));
+      e instanceof MongoServerError ? e : new MongoServerError(1, e instanceof Error ? e.message : String(e));
     if (txn) engine.txns.abort(txn);
     reply = err.toReply();
   }
@@ -77,5 +90,9 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     reply = new MongoServerError(1, `journal write failed: ${(e as Error).message}`).toReply();
   }
   const t = engine.clusterTime();
-  return { ...reply, $clusterTime: { clusterTime: t, signature: { hash: sigHash, keyId: Long.ZERO } }, operationTime: t };
+  return {
+    ...reply,
+    $clusterTime: { clusterTime: t, signature: { hash: sigHash, keyId: Long.ZERO } },
+    operationTime: t,
+  };
 };

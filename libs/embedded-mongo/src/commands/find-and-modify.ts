@@ -13,7 +13,8 @@ const findAndModify: Handler = (cmd, env) => {
   const { ctx } = env;
   const query = asDoc(cmd.query);
   const remove = cmd.remove === true;
-  if (!remove && cmd.update === undefined) throw new MongoServerError(9, 'Either an update or remove=true must be specified');
+  if (!remove && cmd.update === undefined)
+    throw new MongoServerError(9, 'Either an update or remove=true must be specified');
   if (remove && (cmd.update !== undefined || cmd.upsert === true))
     throw new MongoServerError(9, 'Cannot specify both an update and remove=true');
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;

@@ -4,7 +4,14 @@ import { MongoServerError } from '../engine/errors';
 import type { IndexSpec } from '../engine/index-store';
 import { asDoc, type Handler, nsOf } from './env';
 
-const OPTION_KEYS = ['unique', 'sparse', 'partialFilterExpression', 'expireAfterSeconds', 'collation', 'hidden'];
+const OPTION_KEYS = [
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'collation',
+  'hidden',
+];
 
 const sameKey = (a: Doc, b: Doc): boolean =>
   JSON.stringify(Object.keys(a)) === JSON.stringify(Object.keys(b)) &&
@@ -23,13 +30,25 @@ const createIndexes: Handler = (cmd, env) => {
     for (const v of Object.values(key))
       if (typeof v !== 'number' && !(typeof v === 'object' && v !== null && 'valueOf' in v))
         throw new MongoServerError(67, `Index type ${String(v)} is not supported by the embedded server`);
-    const name = typeof raw.name === 'string' ? raw.name : Object.entries(key).map(([k, v]) => `${k}_${String(v)}`).join('_');
-    const spec: IndexSpec = { v: 2, key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, Number(v) < 0 ? -1 : 1])), name };
+    const name =
+      typeof raw.name === 'string'
+        ? raw.name
+        : Object.entries(key)
+            .map(([k, v]) => `${k}_${String(v)}`)
+            .join('_');
+    const spec: IndexSpec = {
+      v: 2,
+      key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, Number(v) < 0 ? -1 : 1])),
+      name,
+    };
     for (const o of OPTION_KEYS) if (raw[o] !== undefined) spec[o] = raw[o];
     const byName = coll.indexes.get(name);
     if (byName) {
       if (!sameKey(byName.spec.key, spec.key))
-        throw new MongoServerError(86, `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}`);
+        throw new MongoServerError(
+          86,
+          `An existing index has the same name as the requested index. Requested index: ${JSON.stringify(spec)}`,
+        );
       if (Boolean(byName.spec.unique) !== Boolean(spec.unique) && name !== '_id_')
         throw new MongoServerError(85, `Index already exists with a different options: ${name}`);
       continue;
@@ -38,7 +57,10 @@ const createIndexes: Handler = (cmd, env) => {
     if (byKey) {
       if (Boolean(byKey.spec.unique) === Boolean(spec.unique) && !spec.partialFilterExpression)
         throw new MongoServerError(85, `Index already exists with a different name: ${byKey.name}`);
-      throw new MongoServerError(86, `An index with the same key pattern but different options exists: ${byKey.name}`);
+      throw new MongoServerError(
+        86,
+        `An index with the same key pattern but different options exists: ${byKey.name}`,
+      );
     }
     env.ctx.storage.apply({ t: 'createIndex', ns, spec });
   }

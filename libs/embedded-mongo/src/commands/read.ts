@@ -3,7 +3,7 @@ import { compareBson, parseSort } from '../bson/compare';
 import { type Doc, getPathValues, keyString } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { applyProjection, type ExecStats, findRecords, type FindSpec } from '../engine/query';
-import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+import { asDoc, asNumber, type Handler, nsOf } from './env';
 
 const findSpec = (cmd: Doc): FindSpec & { single: boolean } => {
   const limit = asNumber(cmd.limit);
@@ -27,7 +27,12 @@ const find: Handler = (cmd, env) => {
     cmd.projection as Doc | undefined,
   );
   const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize);
-  return env.engine.cursors.first(ns, { docs, sizes: recs.map((r) => r.bytes.length) }, batchSize, spec.single);
+  return env.engine.cursors.first(
+    ns,
+    { docs, sizes: recs.map((r) => r.bytes.length) },
+    batchSize,
+    spec.single,
+  );
 };
 
 const getMore: Handler = (cmd, env) => {
@@ -45,7 +50,12 @@ const killCursors: Handler = (cmd, env) => {
 
 const count: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.count);
-  const spec = { filter: asDoc(cmd.query), sort: [], skip: asNumber(cmd.skip), limit: Math.abs(asNumber(cmd.limit)) };
+  const spec = {
+    filter: asDoc(cmd.query),
+    sort: [],
+    skip: asNumber(cmd.skip),
+    limit: Math.abs(asNumber(cmd.limit)),
+  };
   const coll = env.ctx.coll(ns);
   if (Object.keys(spec.filter).length === 0 && !env.ctx.txn?.entries(ns)?.size && coll) {
     const total = Math.max(0, coll.records.size - spec.skip);
@@ -61,7 +71,8 @@ const distinct: Handler = (cmd, env) => {
   const recs = findRecords(env.ctx, ns, { filter: asDoc(cmd.query), sort: [], skip: 0, limit: 0 });
   const seen = new Map<string, unknown>();
   for (const r of recs)
-    for (const v of getPathValues(r.doc, key)) if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
+    for (const v of getPathValues(r.doc, key))
+      if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
   return { values: [...seen.values()].sort(compareBson), ok: 1 };
 };
 
@@ -72,7 +83,12 @@ const explain: Handler = (cmd, env) => {
   const spec =
     inner.find !== undefined
       ? findSpec(inner)
-      : { filter: asDoc(inner.query ?? asDoc((inner.pipeline as Doc[] | undefined)?.[0]).$match), sort: [], skip: 0, limit: 0 };
+      : {
+          filter: asDoc(inner.query ?? asDoc((inner.pipeline as Doc[] | undefined)?.[0]).$match),
+          sort: [],
+          skip: 0,
+          limit: 0,
+        };
   const stats: ExecStats = { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 };
   const recs = findRecords(env.ctx, ns, spec, stats);
   const input =

@@ -14,7 +14,12 @@ const toWriteError = (index: number, e: unknown): WriteError => {
 };
 
 /** Runs the statements of one write command, collecting per-statement errors like MongoDB (ordered stops). */
-const eachStatement = (env: Env, cmd: Doc, items: unknown, run: (s: Doc, i: number) => void): WriteError[] => {
+const eachStatement = (
+  env: Env,
+  cmd: Doc,
+  items: unknown,
+  run: (s: Doc, i: number) => void,
+): WriteError[] => {
   if (!Array.isArray(items)) throw new MongoServerError(9, 'write command requires an array of statements');
   const ordered = cmd.ordered !== false;
   const errors: WriteError[] = [];
@@ -33,7 +38,8 @@ const eachStatement = (env: Env, cmd: Doc, items: unknown, run: (s: Doc, i: numb
   return errors;
 };
 
-const withErrors = (reply: Doc, errors: WriteError[]): Doc => (errors.length ? { ...reply, writeErrors: errors } : reply);
+const withErrors = (reply: Doc, errors: WriteError[]): Doc =>
+  errors.length ? { ...reply, writeErrors: errors } : reply;
 
 const insert: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.insert);
@@ -61,7 +67,12 @@ const update: Handler = (cmd, env) => {
     const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
     if (multi && updateKind(s.u) === 'replacement')
       throw new MongoServerError(9, 'multi update is not supported for replacement-style update');
-    const matched = findRecords(ctx, ns, { filter: q, sort: parseSort(s.sort), skip: 0, limit: multi ? 0 : 1 });
+    const matched = findRecords(ctx, ns, {
+      filter: q,
+      sort: parseSort(s.sort),
+      skip: 0,
+      limit: multi ? 0 : 1,
+    });
     if (matched.length === 0) {
       if (s.upsert !== true) return;
       const doc = upsertDocument(q, s.u, arrayFilters);
@@ -87,7 +98,12 @@ const del: Handler = (cmd, env) => {
   let n = 0;
   const errors = eachStatement(env, cmd, cmd.deletes, (s) => {
     const limit = asNumber(s.limit);
-    const matched = findRecords(ctx, ns, { filter: asDoc(s.q), sort: [], skip: 0, limit: limit === 1 ? 1 : 0 });
+    const matched = findRecords(ctx, ns, {
+      filter: asDoc(s.q),
+      sort: [],
+      skip: 0,
+      limit: limit === 1 ? 1 : 0,
+    });
     for (const rec of matched) {
       ctx.remove(ns, rec);
       n++;

@@ -54,7 +54,10 @@ export class Ctx {
   makeRec(doc: Doc, prev?: Rec): Rec {
     const bytes = Buffer.from(serialize(doc));
     if (bytes.length > MAX_BSON_SIZE)
-      throw new MongoServerError(10334, `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`);
+      throw new MongoServerError(
+        10334,
+        `object to insert too large. size in bytes: ${bytes.length}, max size: ${MAX_BSON_SIZE}`,
+      );
     const id = prev?.id ?? keyString(doc._id);
     return { id, doc, bytes, seq: prev?.seq ?? this.catalog.nextSeq(), wrappers: hasWrappers(doc) };
   }
@@ -62,7 +65,8 @@ export class Ctx {
   /** Inserts (prev undefined) or replaces a document, enforcing _id and unique-index constraints. */
   put(ns: string, rec: Rec, prev: Rec | undefined): void {
     const coll = this.ensureCollection(ns);
-    if (!prev && this.lookup(ns, rec.id)) throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
+    if (!prev && this.lookup(ns, rec.id))
+      throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
     if (this.txn) return this.putInTxn(coll, rec);
     this.txns.preempt(docLock(ns, rec.id));
     coll.checkUnique(rec);
@@ -94,7 +98,8 @@ export class Ctx {
         this.txns.lock(txn, keyLock(ns, index.name, uk));
         const owner = index.ownerOf(t);
         // the committed owner only counts if this transaction has not changed or deleted it
-        if (owner !== undefined && owner !== rec.id && !overlay?.has(owner)) throw duplicateKeyError(ns, index, t);
+        if (owner !== undefined && owner !== rec.id && !overlay?.has(owner))
+          throw duplicateKeyError(ns, index, t);
         for (const [id, e] of overlay ?? [])
           if (id !== rec.id && e.rec && index.keysOf(e.rec).some((k) => index.uniqueKey(k) === uk))
             throw duplicateKeyError(ns, index, t);
@@ -112,7 +117,14 @@ export const validateNs = (ns: string): void => {
   const dot = ns.indexOf('.');
   const db = ns.slice(0, dot);
   const coll = ns.slice(dot + 1);
-  if (dot <= 0 || !coll || /[/\\. "$\0]/.test(db) || coll.includes('$') || coll.includes('\0') || coll.startsWith('.'))
+  if (
+    dot <= 0 ||
+    !coll ||
+    /[/\\. "$\0]/.test(db) ||
+    coll.includes('$') ||
+    coll.includes('\0') ||
+    coll.startsWith('.')
+  )
     throw new MongoServerError(73, `Invalid namespace specified '${ns}'`);
 };
 

@@ -45,7 +45,11 @@ export class CursorRegistry {
     const key = id.toString();
     const cur = this.open.get(key);
     if (!cur) throw new MongoServerError(43, `cursor id ${key} not found`);
-    if (cur.ns !== ns) throw new MongoServerError(13, `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cur.ns}`);
+    if (cur.ns !== ns)
+      throw new MongoServerError(
+        13,
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cur.ns}`,
+      );
     cur.lastUsed = Date.now();
     const batch = this.take(cur, batchSize ?? Infinity);
     const done = cur.pos >= cur.source.docs.length;

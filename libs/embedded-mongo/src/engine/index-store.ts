@@ -107,7 +107,8 @@ export class IndexStore {
   remove(rec: Rec, keys = this.keysOf(rec)): void {
     for (const k of dedupe(keys)) {
       this.entries.remove({ k, id: rec.id, seq: rec.seq });
-      if (this.unique && this.uniqueKeys.get(this.uniqueKey(k)) === rec.id) this.uniqueKeys.delete(this.uniqueKey(k));
+      if (this.unique && this.uniqueKeys.get(this.uniqueKey(k)) === rec.id)
+        this.uniqueKeys.delete(this.uniqueKey(k));
     }
   }
 

@@ -23,7 +23,8 @@ export class SortedList<T> {
   load(items: T[]): void {
     const sorted = items.slice().sort(this.compare);
     this.blocks = [];
-    for (let i = 0; i < sorted.length; i += MAX_BLOCK / 2) this.blocks.push(sorted.slice(i, i + MAX_BLOCK / 2));
+    for (let i = 0; i < sorted.length; i += MAX_BLOCK / 2)
+      this.blocks.push(sorted.slice(i, i + MAX_BLOCK / 2));
     this.count = sorted.length;
   }
 

@@ -29,20 +29,22 @@ export class Transaction {
 
   set(ns: string, id: string, entry: OverlayEntry): void {
     let m = this.overlay.get(ns);
-    if (!m) this.overlay.set(ns, (m = new Map()));
+    if (!m) this.overlay.set(ns, (m = new Map<string, OverlayEntry>()));
     m.set(id, entry);
   }
 
   ops(): Op[] {
     const ops: Op[] = [];
     for (const [ns, m] of this.overlay)
-      for (const [id, e] of m) ops.push(e.rec ? { t: 'put', ns, rec: e.rec } : { t: 'del', ns, id, idValue: e.idValue });
+      for (const [id, e] of m)
+        ops.push(e.rec ? { t: 'put', ns, rec: e.rec } : { t: 'del', ns, id, idValue: e.idValue });
     return ops;
   }
 }
 
 export const docLock = (ns: string, id: string): string => `d\u0000${ns}\u0000${id}`;
-export const keyLock = (ns: string, index: string, key: string): string => `u\u0000${ns}\u0000${index}\u0000${key}`;
+export const keyLock = (ns: string, index: string, key: string): string =>
+  `u\u0000${ns}\u0000${index}\u0000${key}`;
 
 export class TransactionManager {
   private readonly locks = new Map<string, Transaction>();
@@ -97,12 +99,14 @@ export class TransactionManager {
 
   /** Aborts transactions that wrote to `ns` (it is being dropped or renamed under them). */
   abortTouching(ns: string): void {
-    for (const txn of this.bySession.values()) if (txn.state === 'open' && txn.overlay.has(ns)) this.abort(txn);
+    for (const txn of this.bySession.values())
+      if (txn.state === 'open' && txn.overlay.has(ns)) this.abort(txn);
   }
 
   expire(idleMs: number): void {
     const now = Date.now();
-    for (const txn of this.bySession.values()) if (txn.state === 'open' && now - txn.lastUsed > idleMs) this.abort(txn);
+    for (const txn of this.bySession.values())
+      if (txn.state === 'open' && now - txn.lastUsed > idleMs) this.abort(txn);
   }
 
   endSession(lsid: string): void {
@@ -125,6 +129,9 @@ export type TxnInfo = { lsid: string; txnNumber: bigint; start: boolean } | null
 export const txnInfo = (cmd: Doc, lsid: string | null): TxnInfo => {
   if (cmd.autocommit !== false || !lsid) return null;
   const n = cmd.txnNumber;
-  const txnNumber = typeof n === 'object' && n !== null && 'toBigInt' in n ? (n as { toBigInt(): bigint }).toBigInt() : BigInt(Number(n));
+  const txnNumber =
+    typeof n === 'object' && n !== null && 'toBigInt' in n
+      ? (n as { toBigInt(): bigint }).toBigInt()
+      : BigInt(Number(n));
   return { lsid, txnNumber, start: cmd.startTransaction === true };
 };

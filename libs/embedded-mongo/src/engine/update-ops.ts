@@ -22,9 +22,16 @@ const kindOf = (v: unknown): Kind | null => {
 
 const asBig = (v: unknown): bigint => (isLong(v) ? v.toBigInt() : BigInt(v as number));
 const asNum = (v: unknown): number =>
-  isLong(v) ? v.toNumber() : v instanceof Double ? v.value : v instanceof Decimal128 ? Number(v.toString()) : (v as number);
+  isLong(v)
+    ? v.toNumber()
+    : v instanceof Double
+      ? v.value
+      : v instanceof Decimal128
+        ? Number(v.toString())
+        : (v as number);
 
-const makeDouble = (n: number): unknown => (Number.isInteger(n) && n <= INT32_MAX && n >= INT32_MIN ? new Double(n) : n);
+const makeDouble = (n: number): unknown =>
+  Number.isInteger(n) && n <= INT32_MAX && n >= INT32_MIN ? new Double(n) : n;
 
 const arith = (op: '$inc' | '$mul', a: unknown, b: unknown): unknown => {
   const ka = kindOf(a);
@@ -46,7 +53,11 @@ const pathError = (path: string, msg: string): MongoServerError =>
   new MongoServerError(28, `Cannot create field in path '${path}': ${msg}`);
 
 /** Walks to the parent of the last path segment, creating objects on the way when `create`. */
-const parentOf = (doc: Doc, path: string, create: boolean): { parent: Doc | unknown[]; key: string } | null => {
+const parentOf = (
+  doc: Doc,
+  path: string,
+  create: boolean,
+): { parent: Doc | unknown[]; key: string } | null => {
   const parts = path.split('.');
   let cur: unknown = doc;
   for (let i = 0; i < parts.length - 1; i++) {
@@ -55,13 +66,18 @@ const parentOf = (doc: Doc, path: string, create: boolean): { parent: Doc | unkn
     let next: unknown = Array.isArray(container) ? container[Number(part)] : container[part];
     if (next === undefined || next === null) {
       if (!create) return null;
-      if (Array.isArray(container) && !/^\d+$/.test(part)) throw pathError(path, `'${part}' is not an array index`);
+      if (Array.isArray(container) && !/^\d+$/.test(part))
+        throw pathError(path, `'${part}' is not an array index`);
       next = {};
       if (Array.isArray(container)) {
         while (container.length < Number(part)) container.push(null);
         container[Number(part)] = next;
       } else container[part] = next;
-    } else if (typeof next !== 'object' || next instanceof Date || (!Array.isArray(next) && next.constructor !== Object)) {
+    } else if (
+      typeof next !== 'object' ||
+      next instanceof Date ||
+      (!Array.isArray(next) && next.constructor !== Object)
+    ) {
       if (!create) return null;
       throw pathError(path, `element ${parts.slice(0, i + 1).join('.')} is not an object`);
     }
@@ -85,7 +101,16 @@ const write = (p: { parent: Doc | unknown[]; key: string }, v: unknown): void =>
 export const setPath = (doc: Doc, path: string, value: unknown): void =>
   write(parentOf(doc, path, true) as { parent: Doc; key: string }, value);
 
-export const SIMPLE_OPS = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$setOnInsert', '$currentDate']);
+export const SIMPLE_OPS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$setOnInsert',
+  '$currentDate',
+]);
 
 export const applySimpleOp = (doc: Doc, op: string, path: string, arg: unknown, isInsert: boolean): void => {
   switch (op) {
@@ -106,13 +131,19 @@ export const applySimpleOp = (doc: Doc, op: string, path: string, arg: unknown, 
     case '$inc':
     case '$mul': {
       if (kindOf(arg) === null)
-        throw new MongoServerError(14, `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${String(arg)}}`);
+        throw new MongoServerError(
+          14,
+          `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${String(arg)}}`,
+        );
       const p = parentOf(doc, path, true) as { parent: Doc; key: string };
       const cur = read(p);
       if (cur === undefined) return write(p, op === '$inc' ? arg : arith('$mul', 0, arg));
       const r = arith(op, cur, arg);
       if (r === undefined)
-        throw new MongoServerError(14, `Cannot apply ${op} to a value of non-numeric type. {_id: ...} has the field '${path}' of non-numeric type`);
+        throw new MongoServerError(
+          14,
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ...} has the field '${path}' of non-numeric type`,
+        );
       return write(p, r);
     }
     case '$min':

@@ -10,7 +10,8 @@ export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
 
 export const updateKind = (u: unknown): UpdateKind => {
   if (Array.isArray(u)) return 'pipeline';
-  if (!u || typeof u !== 'object') throw new MongoServerError(9, 'Update argument must be a document or a pipeline');
+  if (!u || typeof u !== 'object')
+    throw new MongoServerError(9, 'Update argument must be a document or a pipeline');
   const keys = Object.keys(u);
   const ops = keys.filter((k) => k.startsWith('$')).length;
   if (ops > 0 && ops !== keys.length)
@@ -25,8 +26,12 @@ const immutableId = (): MongoServerError =>
 const checkConflicts = (u: Doc): void => {
   const seen: string[] = [];
   for (const [op, fields] of Object.entries(u)) {
-    if (!fields || typeof fields !== 'object') throw new MongoServerError(9, `Modifiers operate on fields but we found type ${typeof fields} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(fields)}}`);
-    const paths = Object.keys(fields as Doc);
+    if (!fields || typeof fields !== 'object')
+      throw new MongoServerError(
+        9,
+        `Modifiers operate on fields but we found type ${typeof fields} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(fields)}}`,
+      );
+    const paths = Object.keys(fields);
     if (op === '$rename') paths.push(...Object.values(fields as Doc).map(String));
     for (const p of paths) {
       const base = p.includes('$') ? p.replace(/\.\$(\[[^\]]*\])?(?=\.|$)/g, '') : p;
@@ -50,12 +55,13 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
   let out: Doc;
   if (kind === 'replacement') {
     const repl = u as Doc;
-    if ('_id' in repl && doc._id !== undefined && keyString(repl._id) !== keyString(doc._id)) throw immutableId();
+    if ('_id' in repl && doc._id !== undefined && keyString(repl._id) !== keyString(doc._id))
+      throw immutableId();
     out = doc._id === undefined ? { ...cloneValue(repl) } : { _id: doc._id, ...cloneValue(repl) };
     if (doc._id !== undefined) out._id = doc._id;
   } else if (kind === 'pipeline') {
     try {
-      const result = new Aggregator(u as Doc[], {}).run([cloneValue(doc)])[0] as Doc | undefined;
+      const result = new Aggregator(u as Doc[], {}).run([cloneValue(doc)])[0];
       out = normalize(result ?? {}).value;
     } catch (e) {
       throw new MongoServerError(9, (e as Error).message);
@@ -73,10 +79,15 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
           } else applySimpleOp(out, op, path, arg, opts.isInsert);
         }
       } else if (MINGO_OPS.has(op)) delegate(out, { [op]: fields }, opts);
-      else throw new MongoServerError(9, `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      else
+        throw new MongoServerError(
+          9,
+          `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+        );
     }
   }
-  if (doc._id !== undefined && (out._id === undefined || keyString(out._id) !== keyString(doc._id))) throw immutableId();
+  if (doc._id !== undefined && (out._id === undefined || keyString(out._id) !== keyString(doc._id)))
+    throw immutableId();
   return out;
 };
 

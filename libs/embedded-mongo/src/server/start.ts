@@ -47,7 +47,9 @@ const listen = (server: Server, target: { port: number; host: string } | { path:
 export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> => {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && options.allowRemote !== true)
-    throw new Error(`embedded-mongo: refusing to listen on non-loopback host '${host}' without allowRemote: true`);
+    throw new Error(
+      `embedded-mongo: refusing to listen on non-loopback host '${host}' without allowRemote: true`,
+    );
   if (!options.inMemory && !options.dbPath) throw new Error('embedded-mongo: pass dbPath, or inMemory: true');
   const storage = await Storage.open(options.inMemory ? null : (options.dbPath as string));
   const replSetName = options.replSetName ?? 'rs0';
@@ -104,9 +106,9 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(sweeper);
-        await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(
-          [...sockets].map(async (s) => void s.destroy()),
-        ));
+        const closed = servers.map((s) => new Promise<void>((r) => s.close(() => r())));
+        for (const s of sockets) s.destroy();
+        await Promise.all(closed);
         engine.cursors.clear();
         await storage.close();
       })()),

@@ -42,7 +42,7 @@ export class JournalWriter {
   private pending: Buffer[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
-  private failed: unknown = null;
+  private failed: Error | null = null;
   bytes = 0;
 
   private constructor(
@@ -60,7 +60,7 @@ export class JournalWriter {
   }
 
   append(payload: Buffer): Promise<void> {
-    if (this.failed) return Promise.reject(this.failed as Error);
+    if (this.failed) return Promise.reject(this.failed);
     const f = frame(payload);
     this.pending.push(f);
     this.bytes += f.length;
@@ -94,11 +94,11 @@ export class JournalWriter {
         this.waiters = [];
         try {
           const buf = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch);
-          for (let off = 0; off < buf.length; ) off += (await this.handle.write(buf, off)).bytesWritten;
+          for (let off = 0; off < buf.length;) off += (await this.handle.write(buf, off)).bytesWritten;
           await this.handle.datasync();
           for (const w of waiters) w.resolve();
         } catch (e) {
-          this.failed = e;
+          this.failed = e instanceof Error ? e : new Error('journal write failed');
           for (const w of [...waiters, ...this.waiters]) w.reject(e);
           this.waiters = [];
           this.pending = [];

@@ -18,7 +18,8 @@ const alive = (pid: number): boolean => {
  */
 export const acquireLock = (dbPath: string): (() => void) => {
   const path = join(resolve(dbPath), 'mongod.lock');
-  if (heldInThisProcess.has(path)) throw new Error(`dbPath is already in use by this process (lock file ${path})`);
+  if (heldInThisProcess.has(path))
+    throw new Error(`dbPath is already in use by this process (lock file ${path})`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');

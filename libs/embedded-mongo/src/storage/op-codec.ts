@@ -60,6 +60,7 @@ export function* decodeOps(buf: Buffer, catalog: Catalog): Generator<Op> {
       continue;
     }
     const b = normalize(deserialize(bytes, DESERIALIZE)).value;
+    if (type === undefined) throw new Error('unknown journal op type');
     switch (type) {
       case 'del':
         yield { t: 'del', ns, id: keyString(b._id), idValue: b._id };
@@ -82,8 +83,6 @@ export function* decodeOps(buf: Buffer, catalog: Catalog): Generator<Op> {
       case 'dropDb':
         yield { t: 'dropDb', db: ns };
         break;
-      default:
-        throw new Error('unknown journal op type');
     }
   }
 }

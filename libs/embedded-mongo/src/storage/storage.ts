@@ -46,13 +46,15 @@ export class Storage {
     let firstGen = 0;
     if (snap.length) {
       firstGen = Number(deserialize(snap[0] as Buffer).gen);
-      for (const payload of snap.slice(1)) for (const op of decodeOps(payload, this.catalog)) this.catalog.apply(op);
+      for (const payload of snap.slice(1))
+        for (const op of decodeOps(payload, this.catalog)) this.catalog.apply(op);
     }
     const gens = readdirSync(dbPath)
       .map(genOf)
       .filter((g) => Number.isInteger(g))
       .sort((a, b) => a - b);
-    for (const g of gens.filter((x) => x < firstGen)) await fsp.rm(join(dbPath, journalName(g)), { force: true });
+    for (const g of gens.filter((x) => x < firstGen))
+      await fsp.rm(join(dbPath, journalName(g)), { force: true });
     const live = gens.filter((g) => g >= firstGen);
     live.forEach((g, i) => {
       for (const payload of readFrames(join(dbPath, journalName(g)), i === live.length - 1)) {

@@ -58,7 +58,8 @@ const readCString = (buf: Buffer, off: number, end: number): { value: string; ne
 export const decodeRequest = (msg: Buffer, h: Header): Request => {
   if (h.opCode === OP_MSG) {
     const flags = msg.readUInt32LE(HEADER_SIZE);
-    if (flags & ~(CHECKSUM_PRESENT | MORE_TO_COME | (1 << 16))) throw new ProtocolError(`unsupported OP_MSG flags ${flags}`);
+    if (flags & ~(CHECKSUM_PRESENT | MORE_TO_COME | (1 << 16)))
+      throw new ProtocolError(`unsupported OP_MSG flags ${flags}`);
     const end = msg.length - (flags & CHECKSUM_PRESENT ? 4 : 0);
     let off = HEADER_SIZE + 4;
     let body: Doc | null = null;

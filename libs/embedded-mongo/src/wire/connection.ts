@@ -54,7 +54,11 @@ export class Connection {
     while (this.buffered >= HEADER_SIZE) {
       const head = this.peek(HEADER_SIZE);
       const h = readHeader(head);
-      if (h.length < HEADER_SIZE + 5 || h.length > MAX_MESSAGE_SIZE || (h.opCode !== OP_MSG && h.opCode !== OP_QUERY)) {
+      if (
+        h.length < HEADER_SIZE + 5 ||
+        h.length > MAX_MESSAGE_SIZE ||
+        (h.opCode !== OP_MSG && h.opCode !== OP_QUERY)
+      ) {
         this.close();
         return;
       }
@@ -67,7 +71,9 @@ export class Connection {
         // Any decoding failure is the client's fault: answer it, never let it reach the process.
         const message = e instanceof ProtocolError ? e.message : `malformed message: ${String(e)}`;
         const err = { ok: 0, errmsg: message, code: 9, codeName: 'FailedToParse' };
-        this.enqueue(() => Promise.resolve(this.send(encodeReply({ requestId: h.requestId, opCode: h.opCode }, err))));
+        this.enqueue(() =>
+          Promise.resolve(this.send(encodeReply({ requestId: h.requestId, opCode: h.opCode }, err))),
+        );
         continue;
       }
       this.enqueue(async () => {
