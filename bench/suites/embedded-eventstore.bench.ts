@@ -55,7 +55,11 @@ const timed = async (
   let done = 0;
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
-      while (performance.now() < deadline) done += await op(w);
+      while (performance.now() < deadline) {
+        // Not `done += await op()`: that reads `done` before the await and loses concurrent updates.
+        const count = await op(w);
+        done += count;
+      }
     }),
   );
   return done / ((performance.now() - started) / 1000);

@@ -4,11 +4,6 @@ import { recordSize } from './record-codec';
 /** Every segment starts with a header, so no event ever sits at position 0 (the protocol's "start"). */
 export const SEGMENT_HEADER_SIZE = 16;
 
-export interface RecoveredRecord {
-  position: number;
-  event: EncodableEvent;
-}
-
 /**
  * The append-only log under the store. `append` assigns positions synchronously (so the in-memory
  * index can be updated in log order) and returns a promise that settles once the bytes are durable.

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import type { StoredEvent } from './stored-event';
-import { uuidFromBytes, uuidToBytes } from './uuid';
+import { LogBackedEvent } from './log-backed-event';
+import { uuidToBytes } from './uuid';
 
 /*
  * Record layout: [u32 payload length][u32 crc32(payload)][payload]. The checksum covers the whole
@@ -52,10 +53,22 @@ export const encodeRecord = (event: EncodableEvent): Buffer => {
   return buf;
 };
 
-export type DecodeResult = { ok: true; event: EncodableEvent; size: number } | { ok: false; reason: string };
+export type DecodeResult = { ok: true; event: StoredEvent; size: number } | { ok: false; reason: string };
 
-/** Decodes the record starting at `offset`; data and metadata are views into `buf` (no copy). */
-export const decodeRecord = (buf: Buffer, offset: number): DecodeResult => {
+/*
+ * Recovery decodes millions of records; stream names and event types repeat endlessly. Returning one
+ * canonical string per distinct value lets the per-record copies die young instead of filling the heap.
+ */
+const interned = new Map<string, string>();
+const intern = (value: string): string => {
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size < 1_000_000) interned.set(value, value);
+  return value;
+};
+
+/** Decodes the record at `offset`; id, data and metadata stay in `buf` until asked for (no copy). */
+export const decodeRecord = (buf: Buffer, offset: number, seq: number, position: number): DecodeResult => {
   if (offset + RECORD_HEADER_SIZE > buf.length) return { ok: false, reason: 'truncated header' };
   const payloadSize = buf.readUInt32LE(offset);
   if (payloadSize < FIXED_PAYLOAD || payloadSize > MAX_PAYLOAD_SIZE)
@@ -72,36 +85,37 @@ export const decodeRecord = (buf: Buffer, offset: number): DecodeResult => {
   o += 8;
   const createdMs = buf.readDoubleLE(o);
   o += 8;
-  const id = uuidFromBytes(buf, o);
+  const idOffset = o;
   o += 16;
   const streamLen = buf.readUInt16LE(o);
   o += 2;
-  const streamName = buf.toString('utf8', o, o + streamLen);
+  const streamName = intern(buf.toString('utf8', o, o + streamLen));
   o += streamLen;
   const typeLen = buf.readUInt16LE(o);
   o += 2;
-  const type = buf.toString('utf8', o, o + typeLen);
+  const type = intern(buf.toString('utf8', o, o + typeLen));
   o += typeLen;
   const dataLen = buf.readUInt32LE(o);
   o += 4;
-  const data = buf.subarray(o, o + dataLen);
   o += dataLen;
   const metaLen = buf.readUInt32LE(o);
   o += 4;
-  const metadata = buf.subarray(o, o + metaLen);
   o += metaLen;
   if (o !== end) return { ok: false, reason: 'inconsistent field lengths' };
-  const event: EncodableEvent = {
+  const event = new LogBackedEvent(
+    seq,
+    position,
     streamName,
     revision,
-    tombstone: (flags & FLAG_TOMBSTONE) !== 0,
-    id,
+    (flags & FLAG_TOMBSTONE) !== 0,
     type,
-    isJson: (flags & FLAG_JSON) !== 0,
+    (flags & FLAG_JSON) !== 0,
     createdMs,
-    data,
-    metadata,
-  };
+    buf,
+    idOffset,
+    dataLen,
+    metaLen,
+  );
   return { ok: true, event, size: RECORD_HEADER_SIZE + payloadSize };
 };
 

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { RecoveredRecord } from './event-log';
+import type { StoredEvent } from './stored-event';
 import { SEGMENT_HEADER_SIZE } from './event-log';
 import { decodeRecord } from './record-codec';
 import type { Segment } from './segment-log';
@@ -28,14 +28,14 @@ export interface RecoveryReport {
 export const openSegmentLog = async (
   dir: string,
   segmentSize = DEFAULT_SEGMENT_SIZE,
-): Promise<{ log: SegmentLog; records: RecoveredRecord[]; report: RecoveryReport }> => {
+): Promise<{ log: SegmentLog; records: StoredEvent[]; report: RecoveryReport }> => {
   await fsp.mkdir(dir, { recursive: true });
   const bases = (await fsp.readdir(dir))
     .map((name) => SEGMENT_FILE_RE.exec(name)?.[1])
     .filter((base): base is string => base !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
-  const records: RecoveredRecord[] = [];
+  const records: StoredEvent[] = [];
   const segments: Segment[] = [];
   let truncatedBytes = 0;
   for (const [index, base] of bases.entries()) {
@@ -60,7 +60,7 @@ export const openSegmentLog = async (
     }
     let offset = SEGMENT_HEADER_SIZE;
     while (offset < buf.length) {
-      const result = decodeRecord(buf, offset);
+      const result = decodeRecord(buf, offset, records.length, base + offset);
       if (!result.ok) {
         if (!isLast) {
           throw new Error(
@@ -72,7 +72,7 @@ export const openSegmentLog = async (
         await truncate(path, offset);
         break;
       }
-      records.push({ position: base + offset, event: result.event });
+      records.push(result.event);
       offset += result.size;
     }
     segments.push({ base, size: offset, written: offset, handle: null, fresh: false });

@@ -1,4 +1,4 @@
-import type { EventLog, RecoveredRecord } from '../storage/event-log';
+import type { EventLog } from '../storage/event-log';
 import type { EncodableEvent } from '../storage/record-codec';
 import type { ProposedEvent, StoredEvent } from '../storage/stored-event';
 import type { ExpectedRevision, WriteResult } from './expected-revision';
@@ -23,9 +23,10 @@ export class EventStore {
 
   constructor(private readonly log: EventLog) {}
 
-  static recover(log: EventLog, records: readonly RecoveredRecord[]): EventStore {
+  /** `records` must be the whole log in order, with `seq` = index (as recovery produces them). */
+  static recover(log: EventLog, records: readonly StoredEvent[]): EventStore {
     const store = new EventStore(log);
-    for (const { position, event } of records) store.index({ ...event, seq: store.all.length, position });
+    for (const event of records) store.index(event);
     store.durable = store.all.length;
     return store;
   }
