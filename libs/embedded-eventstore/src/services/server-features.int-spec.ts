@@ -1,0 +1,47 @@
+import { credentials } from '@grpc/grpc-js';
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { ServerFeaturesClient } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import type { SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
+import { Empty } from '@eventstore/db-client/generated/shared_pb';
+import type { Harness } from '../testing/harness';
+import { collect, startHarness } from '../testing/harness';
+
+describe('server features and gossip', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.dispose());
+
+  it('advertises version 24.10.0 and exactly the implemented methods', async () => {
+    const client = new ServerFeaturesClient(`127.0.0.1:${h.server.port}`, credentials.createInsecure());
+    try {
+      const reply = await new Promise<SupportedMethods>((resolve, reject) =>
+        client.getSupportedMethods(new Empty(), (error, value) => (error ? reject(error) : resolve(value!))),
+      );
+      expect(reply.getEventStoreServerVersion()).toBe('24.10.0');
+      const methods = reply.getMethodsList().map((m) => `${m.getServiceName()}/${m.getMethodName()}`);
+      expect(methods).toEqual(
+        expect.arrayContaining([
+          'event_store.client.streams.streams/batchappend',
+          'event_store.client.streams.streams/read',
+          'event_store.client.gossip.gossip/read',
+        ]),
+      );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('serves discovery: esdb+discover:// finds the single leader through Gossip.Read', async () => {
+    const discovering = EventStoreDBClient.connectionString(
+      `esdb+discover://127.0.0.1:${h.server.port}?tls=false&discoveryInterval=10&maxDiscoverAttempts=3`,
+    );
+    try {
+      await discovering.appendToStream('discovered', jsonEvent({ type: 'Found', data: {} }));
+      expect(await collect(discovering.readStream('discovered'))).toHaveLength(1);
+    } finally {
+      await discovering.dispose();
+    }
+  });
+});
