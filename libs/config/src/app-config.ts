@@ -67,4 +67,46 @@ export class AppConfig {
   get mongoDatabase(): string {
     return this.config.get('MONGO_DB', { infer: true });
   }
+
+  /** JWT verification: a shared secret (HS*), a PEM public key, or a JWKS URL; none set: embedded mode. */
+  get jwt() {
+    const get = <K extends keyof Environment>(key: K): Environment[K] =>
+      this.config.get(key, { infer: true });
+    return {
+      secret: get('JWT_SECRET'),
+      publicKey: get('JWT_PUBLIC_KEY'),
+      jwksUrl: get('JWT_JWKS_URL'),
+      algorithms: get('JWT_ALGORITHMS')?.split(','),
+      issuer: get('JWT_ISSUER'),
+      audience: get('JWT_AUDIENCE'),
+    };
+  }
+
+  get metrics() {
+    return {
+      token: this.config.get('METRICS_TOKEN', { infer: true }),
+      allowLoopback: this.config.get('METRICS_ALLOW_LOOPBACK', { infer: true }),
+    };
+  }
+
+  get rateLimit() {
+    return {
+      windowMs: this.config.get('RATE_LIMIT_WINDOW_MS', { infer: true }),
+      perUser: this.config.get('RATE_LIMIT_PER_USER', { infer: true }),
+      perIp: this.config.get('RATE_LIMIT_PER_IP', { infer: true }),
+    };
+  }
+
+  get http() {
+    const origins = this.config.get('CORS_ORIGINS', { infer: true });
+    return {
+      bodyLimitBytes: this.config.get('BODY_LIMIT_BYTES', { infer: true }),
+      requestTimeoutMs: this.config.get('REQUEST_TIMEOUT_MS', { infer: true }),
+      corsOrigins: origins === undefined ? [] : origins.split(','),
+    };
+  }
+
+  get startupTimeoutMs(): number {
+    return this.config.get('STARTUP_TIMEOUT_MS', { infer: true });
+  }
 }

@@ -76,3 +76,53 @@ describe('environmentVariableNames', () => {
     );
   });
 });
+
+describe('security and observability variables', () => {
+  it('defaults to embedded auth, loopback-only metrics, bounded bodies and timeouts', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      JWT_ISSUER: 'eventshop',
+      JWT_AUDIENCE: 'eventshop-api',
+      METRICS_ALLOW_LOOPBACK: true,
+      RATE_LIMIT_WINDOW_MS: 60_000,
+      RATE_LIMIT_PER_USER: 600,
+      RATE_LIMIT_PER_IP: 1_200,
+      BODY_LIMIT_BYTES: 102_400,
+      REQUEST_TIMEOUT_MS: 30_000,
+      STARTUP_TIMEOUT_MS: 60_000,
+    });
+    expect(env.JWT_SECRET).toBeUndefined();
+    expect(env.METRICS_TOKEN).toBeUndefined();
+    expect(env.CORS_ORIGINS).toBeUndefined();
+    expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+  });
+
+  it('accepts production settings', () => {
+    const env = validateEnvironment({
+      JWT_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+      JWT_ALGORITHMS: 'RS256,ES256',
+      CORS_ORIGINS: 'https://shop.example,https://admin.example',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      METRICS_TOKEN: 'a-long-metrics-token',
+    });
+    expect(env.JWT_ALGORITHMS).toBe('RS256,ES256');
+  });
+
+  it.each([
+    ['JWT_SECRET', { JWT_SECRET: 'short' }],
+    ['JWT_PUBLIC_KEY', { JWT_PUBLIC_KEY: 'not a pem' }],
+    ['JWT_ALGORITHMS', { JWT_ALGORITHMS: 'none' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'x' }],
+    ['RATE_LIMIT_PER_USER', { RATE_LIMIT_PER_USER: '0' }],
+    ['BODY_LIMIT_BYTES', { BODY_LIMIT_BYTES: 'big' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'shop.example' }],
+    ['OTEL_TRACES_EXPORTER', { OTEL_TRACES_EXPORTER: 'zipkin' }],
+  ])('rejects a malformed %s', (variable, raw) => {
+    try {
+      validateEnvironment(raw);
+      throw new Error('expected a validation error');
+    } catch (e) {
+      expect((e as InvalidEnvironmentError).problems.map((p) => p.variable)).toEqual([variable]);
+    }
+  });
+});

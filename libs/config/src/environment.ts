@@ -106,6 +106,107 @@ export class Environment {
 
   @NumberVariable('PAYMENT_BULKHEAD_QUEUE', 0, 100_000, 100)
   PAYMENT_BULKHEAD_QUEUE = 100;
+
+  // --- Security (libs/auth, libs/http) ---
+
+  /** HS256 signing secret shared with the token issuer. Unset (and no key below): embedded mode, a random
+   * secret is generated once into DATA_DIR/jwt-secret and the CLI mints tokens with it. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** PEM public key (SPKI) of an external issuer; verification then uses RS256/ES256 (see JWT_ALGORITHMS). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'JWT_PUBLIC_KEY must be a PEM "PUBLIC KEY"' })
+  JWT_PUBLIC_KEY?: string;
+
+  /** JWKS endpoint of an external issuer (keys fetched and cached by kid). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'JWT_JWKS_URL must be an http(s) URL' })
+  JWT_JWKS_URL?: string;
+
+  /** Accepted algorithms (comma-separated); by default HS256 with a secret, RS256,ES256 with a key/JWKS. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(
+    /^(HS256|HS384|HS512|RS256|RS384|RS512|PS256|ES256|ES384|EdDSA)(,(HS256|HS384|HS512|RS256|RS384|RS512|PS256|ES256|ES384|EdDSA))*$/,
+    {
+      message: 'JWT_ALGORITHMS must be a comma-separated list such as RS256,ES256',
+    },
+  )
+  JWT_ALGORITHMS?: string;
+
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'eventshop')
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'eventshop';
+
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'eventshop-api')
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'eventshop-api';
+
+  /** Bearer token required by GET /metrics; unset: only loopback callers (if METRICS_ALLOW_LOOPBACK). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @BooleanVariable('METRICS_ALLOW_LOOPBACK', true)
+  METRICS_ALLOW_LOOPBACK = true;
+
+  /** Rate-limit window and the requests allowed in it, per user (JWT sub) and per client IP. */
+  @NumberVariable('RATE_LIMIT_WINDOW_MS', 1_000, 3_600_000, 60_000)
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
+  @NumberVariable('RATE_LIMIT_PER_USER', 1, 1_000_000, 600)
+  RATE_LIMIT_PER_USER = 600;
+
+  @NumberVariable('RATE_LIMIT_PER_IP', 1, 1_000_000, 1_200)
+  RATE_LIMIT_PER_IP = 1_200;
+
+  /** Largest accepted request body. */
+  @NumberVariable('BODY_LIMIT_BYTES', 1_024, 50 * 1_048_576, 102_400)
+  BODY_LIMIT_BYTES = 102_400;
+
+  /** A handler slower than this answers 503 (the client may retry with its Idempotency-Key). */
+  @NumberVariable('REQUEST_TIMEOUT_MS', 100, 600_000, 30_000)
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Origins allowed by CORS (comma-separated, or *); unset: no cross-origin access. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^(\*|https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*)$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of http(s) origins',
+  })
+  CORS_ORIGINS?: string;
+
+  /** How long startup keeps retrying EventStoreDB and MongoDB before giving up. */
+  @NumberVariable('STARTUP_TIMEOUT_MS', 0, 3_600_000, 60_000)
+  STARTUP_TIMEOUT_MS = 60_000;
+
+  // --- Tracing: the OpenTelemetry SDK reads the standard OTEL_* variables itself; listed to validate them ---
+
+  /** OTLP/HTTP collector, e.g. http://otel-collector:4318; unset (and no OTEL_TRACES_EXPORTER): tracing off. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['otlp', 'console', 'none'], { message: 'OTEL_TRACES_EXPORTER must be otlp, console or none' })
+  OTEL_TRACES_EXPORTER?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  OTEL_SERVICE_NAME?: string;
 }
 
 export class InvalidEnvironmentError extends Error {
