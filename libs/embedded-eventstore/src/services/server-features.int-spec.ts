@@ -17,7 +17,7 @@ describe('server features and gossip', () => {
     const client = new ServerFeaturesClient(`127.0.0.1:${h.server.port}`, credentials.createInsecure());
     try {
       const reply = await new Promise<SupportedMethods>((resolve, reject) =>
-        client.getSupportedMethods(new Empty(), (error, value) => (error ? reject(error) : resolve(value!))),
+        client.getSupportedMethods(new Empty(), (error, value) => (error ? reject(error) : resolve(value))),
       );
       expect(reply.getEventStoreServerVersion()).toBe('24.10.0');
       const methods = reply.getMethodsList().map((m) => `${m.getServiceName()}/${m.getMethodName()}`);
