@@ -52,7 +52,8 @@ export class Ctx {
   }
 
   makeRec(doc: Doc, prev?: Rec): Rec {
-    const bytes = Buffer.from(serialize(doc));
+    const raw = serialize(doc);
+    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (bytes.length > MAX_BSON_SIZE)
       throw new MongoServerError(
         10334,
@@ -68,11 +69,13 @@ export class Ctx {
     if (!prev && this.lookup(ns, rec.id))
       throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
     if (this.txn) return this.putInTxn(coll, rec);
-    this.txns.preempt(docLock(ns, rec.id));
     coll.checkUnique(rec);
-    for (const index of coll.indexes.values())
-      if (index.unique && index.name !== '_id_')
-        for (const t of index.keysOf(rec)) this.txns.preempt(keyLock(ns, index.name, index.uniqueKey(t)));
+    if (this.txns.anyLocks()) {
+      this.txns.preempt(docLock(ns, rec.id));
+      for (const index of coll.indexes.values())
+        if (index.unique && index.name !== '_id_')
+          for (const t of index.keysOf(rec)) this.txns.preempt(keyLock(ns, index.name, index.uniqueKey(t)));
+    }
     this.storage.apply({ t: 'put', ns, rec });
   }
 

@@ -62,8 +62,13 @@ export class TransactionManager {
 
   /** A plain (non-transactional) write wins over an open transaction: the transaction is aborted and retried. */
   preempt(key: string): void {
+    if (this.locks.size === 0) return;
     const holder = this.locks.get(key);
     if (holder) this.abort(holder);
+  }
+
+  anyLocks(): boolean {
+    return this.locks.size > 0;
   }
 
   isLocked(key: string): boolean {
