@@ -114,3 +114,22 @@ describe('embedded-mongo server', () => {
     }
   });
 });
+
+describe('embedded-mongo TTL indexes', () => {
+  it('deletes documents whose indexed date is older than expireAfterSeconds', async () => {
+    const h = await startHarness({ inMemory: true, ttlMonitorMs: 50 });
+    try {
+      const c = h.client.db('s').collection('ttl');
+      await c.createIndex({ at: 1 }, { expireAfterSeconds: 60 });
+      await c.insertMany([
+        { _id: 'old', at: new Date(Date.now() - 120_000) },
+        { _id: 'new', at: new Date() },
+        { _id: 'no-date', at: 'x' },
+      ] as never[]);
+      await waitFor(async () => (await c.countDocuments({ _id: 'old' } as never)) === 0);
+      expect((await c.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['new', 'no-date']);
+    } finally {
+      await h.close();
+    }
+  });
+});

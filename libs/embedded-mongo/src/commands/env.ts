@@ -4,6 +4,7 @@ import type { Ctx } from '../engine/context';
 import { CursorRegistry } from '../engine/cursors';
 import { MongoServerError } from '../engine/errors';
 import { TransactionManager } from '../engine/transactions';
+import { expireTtl } from '../engine/ttl';
 import type { Storage } from '../storage/storage';
 import type { ConnectionInfo } from '../wire/connection';
 
@@ -39,6 +40,10 @@ export class Engine {
   sweep(): void {
     this.cursors.expire();
     this.txns.expire(this.options.transactionTimeoutMs);
+  }
+
+  expireTtl(): Promise<void> {
+    return expireTtl(this.storage, this.txns);
   }
 }
 

@@ -21,6 +21,8 @@ export interface EmbeddedMongoOptions {
   replSetName?: string;
   /** Idle time after which an open cursor is dropped (default 10 minutes). */
   cursorTimeoutMs?: number;
+  /** How often TTL indexes are enforced (default 60 s, as mongod). */
+  ttlMonitorMs?: number;
 }
 
 export interface EmbeddedMongo {
@@ -98,6 +100,10 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
   }
   const sweeper = setInterval(() => engine.sweep(), Math.min(60_000, engine.options.cursorTimeoutMs / 2));
   sweeper.unref();
+  const ttl = setInterval(() => {
+    engine.expireTtl().catch((e: unknown) => console.error('embedded-mongo: TTL pass failed', e));
+  }, options.ttlMonitorMs ?? 60_000);
+  ttl.unref();
   let stopped: Promise<void> | null = null;
   return {
     uri: `mongodb://${advertisedHost}:${port}/?replicaSet=${encodeURIComponent(replSetName)}`,
@@ -106,6 +112,7 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     stop: () =>
       (stopped ??= (async () => {
         clearInterval(sweeper);
+        clearInterval(ttl);
         const closed = servers.map((s) => new Promise<void>((r) => s.close(() => r())));
         for (const s of sockets) s.destroy();
         await Promise.all(closed);
