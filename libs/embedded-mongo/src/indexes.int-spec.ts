@@ -43,6 +43,31 @@ describe('embedded-mongo indexes', () => {
     await expect(c.createIndex({ a: 1 }, { unique: true })).rejects.toMatchObject({ code: 11000 });
   });
 
+  it('honours sparse and partial unique indexes', async () => {
+    const c = coll();
+    await c.createIndex({ code: 1 }, { unique: true, sparse: true });
+    await c.createIndex({ email: 1 }, { unique: true, partialFilterExpression: { active: true } });
+    await c.insertMany([{ a: 1 }, { a: 2 }]); // both lack `code`: sparse allows it
+    await c.insertMany([
+      { email: 'e', active: false },
+      { email: 'e', active: false },
+      { email: 'e', active: true },
+    ]);
+    await expect(c.insertOne({ email: 'e', active: true })).rejects.toMatchObject({ code: 11000 });
+    await expect(c.insertMany([{ code: 'x' }, { code: 'x' }])).rejects.toMatchObject({ code: 11000 });
+  });
+
+  it('rejects documents that grow beyond 16 MiB', async () => {
+    const c = coll();
+    await c.insertOne({ _id: 1, big: 'x'.repeat(9 * 1024 * 1024) } as never);
+    await expect(
+      c.updateOne({ _id: 1 } as never, { $set: { big2: 'y'.repeat(9 * 1024 * 1024) } }),
+    ).rejects.toMatchObject({
+      code: 10334,
+    });
+    expect(await c.countDocuments({ big2: { $exists: true } })).toBe(0);
+  });
+
   it('lists and drops indexes, keeps createIndex idempotent', async () => {
     const c = coll();
     await c.createIndexes([
