@@ -52,14 +52,17 @@ describe('embedded-mongo planner agrees with a full scan', () => {
       if (pick === 3) filter.b = rnd(5);
       if (pick === 4) filter.c = { $gte: rnd(400), $lt: rnd(400) + 40 };
       if (pick === 5) Object.assign(filter, { b: rnd(5), c: { $gt: rnd(400) } });
-      const sorts = [
+      const sorts: Record<string, 1 | -1>[] = [
         { _id: 1 },
+        { _id: -1 },
         { a: 1, _id: 1 },
-        { c: -1, _id: 1 },
-        { b: 1, c: -1, _id: 1 },
+        { c: -1 },
+        { c: 1 },
+        { b: 1, c: -1 },
+        { b: -1, c: 1 },
         { c: 1, _id: -1 },
       ];
-      const sort = sorts[rnd(sorts.length)] as Record<string, 1 | -1>;
+      const sort = sorts[rnd(sorts.length)] ?? { _id: 1 };
       const skip = rnd(3);
       const limit = rnd(4) * 5;
       const run = (coll: typeof plain) => coll.find(filter).sort(sort).skip(skip).limit(limit).toArray();
