@@ -1,4 +1,3 @@
-import { calculateObjectSize } from 'bson';
 import { Aggregator } from 'mingo';
 import { parseSort, type SortSpec } from '../bson/compare';
 import type { Doc } from '../bson/values';
@@ -81,7 +80,7 @@ const aggregate: Handler = (cmd, env) => {
   }
   const cursor = asDoc(cmd.cursor);
   const batchSize = cursor.batchSize === undefined ? undefined : asNumber(cursor.batchSize);
-  const sizes = docs.map((d) => calculateObjectSize(d));
+  const sizes = p.rest.length === 0 ? recs.map((r) => r.bytes.length) : undefined;
   return env.engine.cursors.first(ns, { docs, sizes }, batchSize, false);
 };
 

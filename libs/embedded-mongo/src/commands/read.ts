@@ -22,17 +22,12 @@ const find: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.find);
   const spec = findSpec(cmd);
   const recs = findRecords(env.ctx, ns, spec);
-  const docs = applyProjection(
-    recs.map((r) => r.doc),
-    cmd.projection as Doc | undefined,
-  );
+  const projection = cmd.projection as Doc | undefined;
+  const project =
+    projection && Object.keys(projection).length ? (d: Doc[]) => applyProjection(d, projection) : undefined;
   const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize);
-  return env.engine.cursors.first(
-    ns,
-    { docs, sizes: recs.map((r) => r.bytes.length) },
-    batchSize,
-    spec.single,
-  );
+  const source = { docs: recs.map((r) => r.doc), sizes: recs.map((r) => r.bytes.length), project };
+  return env.engine.cursors.first(ns, source, batchSize, spec.single);
 };
 
 const getMore: Handler = (cmd, env) => {

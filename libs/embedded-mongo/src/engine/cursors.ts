@@ -1,14 +1,18 @@
-import { Long } from 'bson';
+import { calculateObjectSize, Long } from 'bson';
 import type { Doc } from '../bson/values';
 import { MongoServerError } from './errors';
 
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
 const DEFAULT_FIRST_BATCH = 101;
 
-/** A source of result documents; `size` is an estimate used to keep batches under the reply size limit. */
+/**
+ * A materialized result. `sizes` (stored BSON sizes) keep batches under the reply limit without re-measuring;
+ * `project` runs per batch, so a large result only pays for the documents actually fetched.
+ */
 export interface CursorSource {
   docs: Doc[];
   sizes?: number[];
+  project?: (docs: Doc[]) => Doc[];
 }
 
 interface OpenCursor {
@@ -79,11 +83,13 @@ export class CursorRegistry {
     const out: Doc[] = [];
     let bytes = 0;
     while (cur.pos < docs.length && out.length < n) {
-      const size = sizes?.[cur.pos] ?? 0;
+      const doc = docs[cur.pos] as Doc;
+      const size = sizes?.[cur.pos] ?? calculateObjectSize(doc);
       if (out.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
       bytes += size;
-      out.push(docs[cur.pos++] as Doc);
+      out.push(doc);
+      cur.pos++;
     }
-    return out;
+    return cur.source.project ? cur.source.project(out) : out;
   }
 }
