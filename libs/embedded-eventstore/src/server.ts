@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { GossipService, ServerFeaturesService } from './protocol/generated';
+import { GossipService, PersistentSubscriptionsService, ServerFeaturesService } from './protocol/generated';
+import { GroupRegistry } from './persistent/registry';
+import { persistentSubscriptionsService } from './persistent/service';
 import { streamsServiceDefinition } from './protocol/streams-service';
 import { gossipHandler } from './services/gossip';
 import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
@@ -76,6 +78,8 @@ export const startEmbeddedEventStore = async (
     delete: deleteHandler(store),
     tombstone: tombstoneHandler(store),
   });
+  const groups = new GroupRegistry(store);
+  server.addService(PersistentSubscriptionsService, persistentSubscriptionsService(groups));
   server.addService(ServerFeaturesService, {
     getSupportedMethods: serverFeaturesHandler(STREAMS_METHODS),
   });
@@ -92,6 +96,7 @@ export const startEmbeddedEventStore = async (
     });
   } catch (error) {
     server.forceShutdown();
+    groups.close();
     await store.close();
     releaseLock();
     throw new Error(
@@ -107,6 +112,7 @@ export const startEmbeddedEventStore = async (
       (stopping ??= (async () => {
         // Long-lived calls (subscriptions, BatchAppend) would keep a graceful shutdown waiting forever.
         server.forceShutdown();
+        groups.close();
         await store.close();
         releaseLock();
       })()),

@@ -19,6 +19,11 @@ export const STREAMS_METHODS: AdvertisedMethod[] = [
   { service: 'event_store.client.streams.streams', method: 'tombstone' },
   { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },
   { service: 'event_store.client.gossip.gossip', method: 'read' },
+  ...['create', 'update', 'delete', 'read', 'getinfo', 'replayparked', 'list'].map((method) => ({
+    service: 'event_store.client.persistent_subscriptions.persistentsubscriptions',
+    method,
+    features: ['stream', 'all'],
+  })),
 ];
 
 export const serverFeaturesHandler =
