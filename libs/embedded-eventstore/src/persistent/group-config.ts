@@ -42,15 +42,12 @@ type Settings = CreateReq.Settings | UpdateReq.Settings;
 const strategyOf = (settings: Settings): GroupConfig['consumerStrategy'] => {
   const named = 'getConsumerStrategy' in settings ? settings.getConsumerStrategy() : '';
   if (named === 'RoundRobin' || named === 'DispatchToSingle' || named === 'Pinned') return named;
-  // Create and Update declare the same enum twice; compare through the Create one.
-  switch (settings.getNamedConsumerStrategy() as unknown as CreateReq.ConsumerStrategy) {
-    case persistentPb.CreateReq.ConsumerStrategy.DISPATCHTOSINGLE:
-      return 'DispatchToSingle';
-    case persistentPb.CreateReq.ConsumerStrategy.PINNED:
-      return 'Pinned';
-    default:
-      return 'RoundRobin';
-  }
+  // Create and Update declare the same enum twice; look it up by its wire number.
+  const byNumber: Record<number, GroupConfig['consumerStrategy']> = {
+    [persistentPb.CreateReq.ConsumerStrategy.DISPATCHTOSINGLE]: 'DispatchToSingle',
+    [persistentPb.CreateReq.ConsumerStrategy.PINNED]: 'Pinned',
+  };
+  return byNumber[Number(settings.getNamedConsumerStrategy())] ?? 'RoundRobin';
 };
 
 const ticksToMs = (ticks: string): number => Number(ticks) / 10_000;
