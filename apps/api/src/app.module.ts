@@ -1,5 +1,7 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { LoggingModule } from '@shop/observability';
+import { AuthModule } from '@shop/auth';
+import { ApiHttpModule, RateLimitModule } from '@shop/http';
+import { LoggingModule, ObservabilityModule } from '@shop/observability';
 import { PlatformModule } from '@shop/platform';
 import { WorkersModule } from '@shop/workers';
 import { AdminModule } from './admin/admin.module';
@@ -12,6 +14,11 @@ import { ReportsModule } from './reports/reports.module';
   imports: [
     PlatformModule,
     LoggingModule,
+    ObservabilityModule,
+    // Authentication before rate limiting (its per-user limit needs the user), then filter/pipe/timeouts.
+    AuthModule,
+    RateLimitModule,
+    ApiHttpModule,
     WorkersModule,
     HealthModule,
     ProductsModule,

@@ -3,14 +3,39 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { validateEnvironment } from '@shop/config';
+import { configureHttp, fastifyServerOptions } from '@shop/http';
+import {
+  eventStoreProbe,
+  initTracing,
+  installHttpTelemetry,
+  Metrics,
+  mongoProbe,
+  waitForDependencies,
+} from '@shop/observability';
 import { AppModule } from './app.module';
 
 /** Builds the HTTP application without listening, so tests and main share one composition. */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), {
-    bufferLogs: true,
-  });
+  const env = validateEnvironment(process.env);
+  initTracing('eventshop-api');
+  // External servers may still be starting (compose, k8s): wait for them with backoff instead of crashing.
+  // Embedded ones are started in-process by the StackModule.
+  await waitForDependencies(
+    [
+      ...(env.EVENTSTORE_URL ? [{ name: 'EventStoreDB', probe: eventStoreProbe(env.EVENTSTORE_URL) }] : []),
+      ...(env.MONGO_URL ? [{ name: 'MongoDB', probe: mongoProbe(env.MONGO_URL) }] : []),
+    ],
+    env.STARTUP_TIMEOUT_MS,
+  );
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    new FastifyAdapter(fastifyServerOptions(env)),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
+  await configureHttp(app, env);
+  installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics));
   app.enableShutdownHooks();
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 

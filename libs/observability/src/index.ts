@@ -1,1 +1,25 @@
+export { CommandInstrumentation } from './command-instrumentation';
+export { installHttpTelemetry, requestSpan, traceparentOf } from './http-telemetry';
 export { LoggingModule } from './logging.module';
+export { type BreakerState, Metrics, type ProjectionGaugeInput, streamCategory } from './metrics';
+export { MetricsAccessGuard } from './metrics-access.guard';
+export { ObservabilityModule } from './observability.module';
+export { ReadinessIndicators } from './readiness';
+export {
+  addSpanExporter,
+  contextFromTraceparent,
+  currentTraceparent,
+  flushTracing,
+  initTracing,
+  traceparentOfSpan,
+  tracer,
+  withContinuedSpan,
+  withSpan,
+} from './tracing';
+export {
+  type Dependency,
+  DependencyUnavailableError,
+  eventStoreProbe,
+  mongoProbe,
+  waitForDependencies,
+} from './wait-for-dependencies';

@@ -1,10 +1,20 @@
 import { Module } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { AppConfig } from '@shop/config';
+import { type IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+
+/** What the HTTP hooks and the auth guard put on the raw request for the log lines of that request. */
+type LoggedRequest = IncomingMessage & {
+  correlationId?: string;
+  traceId?: string;
+  user?: { sub: string };
+};
 
 /**
  * Structured JSON logs through pino; human-readable output when a person is watching a terminal.
- * Request bodies and authorization headers are never logged.
+ * Every request line carries the request id, correlation id, trace id and user (sub). Request bodies,
+ * authorization headers and cookies are never logged.
  */
 @Module({
   imports: [
@@ -13,8 +23,35 @@ import { LoggerModule } from 'nestjs-pino';
       useFactory: (config: AppConfig) => ({
         pinoHttp: {
           level: config.logLevel,
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+          // Fastify already chose the id (X-Request-Id or a UUID): use the same one in the logs.
+          genReqId: (req: LoggedRequest) => (typeof req.id === 'string' ? req.id : ''),
+          customProps: (req: LoggedRequest) => ({
+            correlationId: req.correlationId,
+            traceId: req.traceId,
+            userId: req.user?.sub,
+          }),
+          // Log lines outside requests (projections, jobs) still carry the trace they belong to.
+          mixin: () => {
+            const span = trace.getActiveSpan();
+            return span ? { traceId: span.spanContext().traceId } : {};
+          },
+          serializers: {
+            req: (req: { id: unknown; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url.split('?')[0],
+            }),
+          },
+          redact: {
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'req.body',
+              'res.headers["set-cookie"]',
+            ],
+            censor: '[redacted]',
+          },
+          autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
           ...(process.stdout.isTTY
             ? { transport: { target: 'pino-pretty', options: { singleLine: true } } }
             : {}),

@@ -1,16 +1,35 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '@shop/auth';
+import { ReadinessIndicators } from '@shop/observability';
 
 @ApiTags('health')
+@Public()
+@SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
-  constructor(private readonly health: HealthCheckService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly readiness: ReadinessIndicators,
+  ) {}
 
   /** Liveness: the process is up and its event loop answers. Never depends on other services. */
   @Get('live')
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
+  }
+
+  /** Readiness: EventStoreDB and MongoDB answer and no projection is stalled; 503 with details otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.readiness.eventStore(),
+      () => this.readiness.mongo(),
+      () => this.readiness.projections(),
+    ]);
   }
 }

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  type KeyLike,
+  SignJWT,
+} from 'jose';
+import { type AuthUser, isRole, type Role } from './roles';
+
+export interface JwtSettings {
+  /** HS256 secret (configured, or the embedded one from DATA_DIR). */
+  readonly secret?: string | undefined;
+  readonly publicKey?: string | undefined;
+  readonly jwksUrl?: string | undefined;
+  readonly algorithms?: readonly string[] | undefined;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+export interface MintTokenRequest {
+  readonly role: Role | readonly Role[];
+  readonly sub: string;
+  /** Lifetime: seconds, or a jose time span such as '15m', '8h' (default 1h). */
+  readonly ttl?: number | string;
+}
+
+/** Why a token was refused; the guard turns it into 401 with `WWW-Authenticate: Bearer error=...`. */
+export class InvalidTokenError extends Error {
+  constructor(
+    message: string,
+    readonly expired = false,
+  ) {
+    super(message);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+type VerificationKey = Uint8Array | KeyLike | JWTVerifyGetKey;
+
+/**
+ * Verifies bearer tokens with jose (signature, algorithm allow-list, exp/nbf, issuer, audience) and mints
+ * HS256 tokens for the CLI when the service holds the shared secret.
+ */
+@Injectable()
+export class TokenService {
+  private constructor(
+    private readonly settings: JwtSettings,
+    private readonly key: VerificationKey,
+    private readonly algorithms: string[],
+    private readonly signingKey: Uint8Array | undefined,
+  ) {}
+
+  static async create(settings: JwtSettings): Promise<TokenService> {
+    if (settings.jwksUrl) {
+      const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 5_000 });
+      return new TokenService(settings, jwks, [...(settings.algorithms ?? ['RS256', 'ES256'])], undefined);
+    }
+    if (settings.publicKey) {
+      const algorithms = [...(settings.algorithms ?? ['RS256'])];
+      const key = await importSPKI(settings.publicKey, algorithms[0] ?? 'RS256');
+      return new TokenService(settings, key, algorithms, undefined);
+    }
+    if (!settings.secret) throw new Error('JWT verification needs a secret, a public key or a JWKS URL');
+    const secret = new TextEncoder().encode(settings.secret);
+    return new TokenService(settings, secret, [...(settings.algorithms ?? ['HS256'])], secret);
+  }
+
+  /** For tests and tools that hold a JWK set in memory. */
+  static fromJwks(settings: JwtSettings, jwks: Parameters<typeof createLocalJWKSet>[0]): TokenService {
+    return new TokenService(
+      settings,
+      createLocalJWKSet(jwks),
+      [...(settings.algorithms ?? ['RS256'])],
+      undefined,
+    );
+  }
+
+  get canMint(): boolean {
+    return this.signingKey !== undefined;
+  }
+
+  async verify(token: string): Promise<AuthUser> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.key as Uint8Array, {
+        algorithms: this.algorithms,
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired', true);
+      // Never echo the library's message: it may describe keys or claims.
+      throw new InvalidTokenError('The token is invalid');
+    }
+    const roles = rolesOf(payload);
+    if (!payload.sub || roles.length === 0) throw new InvalidTokenError('The token has no subject or role');
+    return { sub: payload.sub, roles };
+  }
+
+  /** Signs a token the API accepts (HS256 with the shared or embedded secret). */
+  async mintToken({ role, sub, ttl = 3_600 }: MintTokenRequest): Promise<string> {
+    if (!this.signingKey) {
+      throw new Error('Tokens can be minted only with a shared secret (JWT_SECRET or the embedded secret)');
+    }
+    const roles = typeof role === 'string' ? [role] : [...role];
+    if (roles.length === 0 || !roles.every(isRole)) throw new Error(`Unknown role in ${roles.join(',')}`);
+    return new SignJWT({ roles })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(sub)
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setIssuedAt()
+      .setExpirationTime(typeof ttl === 'number' ? Math.floor(Date.now() / 1000) + ttl : ttl)
+      .sign(this.signingKey);
+  }
+}
+
+/** Roles from a `roles` array or a single `role` claim; unknown roles are ignored, never trusted. */
+function rolesOf(payload: JWTPayload): Role[] {
+  const claimed: unknown[] = Array.isArray(payload.roles)
+    ? (payload.roles as unknown[])
+    : payload.role !== undefined
+      ? [payload.role]
+      : [];
+  return [...new Set(claimed.filter(isRole))];
+}

@@ -1,0 +1,83 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type Environment } from '@shop/config';
+import { type FastifyServerOptions } from 'fastify';
+import { CORRELATION_ID_HEADER, correlationIdOf, REQUEST_ID_HEADER, requestIdOf } from './request-ids';
+import './fastify-types';
+
+/** Seconds a client may take to send a whole request beyond the handler's own time limit. */
+const RECEIVE_GRACE_MS = 5_000;
+
+/** Options of the Fastify server itself: body size limit, socket timeouts, request ids. */
+export function fastifyServerOptions(
+  env: Pick<Environment, 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS'>,
+): FastifyServerOptions {
+  return {
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    // Slow-loris protection: a request must arrive in full in time, an idle socket is closed.
+    requestTimeout: env.REQUEST_TIMEOUT_MS + RECEIVE_GRACE_MS,
+    connectionTimeout: env.REQUEST_TIMEOUT_MS + 2 * RECEIVE_GRACE_MS,
+    keepAliveTimeout: 5_000,
+    genReqId: requestIdOf,
+    // Behind a proxy, configure trust explicitly; by default X-Forwarded-For is not believed.
+    trustProxy: false,
+    return503OnClosing: true,
+  };
+}
+
+/**
+ * Server-level hardening and request identity, registered before the app initialises: helmet headers,
+ * CORS from config, X-Request-Id / X-Correlation-Id echoed on every response. (Errors Fastify raises before
+ * a handler runs, e.g. body too large or malformed JSON, reach the problem filter through Nest's error
+ * handler.)
+ */
+export async function configureHttp(
+  app: NestFastifyApplication,
+  env: Pick<Environment, 'CORS_ORIGINS'>,
+): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateRequest('correlationId', '');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.correlationId = correlationIdOf(request.raw, String(request.id));
+    // pino-http logs the raw request: the ids go on every log line of the request.
+    Object.assign(request.raw, { id: request.id, correlationId: request.correlationId });
+    void reply.header(REQUEST_ID_HEADER, String(request.id));
+    void reply.header(CORRELATION_ID_HEADER, request.correlationId);
+    done();
+  });
+
+  await app.register(helmet, {
+    // The API serves JSON; Swagger UI at /docs needs its inline scripts and styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+      },
+    },
+  });
+  const origins = env.CORS_ORIGINS?.split(',') ?? [];
+  await app.register(cors, {
+    origin: origins.includes('*') ? true : origins.length > 0 ? origins : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'If-Match',
+      'Idempotency-Key',
+      'X-Request-Id',
+      'X-Correlation-Id',
+    ],
+    exposedHeaders: [
+      'ETag',
+      'Location',
+      'Retry-After',
+      'X-Commit-Position',
+      'X-Request-Id',
+      'X-Correlation-Id',
+    ],
+    maxAge: 600,
+  });
+}

@@ -1,0 +1,26 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { type AuthUser } from '@shop/auth';
+import { type MessageContext } from '@shop/event-sourcing';
+import { traceparentOf } from '@shop/observability';
+import { type FastifyRequest } from 'fastify';
+
+/**
+ * Who and what is behind the current request, for command metadata: correlation id (from
+ * X-Correlation-Id or the request id), causation = this request, user = the token's `sub`, and the
+ * traceparent of the request's span so consumers of the events continue the same trace.
+ */
+export function messageContextOf(request: FastifyRequest): MessageContext {
+  const user = (request as FastifyRequest & { user?: AuthUser }).user;
+  const traceparent = traceparentOf(request);
+  return {
+    correlationId: request.correlationId || String(request.id),
+    causationId: String(request.id),
+    ...(user ? { userId: user.sub } : {}),
+    ...(traceparent ? { traceparent } : {}),
+  };
+}
+
+/** Param decorator: `@RequestContext() context: MessageContext`. */
+export const RequestContext = createParamDecorator((_data: unknown, ctx: ExecutionContext): MessageContext =>
+  messageContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+);
