@@ -53,7 +53,7 @@ const pathError = (path: string, msg: string): MongoServerError =>
   new MongoServerError(28, `Cannot create field in path '${path}': ${msg}`);
 
 /** Walks to the parent of the last path segment, creating objects on the way when `create`. */
-const parentOf = (
+export const parentOf = (
   doc: Doc,
   path: string,
   create: boolean,
@@ -86,10 +86,10 @@ const parentOf = (
   return { parent: cur as Doc, key: parts[parts.length - 1] as string };
 };
 
-const read = (p: { parent: Doc | unknown[]; key: string }): unknown =>
+export const read = (p: { parent: Doc | unknown[]; key: string }): unknown =>
   Array.isArray(p.parent) ? p.parent[Number(p.key)] : p.parent[p.key];
 
-const write = (p: { parent: Doc | unknown[]; key: string }, v: unknown): void => {
+export const write = (p: { parent: Doc | unknown[]; key: string }, v: unknown): void => {
   if (Array.isArray(p.parent)) {
     const i = Number(p.key);
     if (!Number.isInteger(i)) throw pathError(p.key, 'not an array index');

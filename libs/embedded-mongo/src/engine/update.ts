@@ -2,9 +2,10 @@ import { ObjectId } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { cloneValue, type Doc, keyString, normalize } from '../bson/values';
 import { MongoServerError } from './errors';
+import { applyArrayOp, ARRAY_OPS } from './update-array-ops';
 import { applySimpleOp, setPath, SIMPLE_OPS } from './update-ops';
 
-const MINGO_OPS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop', '$rename', '$bit']);
+const MINGO_OPS = new Set(['$rename', '$bit']);
 
 export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
 
@@ -77,6 +78,11 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
             if (op === '$setOnInsert' && !opts.isInsert) continue;
             delegate(out, { [op === '$setOnInsert' ? '$set' : op]: { [path]: arg } }, opts);
           } else applySimpleOp(out, op, path, arg, opts.isInsert);
+        }
+      } else if (ARRAY_OPS.has(op)) {
+        for (const [path, arg] of Object.entries(fields as Doc)) {
+          if (path.includes('$')) delegate(out, { [op]: { [path]: arg } }, opts);
+          else applyArrayOp(out, op, path, arg);
         }
       } else if (MINGO_OPS.has(op)) delegate(out, { [op]: fields }, opts);
       else
