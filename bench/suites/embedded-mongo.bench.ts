@@ -60,6 +60,41 @@ const spawnServer = async (dbPath: string): Promise<{ uri: string; child: ChildP
   return { uri, child };
 };
 
+/** What a projection does: one transaction per batch of 500 upserts plus its checkpoint. */
+const projectionTxnRate = async (client: MongoClient, batches: number): Promise<number> => {
+  const coll = client.db('bench').collection<{ _id: string }>('projection');
+  const checkpoints = client.db('bench').collection<{ _id: string }>('checkpoints');
+  const run = async (b: number) => {
+    const session = client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await coll.bulkWrite(
+          Array.from({ length: 500 }, (_, i) => ({
+            updateOne: {
+              filter: { _id: `p${(b * 250 + i) % 20_000}` },
+              update: {
+                $set: { name: `n${i}` },
+                $inc: { qty: 1 },
+                $push: { events: b },
+                $setOnInsert: { createdAt: new Date() },
+              },
+              upsert: true,
+            },
+          })),
+          { session },
+        );
+        await checkpoints.updateOne({ _id: 'bench' }, { $set: { position: b } }, { upsert: true, session });
+      });
+    } finally {
+      await session.endSession();
+    }
+  };
+  for (let b = 0; b < 20; b++) await run(b);
+  const t = process.hrtime.bigint();
+  for (let b = 1; b <= batches; b++) await run(b);
+  return (batches * 500) / (Number(process.hrtime.bigint() - t) / 1e9);
+};
+
 const suite: BenchSuite = {
   name: 'embedded-mongo',
   async run(): Promise<BenchEntry[]> {
@@ -77,6 +112,7 @@ const suite: BenchSuite = {
 
       const memRate = await upsertRate(mc, 60);
       const durableRate = await upsertRate(dc, 60);
+      const txnRate = await projectionTxnRate(dc, 40);
       const procDir = mkdtempSync(join(tmpdir(), 'embedded-mongo-bench-proc-'));
       const proc = await spawnServer(procDir);
       const pc = new MongoClient(proc.uri);
@@ -128,6 +164,12 @@ const suite: BenchSuite = {
           memRate,
         ),
         entry('embedded-mongo upserts/s (in-memory, vs durable)', memRate, 'ops/s', durableRate),
+        entry(
+          'embedded-mongo projection batch upserts/s (transaction: bulkWrite 500 $set/$inc/$push/$setOnInsert + checkpoint, durable, vs plain bulkWrite)',
+          txnRate,
+          'ops/s',
+          durableRate,
+        ),
         entry(
           'embedded-mongo findOne by indexed key, 200k docs p50 (vs ping p50)',
           percentile(byKey, 50),
