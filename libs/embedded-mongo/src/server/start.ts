@@ -63,11 +63,11 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
   const sockets = new Set<Socket>();
   let connectionIds = 0;
   const servers: Server[] = [];
-  const serve = (advertised: () => string): Server => {
+  const serve = (advertised: (socket: Socket) => string): Server => {
     const server = createServer((socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
-      new Connection(socket, { id: ++connectionIds, localAddress: advertised() }, (req, conn) =>
+      new Connection(socket, { id: ++connectionIds, localAddress: advertised(socket) }, (req, conn) =>
         runCommand(engine, req, conn),
       );
     });
@@ -75,9 +75,23 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     return server;
   };
   let port = options.port ?? 27017;
-  const advertisedHost = host === 'localhost' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const advertisedHost =
+    host === 'localhost' || host === '0.0.0.0'
+      ? '127.0.0.1'
+      : host === '::'
+        ? '[::1]'
+        : host.includes(':')
+          ? `[${host}]`
+          : host;
   try {
-    const tcp = serve(() => `${advertisedHost}:${port}`);
+    // A wildcard bind reports the address each client actually reached, so replica-set discovery matches it.
+    const wildcard = host === '0.0.0.0' || host === '::';
+    const bracket = (a: string): string => (a.includes(':') ? `[${a.replace(/^::ffff:/, '')}]` : a);
+    const tcp = serve((socket) =>
+      wildcard && socket.localAddress
+        ? `${bracket(socket.localAddress.replace(/^::ffff:/, ''))}:${port}`
+        : `${advertisedHost}:${port}`,
+    );
     await listen(tcp, { port, host });
     const addr = tcp.address();
     if (addr && typeof addr === 'object') port = addr.port;
