@@ -22,10 +22,16 @@ export class Consumer {
   ) {}
 
   get freeSlots(): number {
-    return this.closed ? 0 : this.capacity - this.inFlight.size;
+    return this.gone ? 0 : this.capacity - this.inFlight.size;
+  }
+
+  /** Closed locally, or the client went away (writes to a cancelled call are pointless). */
+  private get gone(): boolean {
+    return this.closed || this.call.cancelled;
   }
 
   confirm(subscriptionId: string): void {
+    if (this.gone) return;
     const resp = new persistentPb.ReadResp();
     const confirmation = new persistentPb.ReadResp.SubscriptionConfirmation();
     confirmation.setSubscriptionId(subscriptionId);
@@ -34,7 +40,7 @@ export class Consumer {
   }
 
   send(event: StoredEvent, retryCount: number): void {
-    if (this.closed) return;
+    if (this.gone) return;
     const recorded = new persistentPb.ReadResp.ReadEvent.RecordedEvent();
     const id = new sharedPb.UUID();
     id.setString(event.id);

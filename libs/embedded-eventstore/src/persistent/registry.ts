@@ -26,7 +26,15 @@ export class GroupRegistry {
         typeof checkpoint === 'number' ? new PersistentGroup(store, config, checkpoint) : group,
       );
     }
-    this.timer = setInterval(() => this.groups.forEach((g) => g.tick()), TICK_MS);
+    this.timer = setInterval(() => {
+      for (const group of this.groups.values()) {
+        try {
+          group.tick();
+        } catch (error) {
+          process.emitWarning(`embedded-eventstore: persistent subscription tick failed: ${String(error)}`);
+        }
+      }
+    }, TICK_MS);
     this.timer.unref();
     this.offDurable = store.onDurable(() => this.groups.forEach((g) => g.pump()));
   }

@@ -112,6 +112,14 @@ describe('durable storage', () => {
     await remote.stop();
   });
 
+  it('reports a port that is already taken, and releases the data directory', async () => {
+    const first = await startEmbeddedEventStore({ inMemory: true });
+    await expect(startEmbeddedEventStore({ dataDir, port: first.port })).rejects.toThrow(/cannot listen/);
+    await first.stop();
+    const again = await startEmbeddedEventStore({ dataDir });
+    await again.stop();
+  });
+
   it('requires a dataDir unless inMemory', async () => {
     await expect(startEmbeddedEventStore({})).rejects.toThrow(/dataDir/);
   });

@@ -167,7 +167,14 @@ export class EventStore {
   private advanceDurable(count: number): void {
     if (count <= this.durable) return;
     this.durable = count;
-    for (const listener of this.listeners) listener();
+    // A failing reader must neither fail the write that woke it nor starve the other readers.
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        process.emitWarning(`embedded-eventstore: durable listener failed: ${String(error)}`);
+      }
+    }
   }
 
   /** Idempotent replays answer only once the original events they point at are durable. */
