@@ -5,51 +5,64 @@ import { startEmbeddedMongo } from './server/start';
 import { startHarness, tempDir, waitFor } from './testing/harness';
 
 describe('embedded-mongo durability', () => {
-  it('keeps every acknowledged write after the writer process is SIGKILLed', async () => {
-    const dir = tempDir();
-    try {
-      const child = spawn(
-        process.execPath,
-        ['-r', '@swc-node/register', join(__dirname, 'testing/crash-writer.ts'), dir.path],
-        {
-          cwd: process.cwd(),
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      const exited = new Promise((r) => child.on('exit', r));
-      const acks = (): number[] => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
+  it.each([
+    ['with the default journal size', 64 * 1024 * 1024],
+    ['while snapshots are being taken', 32 * 1024],
+  ])(
+    'keeps every acknowledged write after the writer process is SIGKILLed (%s)',
+    async (_label, compactAfter) => {
+      const dir = tempDir();
       try {
-        await waitFor(() => acks().length >= 300, 45_000);
-      } catch (e) {
+        const child = spawn(
+          process.execPath,
+          [
+            '-r',
+            '@swc-node/register',
+            join(__dirname, 'testing/crash-writer.ts'),
+            dir.path,
+            String(compactAfter),
+          ],
+          {
+            cwd: process.cwd(),
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        const exited = new Promise((r) => child.on('exit', r));
+        const acks = (): number[] => [...out.matchAll(/^ack (\d+)$/gm)].map((m) => Number(m[1]));
+        try {
+          await waitFor(() => acks().length >= 300, 45_000);
+        } catch (e) {
+          child.kill('SIGKILL');
+          throw e;
+        }
+        // while the writer lives, a second server on its dbPath is refused with the lock file named
+        await expect(startEmbeddedMongo({ dbPath: dir.path, port: 0 })).rejects.toThrow(/mongod\.lock/);
         child.kill('SIGKILL');
-        throw e;
-      }
-      // while the writer lives, a second server on its dbPath is refused with the lock file named
-      await expect(startEmbeddedMongo({ dbPath: dir.path, port: 0 })).rejects.toThrow(/mongod\.lock/);
-      child.kill('SIGKILL');
-      await exited;
-      const acked = acks();
-      const h = await startHarness({ dbPath: dir.path });
-      try {
-        const docs = h.client.db('crash').collection<{ _id: number; n?: number }>('docs');
-        const ids = new Set((await docs.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
-        const missing = acked.filter((i) => !ids.has(i));
-        expect(missing).toEqual([]);
-        const bulk = acked.filter((i) => i % 3 === 1).length;
-        const txns = acked.filter((i) => i % 3 === 2).length;
-        expect((await docs.findOne({ _id: -1 }))?.n ?? 0).toBeGreaterThanOrEqual(bulk);
-        expect((await docs.findOne({ _id: -2 }))?.n ?? 0).toBeGreaterThanOrEqual(txns);
-        // the unique index came back too
-        await expect(docs.insertOne({ _id: 1e9, k: 0 } as never)).rejects.toMatchObject({ code: 11000 });
+        await exited;
+        const acked = acks();
+      if (compactAfter < 1024 * 1024) expect(readdirSync(dir.path)).toContain('snapshot.bin');
+        const h = await startHarness({ dbPath: dir.path });
+        try {
+          const docs = h.client.db('crash').collection<{ _id: number; n?: number }>('docs');
+          const ids = new Set((await docs.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+          const missing = acked.filter((i) => !ids.has(i));
+          expect(missing).toEqual([]);
+          const bulk = acked.filter((i) => i % 3 === 1).length;
+          const txns = acked.filter((i) => i % 3 === 2).length;
+          expect((await docs.findOne({ _id: -1 }))?.n ?? 0).toBeGreaterThanOrEqual(bulk);
+          expect((await docs.findOne({ _id: -2 }))?.n ?? 0).toBeGreaterThanOrEqual(txns);
+          // the unique index came back too
+          await expect(docs.insertOne({ _id: 1e9, k: 0 } as never)).rejects.toMatchObject({ code: 11000 });
+        } finally {
+          await h.close();
+        }
       } finally {
-        await h.close();
+        dir.remove();
       }
-    } finally {
-      dir.remove();
-    }
-  });
+    },
+  );
 
   it('recovers from snapshot plus journal, ignoring a torn journal tail', async () => {
     const dir = tempDir();
@@ -75,6 +88,33 @@ describe('embedded-mongo durability', () => {
       await h.close();
       h = await startHarness({ dbPath: dir.path });
       expect(await c().countDocuments()).toBe(500);
+      await h.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('loses nothing when snapshots are taken while writes keep coming', async () => {
+    const dir = tempDir();
+    try {
+      let h = await startHarness({ dbPath: dir.path, compactAfterBytes: 16 * 1024 });
+      const c = () => h.client.db('d').collection<{ _id: number; n: number }>('c');
+      await c().createIndex({ n: 1 });
+      for (let round = 0; round < 20; round++)
+        await Promise.all(
+          Array.from({ length: 10 }, (_, w) =>
+            c().bulkWrite(
+              Array.from({ length: 20 }, (_, i) => ({
+                updateOne: { filter: { _id: w * 20 + i }, update: { $inc: { n: 1 } }, upsert: true },
+              })),
+            ),
+          ),
+        );
+      await h.close();
+      expect(readdirSync(dir.path)).toContain('snapshot.bin');
+      h = await startHarness({ dbPath: dir.path });
+      expect(await c().countDocuments({ n: 20 })).toBe(200);
+      expect(await c().countDocuments()).toBe(200);
       await h.close();
     } finally {
       dir.remove();

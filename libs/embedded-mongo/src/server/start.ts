@@ -23,6 +23,8 @@ export interface EmbeddedMongoOptions {
   cursorTimeoutMs?: number;
   /** How often TTL indexes are enforced (default 60 s, as mongod). */
   ttlMonitorMs?: number;
+  /** Journal size that triggers folding it into a snapshot (default 64 MB). */
+  compactAfterBytes?: number;
 }
 
 export interface EmbeddedMongo {
@@ -53,7 +55,10 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
       `embedded-mongo: refusing to listen on non-loopback host '${host}' without allowRemote: true`,
     );
   if (!options.inMemory && !options.dbPath) throw new Error('embedded-mongo: pass dbPath, or inMemory: true');
-  const storage = await Storage.open(options.inMemory ? null : (options.dbPath as string));
+  const storage = await Storage.open(
+    options.inMemory ? null : (options.dbPath as string),
+    options.compactAfterBytes,
+  );
   const replSetName = options.replSetName ?? 'rs0';
   const engine = new Engine(storage, {
     replSetName,

@@ -6,7 +6,7 @@ import { decodeOps, encodeOps } from './op-codec';
 import { frame, JournalWriter, readFrames } from './journal';
 import { acquireLock } from './lock-file';
 
-const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
+export const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const SNAPSHOT = 'snapshot.bin';
 const journalName = (gen: number): string => `journal-${String(gen).padStart(10, '0')}.log`;
 const genOf = (file: string): number => Number(/^journal-(\d+)\.log$/.exec(file)?.[1] ?? NaN);
@@ -24,10 +24,13 @@ export class Storage {
   private releaseLock: (() => void) | null = null;
   private unsynced: Op[] = [];
 
-  private constructor(private readonly dbPath: string | null) {}
+  private constructor(
+    private readonly dbPath: string | null,
+    private readonly compactAfter: number,
+  ) {}
 
-  static async open(dbPath: string | null): Promise<Storage> {
-    const s = new Storage(dbPath);
+  static async open(dbPath: string | null, compactAfter = COMPACT_AFTER_BYTES): Promise<Storage> {
+    const s = new Storage(dbPath, compactAfter);
     if (dbPath) {
       mkdirSync(dbPath, { recursive: true });
       s.releaseLock = acquireLock(dbPath);
@@ -64,7 +67,7 @@ export class Storage {
     });
     this.gen = Math.max(firstGen, ...live) + 1;
     this.journal = await JournalWriter.open(join(dbPath, journalName(this.gen)));
-    if (this.replayedBytes > COMPACT_AFTER_BYTES) this.startCompaction();
+    if (this.replayedBytes > this.compactAfter) this.startCompaction();
   }
 
   /** Applies an op in memory now; it becomes durable with the next `sync()`. */
@@ -82,7 +85,7 @@ export class Storage {
     const ops = this.unsynced;
     this.unsynced = [];
     const done = this.journal.append(encodeOps(ops));
-    if (this.journal.bytes + this.replayedBytes > COMPACT_AFTER_BYTES) this.startCompaction();
+    if (this.journal.bytes + this.replayedBytes > this.compactAfter) this.startCompaction();
     return done;
   }
 

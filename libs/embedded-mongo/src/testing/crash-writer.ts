@@ -5,7 +5,11 @@ import { startEmbeddedMongo } from '../server/start';
 
 const main = async (): Promise<void> => {
   const dbPath = process.argv[2] as string;
-  const server = await startEmbeddedMongo({ dbPath, port: 0 });
+  const server = await startEmbeddedMongo({
+    dbPath,
+    port: 0,
+    compactAfterBytes: Number(process.argv[3] ?? 64 * 1024 * 1024),
+  });
   const client = new MongoClient(server.uri);
   await client.connect();
   const docs = client.db('crash').collection<{ _id: number; pad?: string; n?: number }>('docs');
