@@ -127,7 +127,7 @@ describe('authentication and authorisation (real app)', () => {
       payload: { sku: 'SEC-MUG', name: 'Mug', priceCents: 500 },
     });
     expect(product.statusCode).toBe(201);
-    const productId = (product.json() as { id: string }).id;
+    const productId = product.json<{ id: string }>().id;
     const stock = await api.app.inject({
       method: 'POST',
       url: `/v1/products/${productId}/stock`,
@@ -147,7 +147,7 @@ describe('authentication and authorisation (real app)', () => {
       payload: { lines: [{ productId, quantity: 1 }] },
     });
     expect(placed.statusCode).toBe(201);
-    const { id: orderId, position } = placed.json() as { id: string; position: string };
+    const { id: orderId, position } = placed.json<{ id: string; position: string }>();
 
     const own = await api.app.inject({ url: `/v1/orders/${orderId}?position=${position}`, headers: asAlice });
     expect(own.statusCode).toBe(200);
