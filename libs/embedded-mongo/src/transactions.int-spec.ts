@@ -131,4 +131,44 @@ describe('embedded-mongo transactions', () => {
     expect(err.hasErrorLabel('TransientTransactionError')).toBe(true);
     expect(await c.findOne({ _id: 1 } as never)).toEqual({ _id: 1, v: 'plain' });
   });
+  it('readers never see half of a transaction under concurrent conflicting writers', async () => {
+    const c = coll();
+    await c.insertMany([
+      { _id: 'A', n: 0 },
+      { _id: 'B', n: 0 },
+    ] as never[]);
+    let done = false;
+    let reads = 0;
+    const reader = (async () => {
+      while (!done) {
+        const [a, b] = await c
+          .find({ _id: { $in: ['A', 'B'] } } as never)
+          .sort({ _id: 1 })
+          .toArray();
+        expect(a?.n).toBe(b?.n);
+        reads++;
+      }
+    })();
+    const writer = async () => {
+      for (let i = 0; i < 15; i++) {
+        const s = h.client.startSession();
+        try {
+          await s.withTransaction(async () => {
+            await c.updateOne({ _id: 'A' } as never, { $inc: { n: 1 } }, { session: s });
+            await c.updateOne({ _id: 'B' } as never, { $inc: { n: 1 } }, { session: s });
+          });
+        } finally {
+          await s.endSession();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, writer));
+    done = true;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    expect(await c.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'A', n: 90 },
+      { _id: 'B', n: 90 },
+    ]);
+  });
 });
