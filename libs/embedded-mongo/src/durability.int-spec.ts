@@ -42,7 +42,7 @@ describe('embedded-mongo durability', () => {
         child.kill('SIGKILL');
         await exited;
         const acked = acks();
-      if (compactAfter < 1024 * 1024) expect(readdirSync(dir.path)).toContain('snapshot.bin');
+        if (compactAfter < 1024 * 1024) expect(readdirSync(dir.path)).toContain('snapshot.bin');
         const h = await startHarness({ dbPath: dir.path });
         try {
           const docs = h.client.db('crash').collection<{ _id: number; n?: number }>('docs');

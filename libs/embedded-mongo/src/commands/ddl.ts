@@ -84,7 +84,29 @@ const listDatabases: Handler = (cmd, env) => {
   return { databases: dbs, totalSize, totalSizeMb: Math.round(totalSize / 1e6), ok: 1 };
 };
 
+const dbStats: Handler = (_cmd, env) => {
+  const colls = env.ctx.catalog.inDb(env.db);
+  const objects = colls.reduce((n, c) => n + c.records.size, 0);
+  const dataSize = colls.reduce(
+    (n, c) => n + [...c.records.values()].reduce((s, r) => s + r.bytes.length, 0),
+    0,
+  );
+  const indexes = colls.reduce((n, c) => n + c.indexes.size, 0);
+  return {
+    db: env.db,
+    collections: colls.length,
+    views: 0,
+    objects,
+    avgObjSize: objects ? dataSize / objects : 0,
+    dataSize,
+    storageSize: dataSize,
+    indexes,
+    ok: 1,
+  };
+};
+
 export const ddlCommands: Record<string, Handler> = {
+  dbStats,
   create,
   drop,
   dropDatabase,
