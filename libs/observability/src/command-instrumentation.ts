@@ -36,7 +36,7 @@ export class CommandInstrumentation implements OnModuleInit {
     if (!bus) return;
     const execute = bus.execute.bind(bus);
     const metrics = this.metrics;
-    bus.execute = ((command: object) => {
+    bus.execute = (command: object) => {
       const name = command.constructor.name.replace(/Command$/, '');
       return withSpan(`command ${name}`, async () => {
         try {
@@ -48,7 +48,7 @@ export class CommandInstrumentation implements OnModuleInit {
           throw error;
         }
       });
-    });
+    };
   }
 
   private instrumentAppends(client: EventStoreDBClient | undefined): void {

@@ -1,0 +1,102 @@
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { InvalidTokenError, TokenService } from './token.service';
+
+const settings = { issuer: 'eventshop', audience: 'eventshop-api' };
+const SECRET = 'unit-test-secret-unit-test-secret-unit';
+
+describe('TokenService (HS256 shared secret)', () => {
+  let tokens: TokenService;
+  beforeAll(async () => {
+    tokens = await TokenService.create({ ...settings, secret: SECRET });
+  });
+
+  it('mints tokens it verifies back into the caller', async () => {
+    const token = await tokens.mintToken({ role: 'clerk', sub: 'u-1', ttl: '15m' });
+    await expect(tokens.verify(token)).resolves.toEqual({ sub: 'u-1', roles: ['clerk'] });
+    const multi = await tokens.mintToken({ role: ['admin', 'auditor'], sub: 'u-2' });
+    await expect(tokens.verify(multi)).resolves.toEqual({ sub: 'u-2', roles: ['admin', 'auditor'] });
+  });
+
+  it('refuses to mint unknown roles', async () => {
+    await expect(tokens.mintToken({ role: 'root' as never, sub: 'x' })).rejects.toThrow(/Unknown role/);
+  });
+
+  const sign = (claims: Record<string, unknown>, secret = SECRET, alg = 'HS256') =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg })
+      .setIssuer((claims.iss as string) ?? 'eventshop')
+      .setAudience((claims.aud as string) ?? 'eventshop-api')
+      .setSubject('u-1')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
+
+  it.each([
+    ['another secret', () => sign({ roles: ['admin'] }, 'another-secret-another-secret-another')],
+    ['another issuer', () => sign({ roles: ['admin'], iss: 'someone-else' })],
+    ['another audience', () => sign({ roles: ['admin'], aud: 'another-api' })],
+    ['an algorithm not allowed', () => sign({ roles: ['admin'] }, SECRET, 'HS512')],
+    ['no known role', () => sign({ roles: ['superuser'] })],
+    ['garbage', () => Promise.resolve('not.a.jwt')],
+  ])('rejects a token with %s', async (_case, make) => {
+    await expect(tokens.verify(await make())).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('says when a token has expired', async () => {
+    const expired = await tokens.mintToken({ role: 'admin', sub: 'u', ttl: -60 });
+    await expect(tokens.verify(expired)).rejects.toMatchObject({
+      expired: true,
+      message: 'The token has expired',
+    });
+  });
+
+  it('accepts a single role claim and ignores unknown roles', async () => {
+    await expect(tokens.verify(await sign({ role: 'customer' }))).resolves.toEqual({
+      sub: 'u-1',
+      roles: ['customer'],
+    });
+    await expect(tokens.verify(await sign({ roles: ['customer', 'god'] }))).resolves.toEqual({
+      sub: 'u-1',
+      roles: ['customer'],
+    });
+  });
+});
+
+describe('TokenService (external issuer keys)', () => {
+  it('verifies RS256 tokens with a PEM public key, and cannot mint', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const tokens = await TokenService.create({ ...settings, publicKey: await exportSPKI(publicKey) });
+    const token = await new SignJWT({ roles: ['auditor'] })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('ext-1')
+      .setIssuer('eventshop')
+      .setAudience('eventshop-api')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await expect(tokens.verify(token)).resolves.toEqual({ sub: 'ext-1', roles: ['auditor'] });
+    expect(tokens.canMint).toBe(false);
+    await expect(tokens.mintToken({ role: 'admin', sub: 'x' })).rejects.toThrow(/shared secret/);
+    // An HS256 token "signed" with the public key (algorithm confusion) is refused.
+    const confused = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('mallory')
+      .setIssuer('eventshop')
+      .setAudience('eventshop-api')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(await exportSPKI(publicKey)));
+    await expect(tokens.verify(confused)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('verifies ES256 tokens against a JWK set by kid', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+    const tokens = TokenService.fromJwks({ ...settings, algorithms: ['ES256'] }, { keys: [jwk] });
+    const token = await new SignJWT({ roles: ['clerk'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setSubject('ext-2')
+      .setIssuer('eventshop')
+      .setAudience('eventshop-api')
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await expect(tokens.verify(token)).resolves.toEqual({ sub: 'ext-2', roles: ['clerk'] });
+  });
+});
