@@ -7,6 +7,9 @@ import { PERSISTENT_SYSTEM_PREFIX, deliverySource } from './delivery-source';
 import type { GroupConfig } from './group-config';
 import { sourceName } from './group-config';
 
+export const checkpointStreamOf = (config: Pick<GroupConfig, 'source' | 'group'>): string =>
+  `${PERSISTENT_SYSTEM_PREFIX}-${sourceName(config.source)}::${config.group}-checkpoint`;
+
 interface Delivery {
   event: StoredEvent;
   retryCount: number;
@@ -53,7 +56,7 @@ export class PersistentGroup {
   }
 
   get checkpointStream(): string {
-    return `${PERSISTENT_SYSTEM_PREFIX}-${sourceName(this.config.source)}::${this.config.group}-checkpoint`;
+    return checkpointStreamOf(this.config);
   }
 
   get connections(): readonly Consumer[] {

@@ -4,7 +4,7 @@ import { CONFIG_STREAM } from './delivery-source';
 import { groupDropped, groupExists, groupNotFound } from './errors';
 import type { GroupConfig, GroupSource } from './group-config';
 import { groupKey, sourceName } from './group-config';
-import { PersistentGroup } from './group';
+import { PersistentGroup, checkpointStreamOf } from './group';
 
 const TICK_MS = 100;
 
@@ -19,11 +19,10 @@ export class GroupRegistry {
 
   constructor(private readonly store: EventStore) {
     for (const config of this.loadConfigs()) {
-      const group = new PersistentGroup(store, config, null);
-      const checkpoint = this.lastJson(group.checkpointStream);
+      const checkpoint = this.lastJson(checkpointStreamOf(config));
       this.groups.set(
         groupKey(config.source, config.group),
-        typeof checkpoint === 'number' ? new PersistentGroup(store, config, checkpoint) : group,
+        new PersistentGroup(store, config, typeof checkpoint === 'number' ? checkpoint : null),
       );
     }
     this.timer = setInterval(() => {

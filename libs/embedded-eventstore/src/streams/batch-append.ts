@@ -64,6 +64,7 @@ export const batchAppendHandler =
       try {
         const options = req.getOptions();
         if (options) {
+          // The raw name first, so that even a rejected (e.g. empty) name is echoed in the error reply.
           stream = Buffer.from(options.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString('utf8');
           stream = streamNameOf(options.getStreamIdentifier());
           const exact = options.hasStreamPosition() ? options.getStreamPosition() : undefined;

@@ -3,7 +3,7 @@ import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_
 import { streamsPb } from '../protocol/generated';
 import { streamIdentifier, streamNameOf } from '../protocol/convert';
 import { encodedReadResp } from '../protocol/streams-service';
-import { RpcError, invalidArgument, streamDeleted, toRpcError } from '../protocol/rpc-errors';
+import { invalidArgument, streamDeleted, toRpcError } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import type { EventFilter } from './event-filter';
 import { compileFilter } from './event-filter';
@@ -94,7 +94,7 @@ const readAll = async (
   else if (options.hasEnd()) index = backwards ? end - 1 : end;
   else {
     const position = Number(options.getPosition()?.getCommitPosition() ?? NaN);
-    if (!Number.isSafeInteger(position) || position < 0) throw new RpcError(3, 'Invalid position.');
+    if (!Number.isSafeInteger(position) || position < 0) throw invalidArgument('Invalid position.');
     // Forwards from P includes P; backwards from P excludes it.
     index = backwards ? lowerBound(all, end, position) - 1 : lowerBound(all, end, position);
   }
