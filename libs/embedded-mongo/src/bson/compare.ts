@@ -82,6 +82,13 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
 
 export const compareBson = (a: unknown, b: unknown): number => {
   if (a === b) return 0;
+  // Index comparisons are overwhelmingly same-typed strings or numbers: skip the type ranking for them.
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'string') return (a as string) < (b as string) ? -1 : 1;
+    if (ta === 'number' && !Number.isNaN(a) && !Number.isNaN(b))
+      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+  }
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
