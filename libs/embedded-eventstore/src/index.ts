@@ -1,3 +1,4 @@
 export { startEmbeddedEventStore } from './server';
 export type { EmbeddedEventStore, EmbeddedEventStoreOptions } from './server';
 export { LOCK_FILE_NAME } from './storage/lock-file';
+export type { RecoveryReport } from './storage/recovery';

@@ -9,6 +9,7 @@ import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-featur
 import { EventStore } from './store/event-store';
 import { MemoryLog } from './storage/event-log';
 import { acquireLock } from './storage/lock-file';
+import type { RecoveryReport } from './storage/recovery';
 import { openSegmentLog } from './storage/recovery';
 import { appendHandler } from './streams/append';
 import { batchAppendHandler } from './streams/batch-append';
@@ -33,6 +34,8 @@ export interface EmbeddedEventStore {
   /** Connection string for `EventStoreDBClient.connectionString`. */
   url: string;
   port: number;
+  /** What start-up recovery found (null in memory): worth a log line, e.g. a truncated torn tail. */
+  recovery: RecoveryReport | null;
   stop(): Promise<void>;
 }
 
@@ -54,11 +57,13 @@ export const startEmbeddedEventStore = async (
   }
   const releaseLock = options.inMemory ? () => undefined : acquireLock(options.dataDir!);
   let store: EventStore;
+  let recovery: RecoveryReport | null = null;
   try {
     if (options.inMemory) store = new EventStore(new MemoryLog());
     else {
-      const { log, records } = await openSegmentLog(options.dataDir!, options.segmentSize);
+      const { log, records, report } = await openSegmentLog(options.dataDir!, options.segmentSize);
       store = EventStore.recover(log, records);
+      recovery = report;
     }
   } catch (error) {
     releaseLock();
@@ -108,6 +113,7 @@ export const startEmbeddedEventStore = async (
   return {
     url: `esdb://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${boundPort}?tls=false`,
     port: boundPort,
+    recovery,
     stop: () =>
       (stopping ??= (async () => {
         // Long-lived calls (subscriptions, BatchAppend) would keep a graceful shutdown waiting forever.

@@ -55,6 +55,7 @@ describe('durable storage', () => {
 
     const second = await startHarness({ dataDir });
     try {
+      expect(second.server.recovery).toEqual({ records: 10, segments: 1, truncatedBytes: garbage.length });
       expect((await stat(path)).size).toBe(goodSize);
       expect(await collect(second.client.readStream('ledger'))).toHaveLength(10);
       await second.client.appendToStream('ledger', events(1), { expectedRevision: 9n });
