@@ -46,6 +46,16 @@ export function toProblem(error: unknown): MappedProblem {
       headers['www-authenticate'] =
         `Bearer realm="eventshop"${bearerError ? `, error="${bearerError}"` : ''}`;
     }
+    if (status === 503) {
+      // e.g. terminus' readiness result: which dependency is down is the point of the answer.
+      const response = error.getResponse();
+      const checks = typeof response === 'object' && 'details' in response ? { checks: response } : {};
+      return {
+        problem: base(503, 'unavailable', 'The service is not ready; retry later', checks),
+        headers,
+        unexpected: false,
+      };
+    }
     if (status >= 500) return internal(headers);
     return { problem: base(status, statusCode(status), httpMessage(error)), headers, unexpected: false };
   }

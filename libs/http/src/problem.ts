@@ -9,6 +9,8 @@ export interface ProblemDetails {
   requestId?: string;
   errors?: FieldError[];
   details?: Readonly<Record<string, unknown>>;
+  /** Health check results (readiness 503). */
+  checks?: object;
 }
 
 export interface FieldError {
