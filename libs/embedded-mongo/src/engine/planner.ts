@@ -49,8 +49,30 @@ export const extractRanges = (filter: Doc, out = new Map<string, Range>()): Map<
   return out;
 };
 
+/**
+ * Top-level fields whose whole condition is an equality or `$in` on index-comparable values: an index scan on
+ * them returns exactly the matching documents (index keys compare like query equality, arrays included).
+ */
+const exactEqualityFields = (filter: Doc): Set<string> | null => {
+  const out = new Set<string>();
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field.startsWith('$')) return null;
+    if (cond !== null && typeof cond === 'object' && cond.constructor === Object) {
+      const keys = Object.keys(cond);
+      if (keys.length !== 1) return null;
+      const v = (cond as Doc)[keys[0] as string];
+      if (keys[0] === '$eq' ? !indexable(v) : keys[0] !== '$in' || !Array.isArray(v) || !v.every(indexable))
+        return null;
+    } else if (!indexable(cond)) return null;
+    out.add(field);
+  }
+  return out;
+};
+
 export interface Plan {
   index: IndexStore;
+  /** The index scan alone decides the match: no need to test the filter on each document. */
+  exact: boolean;
   /** Key-ordered scans; a single one when `ordered`. */
   scans: { pos: (e: IndexEntry) => number }[];
   /** The scan yields documents in the requested sort order (forward or reverse). */
@@ -116,11 +138,13 @@ export const plan = (indexes: Iterable<IndexStore>, filter: Doc, sort: SortSpec)
     }
     const next = index.fields[eqs.length];
     const nr = next ? ranges.get(next[0]) : undefined;
+    const used = index.fields.slice(0, eqs.length).map(([f]) => f);
     let score = eqs.length * 4;
     let scans: Plan['scans'];
     let order: 'fwd' | 'rev' | null = null;
     if (nr?.in && !(index.spec.sparse && nr.in.includes(null))) {
       scans = nr.in.map((v) => ({ pos: boundsFn(index, [...eqs, v], undefined) }));
+      used.push((next as [string, 1 | -1])[0]);
       score += 2;
     } else {
       const range = nr && (nr.lo !== undefined || nr.hi !== undefined) ? { ...nr } : undefined;
@@ -134,7 +158,16 @@ export const plan = (indexes: Iterable<IndexStore>, filter: Doc, sort: SortSpec)
     if (order) score += 1;
     if (score === 0) continue;
     if (!best || score > best.score)
-      best = { score, plan: { index, scans, ordered: order !== null, reverse: order === 'rev' } };
+      best = {
+        score,
+        plan: { index, scans, exact: false, ordered: order !== null, reverse: order === 'rev' },
+      };
+    const exactFields = exactEqualityFields(filter);
+    best.plan.exact =
+      !!exactFields &&
+      exactFields.size === used.length &&
+      used.every((f) => exactFields.has(f)) &&
+      !index.spec.sparse;
   }
   return best?.plan ?? null;
 };

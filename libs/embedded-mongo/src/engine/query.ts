@@ -64,7 +64,8 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     st.stage = 'EOF';
     return [];
   }
-  const match = compileFilter(spec.filter);
+  let compiled: Matcher | null = null;
+  const match: Matcher = (rec) => (compiled ??= compileFilter(spec.filter))(rec);
   const want = spec.limit > 0 ? spec.skip + spec.limit : Infinity;
   const out: Rec[] = [];
   const hasOverlay = !!overlay && overlay.size > 0;
@@ -86,7 +87,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
       const rec = coll.records.get(e.id);
       if (!rec) continue;
       st.docsExamined++;
-      if (match(rec)) {
+      if (p.exact || match(rec)) {
         out.push(rec);
         if (canStop && out.length >= want) break;
       }
