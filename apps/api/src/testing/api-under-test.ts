@@ -1,5 +1,6 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Role, type TokenService } from '@shop/auth';
+import { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -27,7 +28,7 @@ export interface ApiUnderTest {
  */
 export async function startApiUnderTest(
   env: Record<string, string> = {},
-  options: { listen?: boolean } = {},
+  options: { listen?: boolean; beforeInit?: (fastify: FastifyInstance) => void } = {},
 ): Promise<ApiUnderTest> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'api-test-'));
   Object.assign(process.env, { DATA_DIR: dataDir, ...env });
@@ -42,6 +43,7 @@ export async function startApiUnderTest(
     .addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     });
+  options.beforeInit?.(app.getHttpAdapter().getInstance());
   if (options.listen) await app.listen(0, '127.0.0.1');
   else {
     await app.init();
