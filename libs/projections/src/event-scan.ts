@@ -75,8 +75,10 @@ export async function hasPendingUpTo(
 
 /** Position of the newest event in the whole log (any type), or null for an empty store. */
 export async function headOfAll(esdb: EventStoreDBClient): Promise<LogPosition | null> {
+  let head: LogPosition | null = null;
+  // Read to the end (one event): leaving the loop early would leave the gRPC call open.
   for await (const resolved of esdb.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
-    return resolved.event?.position ?? null;
+    head = resolved.event?.position ?? head;
   }
-  return null;
+  return head;
 }

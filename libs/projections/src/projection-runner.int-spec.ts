@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkpointId } from './checkpoint-store';
 import { eventually, type Harness, startHarness } from './testing/harness';
-import { expectedTallies, poisonSwitch, type TallyEvent, tallyProjection } from './testing/tally-projection';
-
-const added = (tallyId: string, qty: number): TallyEvent => ({
-  type: 'TestItemAdded',
-  data: { tallyId, qty },
-});
-const removed = (tallyId: string, qty: number): TallyEvent => ({
-  type: 'TestItemRemoved',
-  data: { tallyId, qty },
-});
+import { poisonSwitch, tallyKit } from './testing/tally-projection';
 
 describe('projection runner (official clients, embedded servers)', () => {
   let h: Harness;
@@ -28,7 +19,7 @@ describe('projection runner (official clients, embedded servers)', () => {
     );
 
   it('turns events into documents and waitFor resolves once they are visible', async () => {
-    const projection = tallyProjection(1, 'tallies_basic');
+    const { projection, added, removed, poison, expected } = tallyKit('tallies_basic');
     const manager = await h.manager([projection]);
     const a = randomUUID();
     const b = randomUUID();
@@ -37,7 +28,7 @@ describe('projection runner (official clients, embedded servers)', () => {
     const position = await h.append(`tally-${a}`, events.slice(2));
 
     expect(await manager.waitFor(projection.name, position, 10_000)).toBe(true);
-    expect(await tallies(projection.name)).toEqual(expectedTallies(events));
+    expect(await tallies(projection.name)).toEqual(expected(events));
     // The checkpoint is stored with the effects.
     const checkpoint = await manager.checkpoints.get(checkpointId(projection.name));
     expect(checkpoint?.position?.commit).toBe(position.commit);
@@ -45,7 +36,7 @@ describe('projection runner (official clients, embedded servers)', () => {
   });
 
   it('applies nothing twice when restarted (same events, same documents)', async () => {
-    const projection = tallyProjection(1, 'tallies_restart');
+    const { projection, added, removed, poison, expected } = tallyKit('tallies_restart');
     const id = randomUUID();
     const events = Array.from({ length: 50 }, (_, i) => added(id, i + 1));
     const position = await h.append(`tally-${id}`, events);
@@ -58,13 +49,13 @@ describe('projection runner (official clients, embedded servers)', () => {
     await eventually(async () => (await second.status())[0]?.state === 'live');
     const more = await h.append(`tally-${id}`, [added(id, 1000)]);
     expect(await second.waitFor(projection.name, more, 10_000)).toBe(true);
-    expect(before).toEqual(expectedTallies(events));
-    expect(await tallies(projection.name)).toEqual(expectedTallies([...events, added(id, 1000)]));
+    expect(before).toEqual(expected(events));
+    expect(await tallies(projection.name)).toEqual(expected([...events, added(id, 1000)]));
     await second.onApplicationShutdown();
   });
 
   it('waitFor does not wait for events the projection does not handle', async () => {
-    const projection = tallyProjection(1, 'tallies_unrelated');
+    const { projection, added, removed, poison, expected } = tallyKit('tallies_unrelated');
     const manager = await h.manager([projection]);
     const result = await h.esdb.appendToStream(`other-${randomUUID()}`, [
       { id: randomUUID(), type: 'SomethingElse', contentType: 'application/json', data: { x: 1 } } as never,
@@ -75,22 +66,22 @@ describe('projection runner (official clients, embedded servers)', () => {
 
   it('parks a poison event, applies the rest, and replays it after a fix', async () => {
     poisonSwitch.fixed = false;
-    const projection = tallyProjection(1, 'tallies_poison');
+    const { projection, added, removed, poison, expected } = tallyKit('tallies_poison');
     const manager = await h.manager([projection], { maxAttempts: 2 });
     const id = randomUUID();
-    const events: TallyEvent[] = [added(id, 1), { type: 'TestPoison', data: { tallyId: id } }, added(id, 2)];
+    const events = [added(id, 1), poison(id), added(id, 2)];
     const position = await h.append(`tally-${id}`, events);
     expect(await manager.waitFor(projection.name, position, 10_000)).toBe(true);
 
-    expect(await tallies(projection.name)).toEqual(expectedTallies(events));
+    expect(await tallies(projection.name)).toEqual(expected(events));
     const parked = await manager.parked.list(projection.name);
     expect(parked).toHaveLength(1);
     expect(parked[0]).toMatchObject({
       projection: projection.name,
       status: 'parked',
       attempts: 2,
-      error: { message: 'handler cannot digest TestPoison' },
-      event: { event: { type: 'TestPoison' }, streamName: `tally-${id}`, revision: 1n },
+      error: { message: 'handler cannot digest poison' },
+      event: { event: { type: `${projection.name}.Poison` }, streamName: `tally-${id}`, revision: 1n },
     });
     const status = (await manager.status())[0]!;
     expect(status.parked).toBe(1);
@@ -110,10 +101,10 @@ describe('projection runner (official clients, embedded servers)', () => {
 
   it('skips a parked event on request', async () => {
     poisonSwitch.fixed = false;
-    const projection = tallyProjection(1, 'tallies_skip');
+    const { projection, added, removed, poison, expected } = tallyKit('tallies_skip');
     const manager = await h.manager([projection], { maxAttempts: 1 });
     const id = randomUUID();
-    const position = await h.append(`tally-${id}`, [{ type: 'TestPoison', data: { tallyId: id } }]);
+    const position = await h.append(`tally-${id}`, [poison(id)]);
     expect(await manager.waitFor(projection.name, position, 10_000)).toBe(true);
     const [parked] = await manager.parked.list(projection.name);
     expect(await manager.skipParked(projection.name, parked!.id)).toBe(true);
@@ -123,7 +114,7 @@ describe('projection runner (official clients, embedded servers)', () => {
   });
 
   it('reports lag and state while catching up and once live', async () => {
-    const projection = tallyProjection(1, 'tallies_status');
+    const { projection, added, removed, poison, expected } = tallyKit('tallies_status');
     const id = randomUUID();
     await h.append(`tally-${id}`, [added(id, 1)]);
     const manager = await h.manager([projection]);

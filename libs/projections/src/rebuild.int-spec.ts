@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkpointId } from './checkpoint-store';
 import { type RebuildProgress } from './rebuild';
 import { eventually, type Harness, startHarness } from './testing/harness';
-import { expectedTallies, type TallyEvent, tallyProjection } from './testing/tally-projection';
-
-const added = (tallyId: string, qty: number): TallyEvent => ({
-  type: 'TestItemAdded',
-  data: { tallyId, qty },
-});
+import { type TallyEvent, tallyKit } from './testing/tally-projection';
 
 describe('zero-downtime rebuild', () => {
   let h: Harness;
@@ -25,7 +20,7 @@ describe('zero-downtime rebuild', () => {
     );
 
   it('rebuilds a bumped version into a shadow while writes and reads continue, then swaps', async () => {
-    const name = 'tallies_rebuild';
+    const { name, projection, added, expected } = tallyKit('tallies_rebuild');
     const ids = Array.from({ length: 5 }, () => randomUUID());
     const history: TallyEvent[] = [];
     const write = async (n: number) => {
@@ -36,7 +31,7 @@ describe('zero-downtime rebuild', () => {
       }
     };
     await write(300);
-    const v1 = await h.manager([tallyProjection(1, name)]);
+    const v1 = await h.manager([projection]);
     await eventually(async () => (await v1.status())[0]?.state === 'live');
     await v1.onApplicationShutdown();
 
@@ -56,7 +51,7 @@ describe('zero-downtime rebuild', () => {
       }
     })();
 
-    const v2 = await h.manager([tallyProjection(2, name)]);
+    const v2 = await h.manager([tallyKit(name, 2).projection]);
     await write(200); // writes continue during the rebuild
     await eventually(async () => {
       const checkpoint = await v2.checkpoints.get(checkpointId(name));
@@ -70,7 +65,7 @@ describe('zero-downtime rebuild', () => {
 
     expect(readFailures).toEqual([]);
     expect(reads).toBeGreaterThan(0);
-    expect(await docs(name)).toEqual(expectedTallies(history));
+    expect(await docs(name)).toEqual(expected(history));
     expect((await h.db.collection(name).findOne({}))?.version).toBe(2);
     expect((await v2.checkpoints.get(checkpointId(name)))?.version).toBe(2);
     expect(await v2.checkpoints.get(checkpointId(name, 'rebuild'))).toBeNull();
@@ -80,11 +75,11 @@ describe('zero-downtime rebuild', () => {
   });
 
   it('reports progress and equals a fresh fold when rebuilt on demand', async () => {
-    const name = 'tallies_ondemand';
+    const { name, projection, added, expected } = tallyKit('tallies_ondemand');
     const id = randomUUID();
     const events = Array.from({ length: 120 }, (_, i) => added(id, i));
     const position = await h.append(`tally-${id}`, events);
-    const manager = await h.manager([tallyProjection(1, name)], { batchSize: 25 });
+    const manager = await h.manager([projection], { batchSize: 25 });
     expect(await manager.waitFor(name, position, 10_000)).toBe(true);
     // Tamper with the live view: the rebuild must replace it with the true fold.
     await h.db.collection(name).updateOne({ _id: id as never }, { $set: { total: -1 } });
@@ -94,17 +89,17 @@ describe('zero-downtime rebuild', () => {
     expect(result).toMatchObject({ done: true, processed: 120 });
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toMatchObject({ done: true, processed: 120, total: 120, etaSeconds: 0 });
-    expect(await docs(name)).toEqual(expectedTallies(events));
+    expect(await docs(name)).toEqual(expected(events));
     await eventually(async () => (await manager.status())[0]?.state === 'live');
     await manager.onApplicationShutdown();
   });
 
   it('verify passes on an intact view and reports a tampered one', async () => {
-    const name = 'tallies_verify';
+    const { name, projection, added, expected } = tallyKit('tallies_verify');
     const [a, b] = [randomUUID(), randomUUID()];
     const events = [added(a, 3), added(b, 4), added(a, 5)];
     const position = await h.append(`tally-${a}`, events);
-    const manager = await h.manager([tallyProjection(1, name)]);
+    const manager = await h.manager([projection]);
     expect(await manager.waitFor(name, position, 10_000)).toBe(true);
 
     const intact = await manager.verify(name);
@@ -130,16 +125,16 @@ describe('zero-downtime rebuild', () => {
   });
 
   it('resets in place', async () => {
-    const name = 'tallies_reset';
+    const { name, projection, added, expected } = tallyKit('tallies_reset');
     const id = randomUUID();
     const events = [added(id, 3), added(id, 4)];
     const position = await h.append(`tally-${id}`, events);
-    const manager = await h.manager([tallyProjection(1, name)]);
+    const manager = await h.manager([projection]);
     expect(await manager.waitFor(name, position, 10_000)).toBe(true);
     await h.db.collection(name).insertOne({ _id: 'stray' as never });
     await manager.reset(name);
     expect(await manager.waitFor(name, position, 10_000)).toBe(true);
-    expect(await docs(name)).toEqual(expectedTallies(events));
+    expect(await docs(name)).toEqual(expected(events));
     await manager.onApplicationShutdown();
   });
 });
@@ -153,10 +148,10 @@ describe('leases', () => {
   afterAll(() => h.stop());
 
   it('lets one process apply a projection; another takes over when it stops', async () => {
-    const name = 'tallies_lease';
+    const { name, projection, added, expected } = tallyKit('tallies_lease');
     const id = randomUUID();
-    const first = await h.manager([tallyProjection(1, name)]);
-    const second = await h.manager([tallyProjection(1, name)]);
+    const first = await h.manager([projection]);
+    const second = await h.manager([projection]);
     await eventually(async () => (await first.status())[0]?.owner !== null);
     const running = () => [first, second].filter((m) => m.runner(name)?.running).length;
     await eventually(() => running() === 1);
@@ -172,6 +167,6 @@ describe('leases', () => {
     await eventually(() => standby.runner(name)?.running === true, 15_000);
     expect(await standby.waitFor(name, more, 10_000)).toBe(true);
     const doc = await h.db.collection(name).findOne({ _id: id as never });
-    expect(doc).toMatchObject(expectedTallies([...events, added(id, 100)]).get(id)!);
+    expect(doc).toMatchObject(expected([...events, added(id, 100)]).get(id)!);
   });
 });

@@ -82,6 +82,9 @@ export async function rebuildWithShadow(
   await shadow.start();
   try {
     await shadow.caughtUp(hooks.signal);
+    // Caught up means delivered, not applied: let the shadow apply everything up to the head first.
+    const caughtUpAt = await headOfAll(deps.esdb);
+    if (caughtUpAt) await shadow.waitFor(caughtUpAt, 60_000);
     await hooks.pauseLive();
   } finally {
     unsubscribe();
