@@ -17,5 +17,4 @@ export {
 export { PRODUCT_STREAM_CATEGORY, productIdFromStreamName, productStreamName } from './product.streams';
 export { MAX_NAME_LENGTH, MAX_PRICE_CENTS, MAX_STOCK_QUANTITY } from './product.validation';
 export { PRODUCTS_COLLECTION, productsProjection, type ProductView } from './products.projection';
-export * from './sku-claim.decider';
 export { inventoryUpcasters } from './product.upcasters';

@@ -5,7 +5,8 @@ import { Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
 import { type FastifyReply } from 'fastify';
-import { creationId, parseIdempotencyKey } from '../../http/command-headers';
+import { productIdForSku } from '@shop/inventory';
+import { parseIdempotencyKey } from '../../http/command-headers';
 import { CommandAccepted, commandAccepted } from '../../http/command-reply';
 import { RegisterProductCommand } from './register-product.command';
 import { RegisterProductRequest } from './register-product.dto';
@@ -24,7 +25,7 @@ export class RegisterProductController {
     description: 'Makes a retry return the original result',
   })
   @ApiCreatedResponse({ type: CommandAccepted })
-  @ApiConflictResponse({ description: 'The SKU belongs to another product' })
+  @ApiConflictResponse({ description: 'The SKU is already registered with other details' })
   async register(
     @Body() body: RegisterProductRequest,
     @Headers('idempotency-key') idempotencyHeader: string | undefined,
@@ -32,7 +33,8 @@ export class RegisterProductController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
     const idempotencyKey = parseIdempotencyKey(idempotencyHeader);
-    const productId = creationId('product', context.userId, idempotencyKey);
+    // One product per SKU, enforced on the write side: the SKU determines the stream.
+    const productId = productIdForSku(body.sku);
     const outcome = await this.commands.execute(
       new RegisterProductCommand(productId, body.sku, body.name, body.priceCents, context, idempotencyKey),
     );
