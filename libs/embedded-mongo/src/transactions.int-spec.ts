@@ -171,4 +171,41 @@ describe('embedded-mongo transactions', () => {
       { _id: 'B', n: 90 },
     ]);
   });
+  it('reads from a snapshot taken at its first operation', async () => {
+    const c = coll();
+    await c.createIndex({ k: 1 });
+    await c.insertMany([
+      { _id: 1, k: 'a', v: 1 },
+      { _id: 2, k: 'b', v: 1 },
+    ] as never[]);
+    const s = h.client.startSession();
+    s.startTransaction();
+    expect(await c.findOne({ _id: 1 } as never, { session: s })).toMatchObject({ v: 1 });
+    // committed by others after the snapshot: an update, a delete and an insert
+    await c.updateOne({ _id: 1 } as never, { $set: { v: 2, k: 'z' } });
+    await c.deleteOne({ _id: 2 } as never);
+    await c.insertOne({ _id: 3, k: 'c', v: 1 } as never);
+    expect(await c.findOne({ _id: 1 } as never, { session: s })).toMatchObject({ k: 'a', v: 1 });
+    expect(
+      (
+        await c
+          .find({ k: { $gte: 'a' } }, { session: s })
+          .sort({ k: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([1, 2]);
+    expect(await c.countDocuments({}, { session: s })).toBe(2);
+    expect(await c.findOne({ k: 'a' }, { session: s })).toMatchObject({ _id: 1 });
+    // writing a document someone else committed after our snapshot is a write conflict
+    const err = (await c
+      .updateOne({ _id: 1 } as never, { $set: { v: 3 } }, { session: s })
+      .catch((e: unknown) => e)) as MongoServerError;
+    expect(err.code).toBe(112);
+    await s.abortTransaction().catch(() => undefined);
+    await s.endSession();
+    expect((await c.find().sort({ _id: 1 }).toArray()).map((d) => [d._id, d.v as number])).toEqual([
+      [1, 2],
+      [3, 1],
+    ]);
+  });
 });

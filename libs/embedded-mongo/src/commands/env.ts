@@ -16,7 +16,7 @@ export interface EngineOptions {
 
 /** Server-wide state shared by every connection. */
 export class Engine {
-  readonly txns = new TransactionManager();
+  readonly txns: TransactionManager;
   readonly cursors: CursorRegistry;
   /** Last retryable write per session: a retried txnNumber gets the original reply instead of a second write. */
   readonly retries = new Map<string, { txnNumber: bigint; reply: Doc }>();
@@ -28,6 +28,7 @@ export class Engine {
     readonly options: EngineOptions,
   ) {
     this.cursors = new CursorRegistry(options.cursorTimeoutMs);
+    this.txns = new TransactionManager(storage.catalog);
   }
 
   /** A cluster time that only moves forward, as replica-set members report. */

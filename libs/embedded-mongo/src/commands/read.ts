@@ -52,7 +52,7 @@ const count: Handler = (cmd, env) => {
     limit: Math.abs(asNumber(cmd.limit)),
   };
   const coll = env.ctx.coll(ns);
-  if (Object.keys(spec.filter).length === 0 && !env.ctx.txn?.entries(ns)?.size && coll) {
+  if (Object.keys(spec.filter).length === 0 && !env.ctx.txn && coll) {
     const total = Math.max(0, coll.records.size - spec.skip);
     return { n: spec.limit ? Math.min(total, spec.limit) : total, ok: 1 };
   }

@@ -17,8 +17,10 @@ const commitTransaction: Handler = async (cmd, env) => {
   if (txn.state === 'committed') return { ok: 1 }; // a retried commit of a committed transaction succeeds
   if (txn.state === 'aborted') throw noSuchTransaction(info.txnNumber, txn);
   const storage = env.ctx.storage;
-  for (const op of txn.ops()) storage.apply(op);
+  const ops = txn.ops();
+  // Release the snapshot first: the commit's own old versions need not be kept for it.
   env.engine.txns.finish(txn, 'committed');
+  for (const op of ops) storage.apply(op);
   await storage.sync();
   return { ok: 1 };
 };

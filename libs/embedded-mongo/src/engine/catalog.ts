@@ -20,6 +20,20 @@ export const DESERIALIZE = { promoteValues: false, promoteLongs: false } as cons
 export class Catalog {
   readonly collections = new Map<string, Collection>();
   private seq = 0;
+  /** Bumped by every document write; transactions read at the version current when they started. */
+  version = 0;
+  private readonly snapshots = new Map<object, number>();
+
+  openSnapshot(owner: object): number {
+    this.snapshots.set(owner, this.version);
+    return this.version;
+  }
+
+  closeSnapshot(owner: object): void {
+    if (!this.snapshots.delete(owner)) return;
+    const floor = this.snapshots.size ? Math.min(...this.snapshots.values()) : null;
+    for (const c of this.collections.values()) if (c.history.size) c.pruneHistory(floor);
+  }
 
   nextSeq(): number {
     return ++this.seq;
@@ -51,11 +65,11 @@ export class Catalog {
       case 'put': {
         let coll = this.collections.get(op.ns);
         if (!coll) this.collections.set(op.ns, (coll = new Collection(op.ns)));
-        coll.put(op.rec);
+        coll.put(op.rec, ++this.version, this.snapshots.size > 0);
         return;
       }
       case 'del':
-        this.collections.get(op.ns)?.delete(op.id);
+        this.collections.get(op.ns)?.delete(op.id, ++this.version, this.snapshots.size > 0);
         return;
       case 'create':
         if (!this.collections.has(op.ns)) this.collections.set(op.ns, new Collection(op.ns, op.options));

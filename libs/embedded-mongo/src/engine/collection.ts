@@ -18,9 +18,18 @@ export const duplicateKeyError = (ns: string, index: IndexStore, tuple: unknown[
   );
 };
 
+/** A superseded record (null: the document did not exist), visible to snapshots in [from, until). */
+export interface OldVersion {
+  rec: Rec;
+  from: number;
+  until: number;
+}
+
 /** One collection's committed state: documents by _id key plus secondary indexes kept in step. */
 export class Collection {
   readonly records = new Map<string, Rec>();
+  /** Versions replaced while some transaction snapshot may still need them; empty when none is open. */
+  readonly history = new Map<string, OldVersion[]>();
   readonly indexes = new Map<string, IndexStore>();
   readonly uuid: Buffer;
 
@@ -53,9 +62,35 @@ export class Collection {
     }
   }
 
-  /** Inserts or replaces; the caller has validated uniqueness. */
-  put(rec: Rec): void {
+  /** The committed version of a document as a snapshot taken at `at` sees it. */
+  visibleAt(id: string, at: number): Rec | undefined {
+    const cur = this.records.get(id);
+    if (cur && (cur.ver ?? 0) <= at) return cur;
+    for (const h of this.history.get(id) ?? []) if (h.from <= at && at < h.until) return h.rec;
+    return undefined;
+  }
+
+  private remember(prev: Rec, until: number): void {
+    const list = this.history.get(prev.id);
+    const entry = { rec: prev, from: prev.ver ?? 0, until };
+    if (list) list.push(entry);
+    else this.history.set(prev.id, [entry]);
+  }
+
+  /** Drops versions no open snapshot can see (all of them when `floor` is null). */
+  pruneHistory(floor: number | null): void {
+    for (const [id, list] of this.history) {
+      const kept = floor === null ? [] : list.filter((h) => h.until > floor);
+      if (kept.length) this.history.set(id, kept);
+      else this.history.delete(id);
+    }
+  }
+
+  /** Inserts or replaces; the caller has validated uniqueness. `keep`: snapshots are open, remember the old version. */
+  put(rec: Rec, ver = 0, keep = false): void {
     const prev = this.records.get(rec.id);
+    rec.ver = ver;
+    if (prev && keep) this.remember(prev, ver);
     this.records.set(rec.id, rec);
     for (const index of this.indexes.values()) {
       if (index.name === '_id_') {
@@ -72,9 +107,10 @@ export class Collection {
     }
   }
 
-  delete(id: string): Rec | undefined {
+  delete(id: string, ver = 0, keep = false): Rec | undefined {
     const prev = this.records.get(id);
     if (!prev) return undefined;
+    if (keep) this.remember(prev, ver);
     this.records.delete(id);
     for (const index of this.indexes.values()) index.remove(prev);
     return prev;

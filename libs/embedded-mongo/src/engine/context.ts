@@ -3,7 +3,7 @@ import { type Doc, isNumericWrapper, keyString } from '../bson/values';
 import type { Storage } from '../storage/storage';
 import type { Catalog } from './catalog';
 import { type Collection, duplicateKeyError } from './collection';
-import { MongoServerError } from './errors';
+import { MongoServerError, writeConflict } from './errors';
 import type { Rec } from './index-store';
 import { docLock, keyLock, type Transaction, type TransactionManager } from './transactions';
 
@@ -46,9 +46,17 @@ export class Ctx {
   }
 
   lookup(ns: string, id: string): Rec | undefined {
-    const o = this.txn?.entries(ns)?.get(id);
+    if (!this.txn) return this.catalog.get(ns)?.get(id);
+    const o = this.txn.entries(ns)?.get(id);
     if (o) return o.rec ?? undefined;
-    return this.catalog.get(ns)?.get(id);
+    return this.catalog.get(ns)?.visibleAt(id, this.txn.snapshot);
+  }
+
+  /** First writer wins: a document committed by someone else after our snapshot cannot be written by us. */
+  private checkSnapshot(coll: Collection | undefined, id: string): void {
+    const txn = this.txn as Transaction;
+    if (!coll || txn.entries(coll.ns)?.has(id)) return;
+    if (coll.get(id) !== coll.visibleAt(id, txn.snapshot)) throw writeConflict();
   }
 
   makeRec(doc: Doc, prev?: Rec): Rec {
@@ -82,6 +90,7 @@ export class Ctx {
   remove(ns: string, rec: Rec): void {
     if (this.txn) {
       this.txns.lock(this.txn, docLock(ns, rec.id));
+      this.checkSnapshot(this.coll(ns), rec.id);
       this.txn.set(ns, rec.id, { rec: null, idValue: rec.doc._id });
       return;
     }
@@ -93,6 +102,7 @@ export class Ctx {
     const txn = this.txn as Transaction;
     const ns = coll.ns;
     this.txns.lock(txn, docLock(ns, rec.id));
+    this.checkSnapshot(coll, rec.id);
     const overlay = txn.entries(ns);
     for (const index of coll.indexes.values()) {
       if (!index.unique || index.name === '_id_') continue;

@@ -23,6 +23,8 @@ export interface Rec {
   /** The document holds Long/Decimal128/integral-Double wrappers, so matching needs a numeric view. */
   readonly wrappers: boolean;
   view?: Doc;
+  /** Catalog version that committed this record (set when applied); snapshots older than it do not see it. */
+  ver?: number;
 }
 
 export const matchView = (rec: Rec): Doc => {

@@ -68,7 +68,10 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const match: Matcher = (rec) => (compiled ??= compileFilter(spec.filter))(rec);
   const want = spec.limit > 0 ? spec.skip + spec.limit : Infinity;
   const out: Rec[] = [];
-  const hasOverlay = !!overlay && overlay.size > 0;
+  const snap = ctx.txn?.snapshot;
+  // Documents changed since a transaction's snapshot are read from their old versions, not the indexes.
+  const history = snap !== undefined && coll && coll.history.size > 0 ? coll.history : null;
+  const hasOverlay = (!!overlay && overlay.size > 0) || !!history;
   const p = coll ? plan(coll.indexes.values(), spec.filter, spec.sort) : null;
   const inOrder = !!p && p.ordered && !hasOverlay;
   // early stop is only sound when the scan order is the final order
@@ -85,7 +88,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
       }
       if (overlay?.has(e.id)) continue;
       const rec = coll.records.get(e.id);
-      if (!rec) continue;
+      if (!rec || (snap !== undefined && (rec.ver ?? 0) > snap)) continue;
       st.docsExamined++;
       if (p.exact || match(rec)) {
         out.push(rec);
@@ -94,7 +97,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     }
   } else if (coll) {
     for (const rec of coll.records.values()) {
-      if (overlay?.has(rec.id)) continue;
+      if (overlay?.has(rec.id) || (snap !== undefined && (rec.ver ?? 0) > snap)) continue;
       st.docsExamined++;
       if (match(rec)) {
         out.push(rec);
@@ -102,6 +105,14 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
       }
     }
   }
+  if (history && coll && snap !== undefined)
+    for (const [id, versions] of history) {
+      if (overlay?.has(id)) continue;
+      const cur = coll.records.get(id);
+      if (cur && (cur.ver ?? 0) <= snap) continue; // current version is visible and was already scanned
+      const old = versions.find((h) => h.from <= snap && snap < h.until);
+      if (old && match(old.rec)) out.push(old.rec);
+    }
   if (overlay) for (const e of overlay.values()) if (e.rec && match(e.rec)) out.push(e.rec);
   const sorted = inOrder ? out : sortDocs(out, spec.sort, (r) => r.doc);
   return spec.limit > 0 || spec.skip > 0

@@ -1,5 +1,5 @@
 import type { Doc } from '../bson/values';
-import type { Op } from './catalog';
+import type { Catalog, Op } from './catalog';
 import { MongoServerError, writeConflict } from './errors';
 import type { Rec } from './index-store';
 
@@ -21,6 +21,8 @@ export class Transaction {
   constructor(
     readonly lsid: string,
     readonly txnNumber: bigint,
+    /** Catalog version this transaction reads at (snapshot isolation). */
+    readonly snapshot: number,
   ) {}
 
   entries(ns: string): Map<string, OverlayEntry> | undefined {
@@ -48,6 +50,8 @@ export const keyLock = (ns: string, index: string, key: string): string =>
 
 export class TransactionManager {
   private readonly locks = new Map<string, Transaction>();
+
+  constructor(private readonly catalog: Catalog) {}
   /** Open or last finished transaction per session id. */
   readonly bySession = new Map<string, Transaction>();
 
@@ -78,7 +82,8 @@ export class TransactionManager {
   start(lsid: string, txnNumber: bigint): Transaction {
     const prev = this.bySession.get(lsid);
     if (prev && prev.state === 'open') this.abort(prev);
-    const txn = new Transaction(lsid, txnNumber);
+    const txn = new Transaction(lsid, txnNumber, 0);
+    (txn as { snapshot: number }).snapshot = this.catalog.openSnapshot(txn);
     this.bySession.set(lsid, txn);
     return txn;
   }
@@ -93,6 +98,7 @@ export class TransactionManager {
 
   finish(txn: Transaction, state: 'committed' | 'aborted'): void {
     txn.state = state;
+    this.catalog.closeSnapshot(txn);
     for (const key of txn.locks) if (this.locks.get(key) === txn) this.locks.delete(key);
     txn.locks.clear();
     txn.overlay.clear();
