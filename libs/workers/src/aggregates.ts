@@ -15,7 +15,6 @@ type AnyDecider = Decider<unknown, Command, DomainEvent>;
 /** Every aggregate of the shop by stream category, for inspection (state at a revision, diffs). */
 export const AGGREGATES: Readonly<Record<string, AnyDecider>> = {
   [PRODUCT_STREAM_CATEGORY]: productDecider as unknown as AnyDecider,
-  [SKU_CLAIM_STREAM_CATEGORY]: skuClaimDecider as unknown as AnyDecider,
   [ORDER_STREAM_CATEGORY]: orderDecider as unknown as AnyDecider,
   [PAYMENT_STREAM_CATEGORY]: paymentDecider as unknown as AnyDecider,
   [CHECKOUT_STREAM_CATEGORY]: checkoutDecider as unknown as AnyDecider,
