@@ -23,6 +23,7 @@ import { ReportsModule } from './reports/reports.module';
     HealthModule,
     ProductsModule,
     OrdersModule,
+    ReportsModule,
     AdminModule,
   ],
 })

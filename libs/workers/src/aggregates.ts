@@ -1,11 +1,6 @@
 import { checkoutDecider, CHECKOUT_STREAM_CATEGORY } from '@shop/checkout';
 import { type Command, type Decider, type DomainEvent } from '@shop/event-sourcing';
-import {
-  PRODUCT_STREAM_CATEGORY,
-  productDecider,
-  SKU_CLAIM_STREAM_CATEGORY,
-  skuClaimDecider,
-} from '@shop/inventory';
+import { PRODUCT_STREAM_CATEGORY, productDecider } from '@shop/inventory';
 import { ORDER_STREAM_CATEGORY, orderDecider } from '@shop/ordering';
 import { PAYMENT_STREAM_CATEGORY, paymentDecider } from '@shop/payments';
 import { REPORT_STREAM_CATEGORY, reportDecider } from '@shop/reporting';
