@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TokenModule } from '@shop/auth';
 import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
 import { PlatformModule } from '@shop/platform';
 import { deciderForStream, WorkersModule } from '@shop/workers';
+import { AuthCommand, AuthTokenCommand } from './auth/auth.command';
 import { ConfigCommand } from './config/config.command';
 import { EventsCommand, EventsSearchCommand, TraceCommand } from './events/events.command';
 import {
@@ -26,7 +28,7 @@ import {
 
 /** The CLI runs no workers itself (RUN_WORKERS=false): it operates on the projections wherever they run. */
 @Module({
-  imports: [PlatformModule, WorkersModule],
+  imports: [PlatformModule, WorkersModule, TokenModule],
   providers: [
     { provide: AGGREGATE_RESOLVER, useValue: deciderForStream },
     InspectionService,
@@ -49,6 +51,8 @@ import {
     EventsCommand,
     EventsSearchCommand,
     TraceCommand,
+    AuthCommand,
+    AuthTokenCommand,
   ],
 })
 export class CliModule {}
