@@ -208,4 +208,47 @@ describe('embedded-mongo transactions', () => {
       [3, 1],
     ]);
   });
+  it('keeps repeatable reads and atomic commits under random concurrent transactions', async () => {
+    const c = coll();
+    await c.createIndex({ n: 1 });
+    await c.insertMany(Array.from({ length: 5 }, (_, i) => ({ _id: i, n: 0 })) as never[]);
+    let seed = 99;
+    const rnd = (k: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % k;
+    const sum = (docs: { n?: unknown }[]) => docs.reduce((t, d) => t + (d.n as number), 0);
+    let committed = 0;
+    let stop = false;
+    const reader = (async () => {
+      while (!stop) expect(sum(await c.find().toArray()) % 2).toBe(0); // commits are all-or-nothing
+    })();
+    const worker = async () => {
+      for (let i = 0; i < 10; i++) {
+        const s = h.client.startSession();
+        try {
+          await s.withTransaction(async () => {
+            const before = await c.find({}, { session: s }).sort({ _id: 1 }).toArray();
+            const a = rnd(5);
+            const b = (a + 1 + rnd(4)) % 5;
+            await c.updateOne({ _id: a } as never, { $inc: { n: 1 } }, { session: s });
+            await c.updateOne({ _id: b } as never, { $inc: { n: 1 } }, { session: s });
+            const after = await c
+              .find({ n: { $gte: 0 } }, { session: s })
+              .sort({ _id: 1 })
+              .toArray();
+            // own writes on top of an unchanged snapshot, whatever others committed meanwhile
+            expect(after.map((d) => d.n as number)).toEqual(
+              before.map((d) => (d.n as number) + (d._id === a || d._id === b ? 1 : 0)),
+            );
+          });
+          committed++;
+        } finally {
+          await s.endSession();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 5 }, worker));
+    stop = true;
+    await reader;
+    expect(committed).toBe(50);
+    expect(sum(await c.find().toArray())).toBe(100);
+  });
 });
