@@ -214,7 +214,7 @@ describe('embedded-mongo transactions', () => {
     await c.insertMany(Array.from({ length: 5 }, (_, i) => ({ _id: i, n: 0 })) as never[]);
     let seed = 99;
     const rnd = (k: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % k;
-    const sum = (docs: { n?: unknown }[]) => docs.reduce((t, d) => t + (d.n as number), 0);
+    const sum = (docs: Document[]) => docs.reduce((t, d) => t + (d.n as number), 0);
     let committed = 0;
     let stop = false;
     const reader = (async () => {
@@ -236,7 +236,9 @@ describe('embedded-mongo transactions', () => {
               .toArray();
             // own writes on top of an unchanged snapshot, whatever others committed meanwhile
             expect(after.map((d) => d.n as number)).toEqual(
-              before.map((d) => (d.n as number) + (d._id === a || d._id === b ? 1 : 0)),
+              before.map(
+                (d) => (d.n as number) + ((d._id as unknown) === a || (d._id as unknown) === b ? 1 : 0),
+              ),
             );
           });
           committed++;
