@@ -3,7 +3,7 @@ import { parseSort, type SortSpec } from '../bson/compare';
 import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { matchView } from '../engine/index-store';
-import { findRecords } from '../engine/query';
+import { findRecords, NO_SCRIPTS } from '../engine/query';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
 
 interface Prefix {
@@ -73,7 +73,7 @@ const aggregate: Handler = (cmd, env) => {
     const collectionResolver = (name: string): Doc[] =>
       findRecords(env.ctx, `${env.db}.${name}`, { filter: {}, sort: [], skip: 0, limit: 0 }).map(matchView);
     try {
-      docs = new Aggregator(p.rest, { collectionResolver }).run<Doc>(recs.map(matchView));
+      docs = new Aggregator(p.rest, { ...NO_SCRIPTS, collectionResolver }).run<Doc>(recs.map(matchView));
     } catch (e) {
       throw new MongoServerError(2, (e as Error).message);
     }

@@ -23,10 +23,13 @@ export interface ExecStats {
 
 export type Matcher = (rec: Rec) => boolean;
 
+/** Clients never get to run JavaScript on the server (`$where`, `$function`, `$accumulator`). */
+export const NO_SCRIPTS = { scriptEnabled: false } as const;
+
 export const compileFilter = (filter: Doc): Matcher => {
   if (!filter || Object.keys(filter).length === 0) return () => true;
   try {
-    const q = new Query(numericView(filter) as Doc, {});
+    const q = new Query(numericView(filter) as Doc, NO_SCRIPTS);
     return (rec) => q.test(matchView(rec));
   } catch (e) {
     throw badValue((e as Error).message);
@@ -123,7 +126,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
 export const applyProjection = (docs: Doc[], projection: Doc | undefined): Doc[] => {
   if (!projection || Object.keys(projection).length === 0) return docs;
   try {
-    return new Query({}, {}).find(docs, projection).all() as Doc[];
+    return new Query({}, NO_SCRIPTS).find(docs, projection).all() as Doc[];
   } catch (e) {
     throw badValue((e as Error).message);
   }

@@ -2,6 +2,7 @@ import { Query } from 'mingo';
 import { compareBson, parseSort, sortDocs } from '../bson/compare';
 import { cloneValue, type Doc, keyString, numericView } from '../bson/values';
 import { MongoServerError } from './errors';
+import { NO_SCRIPTS } from './query';
 import { parentOf, read, write } from './update-ops';
 
 /**
@@ -95,10 +96,10 @@ const pull = (doc: Doc, path: string, arg: unknown, all: boolean): void => {
   } else if (arg !== null && typeof arg === 'object' && arg.constructor === Object) {
     const cond = numericView(arg) as Doc;
     if (isOperatorDoc(arg) && Object.keys(arg).every((k) => k.startsWith('$'))) {
-      const q = new Query({ v: cond }, {});
+      const q = new Query({ v: cond }, NO_SCRIPTS);
       remove = (el) => q.test({ v: numericView(el) });
     } else {
-      const q = new Query(cond, {});
+      const q = new Query(cond, NO_SCRIPTS);
       remove = (el) =>
         el !== null && typeof el === 'object' && !Array.isArray(el) && q.test(numericView(el) as Doc);
     }

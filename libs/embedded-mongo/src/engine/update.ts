@@ -2,6 +2,7 @@ import { ObjectId } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { cloneValue, type Doc, keyString, normalize } from '../bson/values';
 import { MongoServerError } from './errors';
+import { NO_SCRIPTS } from './query';
 import { applyArrayOp, ARRAY_OPS } from './update-array-ops';
 import { applySimpleOp, setPath, SIMPLE_OPS } from './update-ops';
 
@@ -62,7 +63,7 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
     if (doc._id !== undefined) out._id = doc._id;
   } else if (kind === 'pipeline') {
     try {
-      const result = new Aggregator(u as Doc[], {}).run([cloneValue(doc)])[0];
+      const result = new Aggregator(u as Doc[], NO_SCRIPTS).run([cloneValue(doc)])[0];
       out = normalize(result ?? {}).value;
     } catch (e) {
       throw new MongoServerError(9, (e as Error).message);
