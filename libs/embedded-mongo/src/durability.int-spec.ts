@@ -100,16 +100,18 @@ describe('embedded-mongo durability', () => {
       let h = await startHarness({ dbPath: dir.path, compactAfterBytes: 16 * 1024 });
       const c = () => h.client.db('d').collection<{ _id: number; n: number }>('c');
       await c().createIndex({ n: 1 });
-      for (let round = 0; round < 20; round++)
-        await Promise.all(
-          Array.from({ length: 10 }, (_, w) =>
-            c().bulkWrite(
-              Array.from({ length: 20 }, (_, i) => ({
-                updateOne: { filter: { _id: w * 20 + i }, update: { $inc: { n: 1 } }, upsert: true },
-              })),
-            ),
+      for (let round = 0; round < 20; round++) {
+        const writes = Array.from({ length: 10 }, (_, w) =>
+          c().bulkWrite(
+            Array.from({ length: 20 }, (_, i) => ({
+              updateOne: { filter: { _id: w * 20 + i }, update: { $inc: { n: 1 } }, upsert: true },
+            })),
           ),
         );
+        // explicit snapshots race each other and the automatic ones
+        const snapshots = round % 5 === 0 ? [h.server.compact(), h.server.compact()] : [];
+        await Promise.all([...writes, ...snapshots]);
+      }
       await h.close();
       expect(readdirSync(dir.path)).toContain('snapshot.bin');
       h = await startHarness({ dbPath: dir.path });

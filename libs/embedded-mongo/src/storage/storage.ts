@@ -67,7 +67,7 @@ export class Storage {
     });
     this.gen = Math.max(firstGen, ...live) + 1;
     this.journal = await JournalWriter.open(join(dbPath, journalName(this.gen)));
-    if (this.replayedBytes > this.compactAfter) this.startCompaction();
+    if (this.replayedBytes > this.compactAfter) this.compactInBackground();
   }
 
   /** Applies an op in memory now; it becomes durable with the next `sync()`. */
@@ -85,7 +85,7 @@ export class Storage {
     const ops = this.unsynced;
     this.unsynced = [];
     const done = this.journal.append(encodeOps(ops));
-    if (this.journal.bytes + this.replayedBytes > this.compactAfter) this.startCompaction();
+    if (this.journal.bytes + this.replayedBytes > this.compactAfter) this.compactInBackground();
     return done;
   }
 
@@ -94,16 +94,30 @@ export class Storage {
     return this.sync();
   }
 
-  private startCompaction(): void {
-    if (this.compacting || !this.dbPath) return;
-    this.compacting = this.compact(this.dbPath)
-      .catch((e: unknown) => console.error('embedded-mongo: snapshot failed, journal kept', e))
-      .finally(() => (this.compacting = null));
+  private startCompaction(): Promise<void> {
+    if (this.compacting || !this.dbPath) return this.compacting ?? Promise.resolve();
+    const run = this.writeSnapshot(this.dbPath).finally(() => (this.compacting = null));
+    // waiters (close, the next compact) only need it finished, failed or not
+    this.compacting = run.catch(() => undefined);
+    return run;
   }
 
-  /** Folds everything into a snapshot: crash-safe at every step (old snapshot + journals stay valid until replaced). */
-  async compact(dbPath = this.dbPath): Promise<void> {
-    if (!dbPath || !this.journal) return;
+  private compactInBackground(): void {
+    if (this.compacting) return;
+    this.startCompaction().catch((e: unknown) =>
+      console.error('embedded-mongo: snapshot failed, journal kept', e),
+    );
+  }
+
+  /** Folds the journal into a snapshot now (one at a time: a running one is waited for first). */
+  async compact(): Promise<void> {
+    while (this.compacting) await this.compacting;
+    await this.startCompaction();
+  }
+
+  /** Crash-safe at every step: the old snapshot and journals stay valid until the new snapshot replaces them. */
+  private async writeSnapshot(dbPath: string): Promise<void> {
+    if (!this.journal) return;
     const nextGen = this.gen + 1;
     const next = await JournalWriter.open(join(dbPath, journalName(nextGen)), this.journal);
     // Capture and switch in one synchronous step: every later commit lands in the new journal.
