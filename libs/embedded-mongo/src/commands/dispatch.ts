@@ -57,6 +57,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   let txn: Transaction | null = null;
   let reply: Doc;
   const ctx = new Ctx(engine.storage, engine.txns, null);
+  const appliedBefore = engine.storage.applied;
   try {
     const handler = Object.prototype.hasOwnProperty.call(HANDLERS, name) ? HANDLERS[name] : undefined;
     if (!handler) throw new MongoServerError(59, `no such command: '${name}'`);
@@ -85,7 +86,8 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     reply = err.toReply();
   }
   try {
-    await engine.storage.sync();
+    // Acknowledge only once durable; pure reads never wait for others' fsyncs.
+    if (engine.storage.applied !== appliedBefore) await engine.storage.sync();
   } catch (e) {
     reply = new MongoServerError(1, `journal write failed: ${(e as Error).message}`).toReply();
   }

@@ -70,9 +70,14 @@ export class Storage {
     if (this.replayedBytes > this.compactAfter) this.compactInBackground();
   }
 
+  /** Count of ops applied so far: lets a command tell whether anything changed while it ran. */
+  applied = 0;
+  private lastAppend: Promise<void> = Promise.resolve();
+
   /** Applies an op in memory now; it becomes durable with the next `sync()`. */
   apply(op: Op): void {
     this.catalog.apply(op);
+    this.applied++;
     if (this.journal) this.unsynced.push(op);
   }
 
@@ -81,12 +86,14 @@ export class Storage {
    * all-or-nothing after a crash); resolves once it is fsynced (immediately in memory mode).
    */
   sync(): Promise<void> {
-    if (!this.journal || this.unsynced.length === 0) return Promise.resolve();
+    // Another command may already have journaled our ops in its frame (commands interleave at awaits): then
+    // the latest append covers them, as appends become durable in order.
+    if (!this.journal || this.unsynced.length === 0) return this.lastAppend;
     const ops = this.unsynced;
     this.unsynced = [];
-    const done = this.journal.append(encodeOps(ops));
+    this.lastAppend = this.journal.append(encodeOps(ops));
     if (this.journal.bytes + this.replayedBytes > this.compactAfter) this.compactInBackground();
-    return done;
+    return this.lastAppend;
   }
 
   commit(ops: readonly Op[]): Promise<void> {
