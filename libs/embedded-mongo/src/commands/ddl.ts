@@ -68,7 +68,7 @@ const listCollections: Handler = (cmd, env) => {
         },
   );
   const filter = asDoc(cmd.filter);
-  const q = Object.keys(filter).length ? new Query(filter, {}) : null;
+  const q = Object.keys(filter).length ? new Query(filter, { scriptEnabled: false }) : null;
   const docs = q ? all.filter((d) => q.test(d)) : all;
   return env.engine.cursors.first(`${env.db}.$cmd.listCollections`, { docs }, undefined, true);
 };

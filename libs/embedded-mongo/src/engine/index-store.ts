@@ -55,7 +55,8 @@ export class IndexStore {
       }
       return a.seq - b.seq;
     });
-    if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression, {});
+    if (spec.partialFilterExpression)
+      this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
   }
 
   get name(): string {
