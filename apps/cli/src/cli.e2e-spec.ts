@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../../..');
@@ -25,15 +27,15 @@ describe('eventshop CLI', () => {
   });
 
   it('prints the resolved configuration as JSON for scripts', () => {
-    const { code, stdout } = cli(['config', '--json'], {
-      DATA_DIR: '/tmp/shop-data',
-      MONGO_URL: 'mongodb://db:27017',
-    });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-config-'));
+    const { code, stdout } = cli(['config', '--json'], { DATA_DIR: dataDir, MONGO_DB: 'other' });
+    fs.rmSync(dataDir, { recursive: true, force: true });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       eventStore: 'embedded',
-      mongo: 'mongodb://db:27017',
-      dataDir: '/tmp/shop-data',
+      mongo: 'embedded',
+      mongoDatabase: 'other',
+      dataDir,
     });
   });
 
