@@ -1,6 +1,6 @@
 import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
 import { Logger } from '@nestjs/common';
-import { ExponentialBackoff, handleAll, retry } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { MongoClient } from 'mongodb';
 
 export interface Dependency {
@@ -22,10 +22,14 @@ export async function waitForDependencies(
   const deadline = Date.now() + timeoutMs;
   await Promise.all(
     dependencies.map(async ({ name, probe }) => {
-      const policy = retry(handleAll, {
-        maxAttempts: Number.MAX_SAFE_INTEGER,
-        backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 5_000 }),
-      });
+      // Every failure is retried except the final one, which carries the reason out.
+      const policy = retry(
+        handleWhen((error) => !(error instanceof DependencyUnavailableError)),
+        {
+          maxAttempts: Number.MAX_SAFE_INTEGER,
+          backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 5_000 }),
+        },
+      );
       let attempt = 0;
       policy.onRetry(({ delay }) =>
         logger.warn(`${name} is not reachable yet (attempt ${attempt}); retrying in ${Math.round(delay)} ms`),
