@@ -3,7 +3,10 @@ import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@shop/auth';
+import { CHECKOUTS_COLLECTION } from '@shop/checkout';
+import { MONGO_DB } from '@shop/mongo';
 import { ProjectionManager } from '@shop/projections';
+import { type Db } from 'mongodb';
 import { Metrics } from './metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 
@@ -23,7 +26,7 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(): Promise<string> {
-    await this.refreshProjections();
+    await Promise.all([this.refreshProjections(), this.refreshCheckouts()]);
     return this.metrics.registry.metrics();
   }
 
@@ -39,6 +42,27 @@ export class MetricsController {
       this.metrics.setProjections(await manager.status());
     } catch {
       // A scrape still reports everything else while MongoDB is down; readiness reports the outage.
+    }
+  }
+
+  /** Checkout process-manager instances by status, counted in its view (indexed by status) at scrape time. */
+  private async refreshCheckouts(): Promise<void> {
+    let db: Db;
+    try {
+      db = this.moduleRef.get<Db>(MONGO_DB, { strict: false });
+    } catch {
+      return;
+    }
+    try {
+      const groups = await db
+        .collection(CHECKOUTS_COLLECTION)
+        .aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }], {
+          maxTimeMS: 2_000,
+        })
+        .toArray();
+      this.metrics.setProcessStates('checkout', Object.fromEntries(groups.map((g) => [g._id, g.count])));
+    } catch {
+      // As above: the scrape never fails because a view cannot be read.
     }
   }
 }

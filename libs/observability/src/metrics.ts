@@ -132,9 +132,14 @@ export class Metrics {
     }
   }
 
-  /** Replaces the counts of one process manager's instances by state. */
+  private readonly seenStates = new Map<string, Set<string>>();
+
+  /** Replaces the counts of one process manager's instances by state (states no longer present read 0). */
   setProcessStates(process: string, counts: Readonly<Record<string, number>>): void {
-    for (const [state, count] of Object.entries(counts)) this.processStates.set({ process, state }, count);
+    const seen = this.seenStates.get(process) ?? new Set<string>();
+    this.seenStates.set(process, seen);
+    for (const state of Object.keys(counts)) seen.add(state);
+    for (const state of seen) this.processStates.set({ process, state }, counts[state] ?? 0);
   }
 
   /** Pass as the payment client's `onBreakerStateChange`. */

@@ -99,6 +99,37 @@ describe('observability of the real app: traces and metrics', () => {
     expect(res.body).toMatch(/shop_projection_parked_events\{projection="[a-z-]+"\} 0/);
   });
 
+  it('counts checkout process-manager instances by state', async () => {
+    const product = await api.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: admin,
+      payload: { sku: 'PM-1', name: 'Checkout mug', priceCents: 100 },
+    });
+    const productId = product.json<{ id: string }>().id;
+    await api.app.inject({
+      method: 'POST',
+      url: `/v1/products/${productId}/stock`,
+      headers: admin,
+      payload: { quantity: 3 },
+    });
+    const customer = { authorization: `Bearer ${await api.token('customer')}` };
+    const placed = await api.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: customer,
+      payload: { lines: [{ productId, quantity: 1 }] },
+    });
+    expect(placed.statusCode).toBe(201);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const body = (await api.app.inject({ url: '/metrics' })).body;
+      if (/shop_process_manager_instances\{process="checkout",state="[a-z]+"\} [1-9]/.test(body)) break;
+      if (Date.now() > deadline) throw new Error(`no checkout state in metrics:\n${body.slice(0, 500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
   it('refuses /metrics to other addresses when no metrics token is configured', async () => {
     const res = await api.app.inject({ url: '/metrics', remoteAddress: '10.9.8.7' });
     expect(res.statusCode).toBe(403);
