@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { type BreakerListener, PAYMENT_BREAKER_LISTENER } from '@shop/payment-gateway';
 import { CommandInstrumentation } from './command-instrumentation';
 import { Metrics } from './metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
@@ -21,8 +22,17 @@ import { TraceContextInterceptor } from './trace-context.interceptor';
     MetricsAccessGuard,
     CommandInstrumentation,
     ReadinessIndicators,
+    // The payment client reports its circuit-breaker transitions here (shop_circuit_breaker_state).
+    {
+      provide: PAYMENT_BREAKER_LISTENER,
+      inject: [Metrics],
+      useFactory:
+        (metrics: Metrics): BreakerListener =>
+        (state) =>
+          metrics.setBreakerState('payment', state),
+    },
     { provide: APP_INTERCEPTOR, useClass: TraceContextInterceptor },
   ],
-  exports: [Metrics, ReadinessIndicators],
+  exports: [Metrics, ReadinessIndicators, PAYMENT_BREAKER_LISTENER],
 })
 export class ObservabilityModule {}

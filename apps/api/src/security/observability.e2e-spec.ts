@@ -130,6 +130,16 @@ describe('observability of the real app: traces and metrics', () => {
     }
   });
 
+  it('shows the payment circuit breaker state reported by the payment client', async () => {
+    const { PAYMENT_BREAKER_LISTENER } = await import('@shop/payment-gateway');
+    const listener = api.app.get<(state: string) => void>(PAYMENT_BREAKER_LISTENER, { strict: false });
+    listener('open');
+    const body = (await api.app.inject({ url: '/metrics' })).body;
+    expect(body).toContain('shop_circuit_breaker_state{breaker="payment",state="open"} 1');
+    expect(body).toContain('shop_circuit_breaker_state{breaker="payment",state="closed"} 0');
+    listener('closed');
+  });
+
   it('refuses /metrics to other addresses when no metrics token is configured', async () => {
     const res = await api.app.inject({ url: '/metrics', remoteAddress: '10.9.8.7' });
     expect(res.statusCode).toBe(403);
