@@ -232,4 +232,34 @@ describe('embedded-mongo CRUD through the driver', () => {
     expect(err.code).toBe(59);
     expect(err.codeName).toBe('CommandNotFound');
   });
+  it('covers findAndModify variants, replacement upserts and distinct over arrays', async () => {
+    const c = coll();
+    await c.insertMany([
+      { _id: 1, q: 3, tags: ['a', 'b'] },
+      { _id: 2, q: 1, tags: ['b', 'c'] },
+      { _id: 3, q: 2 },
+    ] as never[]);
+    expect(
+      await c.findOneAndUpdate(
+        {},
+        { $inc: { q: 10 } },
+        { sort: { q: 1 }, returnDocument: 'before', projection: { q: 1 } },
+      ),
+    ).toEqual({ _id: 2, q: 1 });
+    expect(await c.findOneAndDelete({ q: { $lt: 10 } }, { sort: { q: -1 } })).toMatchObject({ _id: 1 });
+    expect(
+      await c.findOneAndReplace({ _id: 9 } as never, { r: true }, { upsert: true, returnDocument: 'after' }),
+    ).toEqual({ _id: 9, r: true });
+    expect(await c.findOneAndUpdate({ _id: 42 } as never, { $set: { x: 1 } })).toBeNull();
+    const rep = await c.replaceOne({ _id: 7 } as never, { only: 'this' }, { upsert: true });
+    expect(rep.upsertedId).toBe(7);
+    expect(await c.findOne({ _id: 7 } as never)).toEqual({ _id: 7, only: 'this' });
+    expect((await c.distinct('tags')).sort()).toEqual(['b', 'c']);
+    expect(await c.countDocuments({ tags: 'b' })).toBe(1);
+    expect(
+      await h.client.db('crud').command({ count: c.collectionName, query: { q: { $gte: 2 } } }),
+    ).toMatchObject({ n: 2 });
+    const names = await h.client.db('crud').listCollections({ name: c.collectionName }).toArray();
+    expect(names.map((n) => n.name)).toEqual([c.collectionName]);
+  });
 });
