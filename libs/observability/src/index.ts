@@ -1,6 +1,6 @@
 export { CommandInstrumentation } from './command-instrumentation';
 export { installHttpTelemetry, requestSpan, traceparentOf } from './http-telemetry';
-export { LoggingModule } from './logging.module';
+export { LoggingModule, pinoHttpOptions } from './logging.module';
 export { type BreakerState, Metrics, type ProjectionGaugeInput, streamCategory } from './metrics';
 export { MetricsAccessGuard } from './metrics-access.guard';
 export { ObservabilityModule } from './observability.module';
