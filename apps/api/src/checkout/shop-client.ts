@@ -26,7 +26,7 @@ export class ShopClient {
     return {
       status: res.statusCode,
       headers: res.headers,
-      body: res.body ? (res.json() as Record<string, unknown>) : {},
+      body: res.body ? res.json<Record<string, unknown>>() : {},
     };
   }
 
