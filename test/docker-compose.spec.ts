@@ -23,6 +23,8 @@ const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'ut
   services: Record<string, ComposeService>;
 };
 const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+const stringEnv = (service: ComposeService | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(service?.environment ?? {}).map(([k, v]) => [k, String(v)]));
 const appServices = Object.entries(compose.services).filter(([, s]) => s.profiles?.includes('app'));
 
 describe('docker-compose.yml', () => {
@@ -45,7 +47,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('puts the app services under the app profile', () => {
-    expect(appServices.map(([name]) => name)).toEqual(expect.arrayContaining(['api']));
+    expect(appServices.map(([name]) => name)).toEqual(expect.arrayContaining(['api', 'worker']));
+  });
+
+  it('runs the workers in exactly one kind of service', () => {
+    const api = validateEnvironment(stringEnv(compose.services.api));
+    const worker = validateEnvironment(stringEnv(compose.services.worker));
+    expect(api.RUN_WORKERS).toBe(false);
+    expect(worker.RUN_WORKERS).toBe(true);
   });
 
   it.each(appServices)(
@@ -72,8 +81,11 @@ describe('docker-compose.yml', () => {
       // It points at the compose infrastructure, not at the embedded servers.
       expect(parsed.EVENTSTORE_URL).toBe(`esdb://eventstore:2113?tls=false`);
       expect(parsed.MONGO_URL).toMatch(/^mongodb:\/\/mongo:27017\/\?replicaSet=rs0$/);
-      expect(parsed.HOST).toBe('0.0.0.0');
-      expect(service.ports).toContain(`${parsed.PORT}:${parsed.PORT}`);
+      // HTTP services listen on all interfaces at the port they publish.
+      if (service.ports) {
+        expect(parsed.HOST).toBe('0.0.0.0');
+        expect(service.ports).toContain(`${parsed.PORT}:${parsed.PORT}`);
+      }
       expect(service.depends_on).toMatchObject({
         eventstore: { condition: 'service_healthy' },
         mongo: { condition: 'service_healthy' },
