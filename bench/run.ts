@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     .sort();
   const results: SuiteResult[] = [];
   for (const file of files) {
-    const suite = (require(path.join(dir, file)) as { default: BenchSuite }).default;
+    const suite = ((await import(path.join(dir, file))) as { default: BenchSuite }).default;
     if (wanted.length > 0 && !wanted.includes(suite.name)) continue;
     process.stderr.write(`bench: ${suite.name}...\n`);
     const started = Date.now();

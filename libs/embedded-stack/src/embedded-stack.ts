@@ -1,5 +1,5 @@
-import { startEmbeddedEventStore } from '@shop/embedded-eventstore';
-import { startEmbeddedMongo } from '@shop/embedded-mongo';
+import { type EmbeddedEventStore, startEmbeddedEventStore } from '@shop/embedded-eventstore';
+import { type EmbeddedMongo, startEmbeddedMongo } from '@shop/embedded-mongo';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { processAlive, reachable, readDiscovery, removeDiscovery, writeDiscovery } from './discovery';
@@ -57,7 +57,7 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
         dataDir: path.join(options.dataDir, 'eventstore'),
         port: options.eventStorePort ?? 0,
       });
-  let mongo;
+  let mongo: EmbeddedMongo | undefined;
   try {
     mongo = external.mongoUrl
       ? undefined
@@ -69,8 +69,9 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
     await eventStore?.stop();
     throw error;
   }
-  const eventStoreUrl = external.eventStoreUrl ?? eventStore!.url;
-  const mongoUrl = external.mongoUrl ?? mongo!.uri;
+  // Each URL is either configured or belongs to the server just started.
+  const eventStoreUrl = external.eventStoreUrl ?? (eventStore as EmbeddedEventStore).url;
+  const mongoUrl = external.mongoUrl ?? (mongo as EmbeddedMongo).uri;
   await writeDiscovery(options.dataDir, {
     pid: process.pid,
     ...(eventStore ? { eventStoreUrl } : {}),

@@ -19,7 +19,7 @@ describe('projection runner (official clients, embedded servers)', () => {
     );
 
   it('turns events into documents and waitFor resolves once they are visible', async () => {
-    const { projection, added, removed, poison, expected } = tallyKit('tallies_basic');
+    const { projection, added, removed, expected } = tallyKit('tallies_basic');
     const manager = await h.manager([projection]);
     const a = randomUUID();
     const b = randomUUID();
@@ -36,7 +36,7 @@ describe('projection runner (official clients, embedded servers)', () => {
   });
 
   it('applies nothing twice when restarted (same events, same documents)', async () => {
-    const { projection, added, removed, poison, expected } = tallyKit('tallies_restart');
+    const { projection, added, expected } = tallyKit('tallies_restart');
     const id = randomUUID();
     const events = Array.from({ length: 50 }, (_, i) => added(id, i + 1));
     const position = await h.append(`tally-${id}`, events);
@@ -55,7 +55,7 @@ describe('projection runner (official clients, embedded servers)', () => {
   });
 
   it('waitFor does not wait for events the projection does not handle', async () => {
-    const { projection, added, removed, poison, expected } = tallyKit('tallies_unrelated');
+    const { projection } = tallyKit('tallies_unrelated');
     const manager = await h.manager([projection]);
     const result = await h.esdb.appendToStream(`other-${randomUUID()}`, [
       { id: randomUUID(), type: 'SomethingElse', contentType: 'application/json', data: { x: 1 } } as never,
@@ -66,7 +66,7 @@ describe('projection runner (official clients, embedded servers)', () => {
 
   it('parks a poison event, applies the rest, and replays it after a fix', async () => {
     poisonSwitch.fixed = false;
-    const { projection, added, removed, poison, expected } = tallyKit('tallies_poison');
+    const { projection, added, poison, expected } = tallyKit('tallies_poison');
     const manager = await h.manager([projection], { maxAttempts: 2 });
     const id = randomUUID();
     const events = [added(id, 1), poison(id), added(id, 2)];
@@ -101,7 +101,7 @@ describe('projection runner (official clients, embedded servers)', () => {
 
   it('skips a parked event on request', async () => {
     poisonSwitch.fixed = false;
-    const { projection, added, removed, poison, expected } = tallyKit('tallies_skip');
+    const { projection, poison } = tallyKit('tallies_skip');
     const manager = await h.manager([projection], { maxAttempts: 1 });
     const id = randomUUID();
     const position = await h.append(`tally-${id}`, [poison(id)]);
@@ -114,7 +114,7 @@ describe('projection runner (official clients, embedded servers)', () => {
   });
 
   it('reports lag and state while catching up and once live', async () => {
-    const { projection, added, removed, poison, expected } = tallyKit('tallies_status');
+    const { projection, added } = tallyKit('tallies_status');
     const id = randomUUID();
     await h.append(`tally-${id}`, [added(id, 1)]);
     const manager = await h.manager([projection]);

@@ -95,7 +95,7 @@ describe('zero-downtime rebuild', () => {
   });
 
   it('verify passes on an intact view and reports a tampered one', async () => {
-    const { name, projection, added, expected } = tallyKit('tallies_verify');
+    const { name, projection, added } = tallyKit('tallies_verify');
     const [a, b] = [randomUUID(), randomUUID()];
     const events = [added(a, 3), added(b, 4), added(a, 5)];
     const position = await h.append(`tally-${a}`, events);

@@ -9,11 +9,11 @@ type AnyDecider = Decider<unknown, Command, DomainEvent>;
 
 /** Every aggregate of the shop by stream category, for inspection (state at a revision, diffs). */
 export const AGGREGATES: Readonly<Record<string, AnyDecider>> = {
-  [PRODUCT_STREAM_CATEGORY]: productDecider as unknown as AnyDecider,
-  [ORDER_STREAM_CATEGORY]: orderDecider as unknown as AnyDecider,
-  [PAYMENT_STREAM_CATEGORY]: paymentDecider as unknown as AnyDecider,
-  [CHECKOUT_STREAM_CATEGORY]: checkoutDecider as unknown as AnyDecider,
-  [REPORT_STREAM_CATEGORY]: reportDecider as unknown as AnyDecider,
+  [PRODUCT_STREAM_CATEGORY]: productDecider,
+  [ORDER_STREAM_CATEGORY]: orderDecider,
+  [PAYMENT_STREAM_CATEGORY]: paymentDecider,
+  [CHECKOUT_STREAM_CATEGORY]: checkoutDecider,
+  [REPORT_STREAM_CATEGORY]: reportDecider,
 };
 
 /** The decider that folds `streamName` (`<category>-<id>`), or undefined for streams that are not aggregates. */
