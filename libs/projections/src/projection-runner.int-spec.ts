@@ -127,4 +127,23 @@ describe('projection runner (official clients, embedded servers)', () => {
     expect(status?.owner).toEqual(expect.any(String));
     await manager.onApplicationShutdown();
   });
+
+  it('resumes from its checkpoint when its subscription drops', async () => {
+    const { projection, added, expected } = tallyKit('tallies_dropped');
+    const manager = await h.manager([projection]);
+    const id = randomUUID();
+    const first = [added(id, 1), added(id, 2)];
+    expect(await manager.waitFor(projection.name, await h.append(`tally-${id}`, first), 10_000)).toBe(true);
+
+    // Simulate a dropped connection: the subscription stream dies underneath the runner.
+    const runner = manager.runner(projection.name)!;
+    (runner as unknown as { subscription: { destroy(error?: Error): void } }).subscription.destroy(
+      new Error('connection reset'),
+    );
+    const later = [added(id, 3)];
+    expect(await manager.waitFor(projection.name, await h.append(`tally-${id}`, later), 15_000)).toBe(true);
+    const doc = await h.db.collection(projection.name).findOne({ _id: id as never });
+    expect(doc).toMatchObject(expected([...first, ...later]).get(id)!);
+    await manager.onApplicationShutdown();
+  });
 });
