@@ -1,4 +1,5 @@
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { Logger } from '@nestjs/common';
 import { type ProjectionDefinition } from '@shop/event-sourcing';
 import { startEmbeddedEventStore, type EmbeddedEventStore } from '@shop/embedded-eventstore';
 import { startEmbeddedMongo } from '@shop/embedded-mongo';
@@ -24,6 +25,8 @@ export interface Harness {
 
 /** In-memory embedded servers, the official clients, and managers that are stopped with the harness. */
 export async function startHarness(): Promise<Harness> {
+  // Keep test output to what matters; the engine's info logs (rebuilds, swaps) are noise here.
+  Logger.overrideLogger(['warn', 'error']);
   const eventStore = await startEmbeddedEventStore({ inMemory: true, port: 0 });
   const mongoServer = await startEmbeddedMongo({ inMemory: true, port: 0 });
   const esdb = EventStoreDBClient.connectionString(eventStore.url);

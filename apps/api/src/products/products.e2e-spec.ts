@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { eventually, ShopClient } from '../checkout/shop-client';
+import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
+
+describe('products over HTTP', () => {
+  let api: ApiUnderTest;
+  let clerk: ShopClient;
+  const tag = randomUUID().slice(0, 6);
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await startApiUnderTest({ RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' });
+    clerk = await ShopClient.as(api, 'clerk');
+    const catalog: [string, number][] = [
+      ['apple', 300],
+      ['apricot', 150],
+      ['banana', 120],
+      ['blueberry', 900],
+      ['cherry', 700],
+    ];
+    let position = '';
+    for (const [name, price] of catalog) {
+      const res = await clerk.request('POST', '/v1/products', {
+        sku: `${tag}-${name}`,
+        name: `${tag} ${name}`,
+        priceCents: price,
+      });
+      expect(res.status).toBe(201);
+      ids[name] = res.body.id as string;
+      position = res.body.position as string;
+    }
+    // Read-your-writes: the last command's position makes the list wait for the view.
+    await clerk.request('GET', `/v1/products?position=${position}`);
+  });
+  afterAll(() => api.close());
+
+  const names = (body: Record<string, unknown>) =>
+    (body.items as { name: string }[]).map((p) => p.name.split(' ')[1]);
+
+  it('pages through the catalog by name with a cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/products?q=${tag}&sort=name&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await clerk.request('GET', url);
+      expect(page.status).toBe(200);
+      seen.push(...names(page.body));
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+    expect(seen).toEqual(['apple', 'apricot', 'banana', 'blueberry', 'cherry']);
+  });
+
+  it('filters by name prefix and price range, sorted by price', async () => {
+    const prefix = await clerk.request('GET', `/v1/products?q=${encodeURIComponent(`${tag} ap`)}`);
+    expect(names(prefix.body)).toEqual(['apple', 'apricot']);
+    const range = await clerk.request(
+      'GET',
+      `/v1/products?q=${tag}&sort=price&minPriceCents=150&maxPriceCents=700`,
+    );
+    expect(names(range.body)).toEqual(['apricot', 'apple', 'cherry']);
+  });
+
+  it('registers a SKU once: identical again is a no-op, different details conflict', async () => {
+    const again = await clerk.request('POST', '/v1/products', {
+      sku: `${tag}-apple`,
+      name: `${tag} apple`,
+      priceCents: 300,
+    });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ id: ids.apple, revision: '0', position: null });
+    const conflict = await clerk.request('POST', '/v1/products', {
+      sku: `${tag}-apple`,
+      name: 'other',
+      priceCents: 1,
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ code: 'product_already_registered', status: 409 });
+  });
+
+  it('answers clear problems for bad input and unknown products', async () => {
+    const missing = await clerk.request('GET', `/v1/products/${randomUUID()}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'product_not_found' });
+    expect((await clerk.request('GET', '/v1/products?cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
+    expect((await clerk.request('GET', '/v1/products?limit=1000')).status).toBe(400);
+    expect((await clerk.request('GET', '/v1/products?position=garbage')).status).toBe(400);
+    const injected = await clerk.request('POST', '/v1/products', {
+      sku: { $gt: '' },
+      name: 'x',
+      priceCents: 1,
+    });
+    expect(injected.status).toBe(400);
+    const customer = await ShopClient.as(api, 'customer');
+    expect(
+      (await customer.request('POST', '/v1/products', { sku: 'X-1', name: 'x', priceCents: 1 })).status,
+    ).toBe(403);
+  });
+
+  it('receives stock and shows it (ETag is the product revision)', async () => {
+    const res = await clerk.request('POST', `/v1/products/${ids.cherry}/stock`, { quantity: 4 });
+    expect(res.status).toBe(200);
+    const product = await eventually(async () => {
+      const got = await clerk.request(
+        'GET',
+        `/v1/products/${ids.cherry}?position=${res.body.position as string}`,
+      );
+      return got.status === 200 ? got : undefined;
+    });
+    expect(product.body).toMatchObject({ onHand: 4, available: 4, reserved: 0, revision: '1' });
+    expect(product.headers.etag).toBe('"1"');
+  });
+});
