@@ -5,6 +5,8 @@ async function main(): Promise<void> {
   // The worker exists to run the workers, whatever the API processes are told.
   process.env.RUN_WORKERS = 'true';
   validateEnvironment(process.env);
+  const { initTracing } = await import('@shop/observability');
+  initTracing('eventshop-worker');
   const [{ NestFactory }, { Logger }, { WorkerModule }] = await Promise.all([
     import('@nestjs/core'),
     import('nestjs-pino'),

@@ -2,12 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { type BreakerListener, PAYMENT_BREAKER_LISTENER } from '@shop/payment-gateway';
+import { EVENT_TRACER, type EventTracer } from '@shop/projections';
 import { CommandInstrumentation } from './command-instrumentation';
 import { Metrics } from './metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsController } from './metrics.controller';
 import { ReadinessIndicators } from './readiness';
 import { TraceContextInterceptor } from './trace-context.interceptor';
+import { withContinuedSpan } from './tracing';
 
 /**
  * Metrics (GET /metrics and the Metrics service), command/append instrumentation, request trace context and
@@ -32,7 +34,13 @@ import { TraceContextInterceptor } from './trace-context.interceptor';
           metrics.setBreakerState('payment', state),
     },
     { provide: APP_INTERCEPTOR, useClass: TraceContextInterceptor },
+    // Projections, the process manager and jobs continue the trace stored with each event.
+    {
+      provide: EVENT_TRACER,
+      useValue: ((name, traceparent, fn) =>
+        withContinuedSpan(name, traceparent, () => fn())) satisfies EventTracer,
+    },
   ],
-  exports: [Metrics, ReadinessIndicators, PAYMENT_BREAKER_LISTENER],
+  exports: [Metrics, ReadinessIndicators, PAYMENT_BREAKER_LISTENER, EVENT_TRACER],
 })
 export class ObservabilityModule {}

@@ -9,6 +9,7 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type AnyBulkWriteOperation, type Db, type Document, type MongoClient } from 'mongodb';
 import { type CheckpointStore } from './checkpoint-store';
 import { type Decoded } from './event-decoding';
+import { type EventTracer, untraced } from './event-tracer';
 import { LeaseLostError, type Leases } from './lease';
 import { type ParkedStore } from './parked-store';
 import { isTransient } from './transient';
@@ -33,6 +34,8 @@ export interface BatchWriterDeps {
 export interface BatchWriterOptions {
   /** How often a failing handler or a rejected write is tried before the event is parked. */
   maxAttempts: number;
+  /** Traces each batch as a continuation of its newest event's trace (live, a batch is usually one event). */
+  tracer?: EventTracer;
   /** Called while transient database errors are being retried (the projection is stalled meanwhile). */
   onTransientError?: (error: unknown, attempt: number) => void;
 }
@@ -76,6 +79,17 @@ export class BatchWriter implements BatchSink {
 
   /** Applies `events` (in log order) and moves the checkpoint to `through` (>= the last event's position). */
   async write(events: readonly Decoded[], through: LogPosition, signal?: AbortSignal): Promise<WriteResult> {
+    const newest = events[events.length - 1]?.event;
+    const trace = this.options.tracer ?? untraced;
+    const name = `projection ${this.definition.name} ${newest?.event.type ?? 'checkpoint'}`;
+    return trace(name, newest?.metadata.traceparent, () => this.writeBatch(events, through, signal));
+  }
+
+  private async writeBatch(
+    events: readonly Decoded[],
+    through: LogPosition,
+    signal?: AbortSignal,
+  ): Promise<WriteResult> {
     const prepared = events.map((item) => this.prepare(item));
     try {
       return await this.commit(prepared, through, signal);
@@ -89,7 +103,7 @@ export class BatchWriter implements BatchSink {
       const total: WriteResult = { applied: 0, parked: 0 };
       for (const [i, item] of prepared.entries()) {
         const upTo = i === prepared.length - 1 ? through : (item.event.position ?? through);
-        const result = await this.write([{ event: item.event }], upTo, signal);
+        const result = await this.writeBatch([{ event: item.event }], upTo, signal);
         total.applied += result.applied;
         total.parked += result.parked;
       }
@@ -214,6 +228,11 @@ export const projectionSink =
     definition: ProjectionDefinition,
     target: ProjectionTarget,
     maxAttempts: number,
+    tracer?: EventTracer,
   ): SinkFactory =>
   ({ logger, onTransientError }) =>
-    new BatchWriter({ ...deps, logger }, definition, target, { maxAttempts, onTransientError });
+    new BatchWriter({ ...deps, logger }, definition, target, {
+      maxAttempts,
+      onTransientError,
+      ...(tracer ? { tracer } : {}),
+    });

@@ -4,6 +4,7 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type BatchSink, type WriteResult } from './batch-writer';
 import { type CheckpointStore } from './checkpoint-store';
 import { type Decoded } from './event-decoding';
+import { type EventTracer, untraced } from './event-tracer';
 import { type Leases } from './lease';
 import { type ParkedStore } from './parked-store';
 import { isTransient } from './transient';
@@ -43,6 +44,7 @@ export class ProcessorSink implements BatchSink {
       maxAttempts: number;
       concurrency: number;
       onTransientError?: (e: unknown) => void;
+      tracer?: EventTracer;
     },
   ) {
     this.infraRetry = retry(handleWhen(isInfrastructureFailure), {
@@ -89,7 +91,10 @@ export class ProcessorSink implements BatchSink {
     if (failure === undefined) {
       for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
         try {
-          await this.infraRetry.execute(({ signal: s }) => this.processor.handle(event, s), signal);
+          const trace = this.options.tracer ?? untraced;
+          await trace(`${this.processor.name} ${event.event.type}`, event.metadata.traceparent, () =>
+            this.infraRetry.execute(({ signal: s }) => this.processor.handle(event, s), signal),
+          );
           return true;
         } catch (error) {
           signal?.throwIfAborted();

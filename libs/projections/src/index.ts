@@ -16,3 +16,4 @@ export { ProjectionsModule, type ProjectionsModuleOptions } from './projections.
 export { type RebuildProgress } from './rebuild';
 export { type ProcessorDefinition } from './event-processor';
 export { PROCESSORS, PROJECTIONS } from './projection-manager';
+export { EVENT_TRACER, type EventTracer } from './event-tracer';

@@ -17,6 +17,7 @@ import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
 import { hasPendingUpTo } from './event-scan';
+import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
 import { replayParked } from './parked-replay';
@@ -104,6 +105,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     @Inject(PROJECTIONS) projections: ProjectionDefinition[],
     @Optional() @Inject(PROJECTION_OPTIONS) options?: Partial<ProjectionEngineOptions>,
     @Optional() @Inject(PROCESSORS) processors: ProcessorDefinition[] = [],
+    @Optional() @Inject(EVENT_TRACER) private readonly tracer: EventTracer = untraced,
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.checkpoints = new CheckpointStore(db);
@@ -369,7 +371,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
         collections: physicalCollections(worker.definition, 'live'),
         leaseKey: worker.name,
       };
-      sink = projectionSink(deps, worker.definition, target, this.options.maxAttempts);
+      sink = projectionSink(deps, worker.definition, target, this.options.maxAttempts, this.tracer);
     } else {
       target = { checkpointId: id, collections: {}, leaseKey: worker.name };
       const processor = worker.definition;
@@ -378,6 +380,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
           maxAttempts: this.options.maxAttempts,
           concurrency: this.options.processorConcurrency,
           onTransientError,
+          tracer: this.tracer,
         });
     }
     const runner = new ProjectionRunner(deps, worker.definition, target, this.options, sink);

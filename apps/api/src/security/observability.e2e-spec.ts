@@ -57,6 +57,13 @@ describe('observability of the real app: traces and metrics', () => {
     expect(inner).toContain(traceId);
     const consumer = spansOf(traceId).find((s) => s.name === 'projection products')!;
     expect(consumer.parentSpanContext?.spanId).toBe(traceparent!.split('-')[2]);
+
+    // And the real projection's write is part of the same trace.
+    const deadline = Date.now() + 10_000;
+    while (!spansOf(traceId).some((s) => s.name === 'projection products ProductRegistered')) {
+      if (Date.now() > deadline) throw new Error('no projection span in the request trace');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   it('exposes the expected metrics at /metrics to loopback callers', async () => {
@@ -147,5 +154,46 @@ describe('observability of the real app: traces and metrics', () => {
     // A user token is not a metrics token.
     const withJwt = await api.app.inject({ url: '/metrics', remoteAddress: '10.9.8.7', headers: admin });
     expect(withJwt.statusCode).toBe(403);
+  });
+
+  it('one checkout is one trace: HTTP, the process manager, the payment worker and the projections', async () => {
+    const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
+    const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+    const product = await api.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: admin,
+      payload: { sku: 'TRACE-2', name: 'Traced bowl', priceCents: 250 },
+    });
+    const productId = product.json<{ id: string }>().id;
+    await api.app.inject({
+      method: 'POST',
+      url: `/v1/products/${productId}/stock`,
+      headers: admin,
+      payload: { quantity: 5 },
+    });
+    const customer = { authorization: `Bearer ${await api.token('customer')}` };
+    const placed = await api.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { ...customer, traceparent },
+      payload: { lines: [{ productId, quantity: 1 }] },
+    });
+    expect(placed.statusCode).toBe(201);
+    const wanted = [
+      'POST /v1/orders',
+      'checkout OrderPlaced',
+      'payment-worker PaymentRequested',
+      'projection orders OrderConfirmed',
+    ];
+    const deadline = Date.now() + 20_000;
+    while (!wanted.every((name) => spansOf(traceId).some((s) => s.name === name))) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `missing spans: ${wanted.filter((n) => !spansOf(traceId).some((s) => s.name === n)).join(', ')}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 });
