@@ -37,3 +37,4 @@ export {
   StreamInspector,
 } from './stream-inspector';
 export { streamName } from './stream-name';
+export { scanAll } from './all-scan';

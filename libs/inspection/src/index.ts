@@ -1,4 +1,3 @@
-export { scanAll } from './all-scan';
 export { causationTree, renderTree, type TraceNode } from './causation-tree';
 export { type EventSummary, summarize } from './event-summary';
 export {

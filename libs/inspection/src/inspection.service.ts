@@ -13,8 +13,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '@shop/event-sourcing';
-import { EventSerializer, StreamInspector } from '@shop/eventstore';
-import { scanAll } from './all-scan';
+import { EventSerializer, scanAll, StreamInspector } from '@shop/eventstore';
 import { causationTree, type TraceNode } from './causation-tree';
 import { type EventSummary, summarize } from './event-summary';
 
@@ -45,7 +44,7 @@ export class InspectionService {
   async listStreams(prefix: string | undefined, limit: number): Promise<string[]> {
     const found = new Set<string>();
     const filter = prefix ? streamNameFilter({ prefixes: [prefix] }) : excludeSystemEvents();
-    await scanAll(this.esdb, filter, (resolved) => {
+    await scanAll(this.esdb, { filter }, (resolved) => {
       const stream = resolved.event?.streamId;
       if (stream && !stream.startsWith('$') && !stream.startsWith('snapshot_')) found.add(stream);
       return found.size < limit;
@@ -93,7 +92,7 @@ export class InspectionService {
     const filter = criteria.type
       ? eventTypeFilter({ regex: `^${escapeRegex(criteria.type)}$` })
       : excludeSystemEvents();
-    await scanAll(this.esdb, filter, (resolved) => {
+    await scanAll(this.esdb, { filter }, (resolved) => {
       const stored = resolved.event && this.serializer.deserialize(resolved.event);
       if (!stored) return true;
       if (criteria.correlationId && stored.metadata.correlationId !== criteria.correlationId) return true;

@@ -1,4 +1,5 @@
-import { BACKWARDS, END, eventTypeFilter, type EventStoreDBClient, START } from '@eventstore/db-client';
+import { BACKWARDS, END, eventTypeFilter, type EventStoreDBClient } from '@eventstore/db-client';
+import { scanAll } from '@shop/eventstore';
 import { type LogPosition } from '@shop/event-sourcing';
 import { comparePositions } from './position';
 
@@ -24,42 +25,21 @@ export interface PendingEvent {
  * client, so this runs a filtered catch-up subscription and ends it when the server says it caught up:
  * the events still buffered at that moment are the last ones to count.
  */
-export function pendingEvents(
+export async function pendingEvents(
   esdb: EventStoreDBClient,
   definition: SubscriptionSource,
   from: LogPosition | null,
   limit: number,
 ): Promise<PendingEvent[]> {
-  const subscription = esdb.subscribeToAll({
-    fromPosition: from ? { commit: from.commit, prepare: from.prepare } : START,
-    filter: typeFilter(definition),
+  const found: PendingEvent[] = [];
+  await scanAll(esdb, { from, filter: typeFilter(definition) }, (resolved) => {
+    const event = resolved.event;
+    if (event?.position && !(from && comparePositions(event.position, from) <= 0)) {
+      found.push({ position: event.position, created: event.created });
+    }
+    return found.length < limit;
   });
-  return new Promise<PendingEvent[]>((resolve, reject) => {
-    const found: PendingEvent[] = [];
-    let remaining: number | null = null;
-    let settled = false;
-    const finish = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      subscription.removeAllListeners('data');
-      void subscription.unsubscribe().catch(() => undefined);
-      if (error === undefined) resolve(found);
-      else reject(error instanceof Error ? error : new Error('subscription failed'));
-    };
-    subscription.on('data', (resolved) => {
-      const event = resolved.event;
-      if (event?.position && !(from && comparePositions(event.position, from) <= 0)) {
-        found.push({ position: event.position, created: event.created });
-      }
-      if (remaining !== null) remaining--;
-      if (found.length >= limit || remaining === 0) finish();
-    });
-    subscription.once('caughtUp', () => {
-      remaining = subscription.readableLength;
-      if (remaining === 0) finish();
-    });
-    subscription.once('error', finish);
-  });
+  return found;
 }
 
 /** True when an event the projection handles lies after `from` and at or before `position`. */

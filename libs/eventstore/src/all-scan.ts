@@ -2,21 +2,25 @@ import {
   type AllStreamResolvedEvent,
   type EventStoreDBClient,
   type Filter,
+  type Position,
   START,
 } from '@eventstore/db-client';
 
 /**
- * Visits $all from the start, optionally filtered server-side, until the store's current end or until
- * `visit` returns false. This client version cannot filter reads of $all, so a filtered catch-up
- * subscription does the reading and is closed once the server reports it caught up (the events still
- * buffered at that moment are the last ones).
+ * Visits $all after `from` (or from the start), optionally filtered server-side, up to the store's current end
+ * or until `visit` returns false. Client 6.2.1 cannot filter reads of $all, so a filtered catch-up subscription
+ * does the reading and is closed once the server reports it caught up: the events still buffered at that
+ * moment are the last ones visited.
  */
 export function scanAll(
   esdb: EventStoreDBClient,
-  filter: Filter | undefined,
+  options: { from?: Position | null; filter?: Filter },
   visit: (event: AllStreamResolvedEvent) => boolean,
 ): Promise<void> {
-  const subscription = esdb.subscribeToAll({ fromPosition: START, ...(filter ? { filter } : {}) });
+  const subscription = esdb.subscribeToAll({
+    fromPosition: options.from ? { commit: options.from.commit, prepare: options.from.prepare } : START,
+    ...(options.filter ? { filter: options.filter } : {}),
+  });
   return new Promise<void>((resolve, reject) => {
     let remaining: number | null = null;
     let settled = false;
