@@ -74,6 +74,37 @@ describe('checkout over HTTP (embedded servers, simulated payment provider)', ()
     expect(await productOf(productId)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
   });
 
+  it('refunds and releases stock when a customer cancels a confirmed order; shipping it then is refused', async () => {
+    const productId = await clerk.registerProduct(`CANCEL-${randomUUID().slice(0, 8)}`, 800, 6);
+    const customer = await ShopClient.as(api, 'customer');
+    const placed = await customer.placeOrder([{ productId, quantity: 2 }]);
+    const orderId = placed.body.id as string;
+    await orderOf(customer, orderId, (o) => o.status === 'confirmed');
+
+    const stranger = await ShopClient.as(api, 'customer');
+    expect(
+      (await stranger.request('POST', `/v1/orders/${orderId}/cancel`, { reason: 'not mine' })).status,
+    ).toBe(403);
+    const cancelled = await customer.request('POST', `/v1/orders/${orderId}/cancel`, {
+      reason: 'changed my mind',
+    });
+    expect(cancelled.status).toBe(200);
+    const order = await orderOf(
+      customer,
+      orderId,
+      (o) => (o.payment as { status: string }).status === 'refunded',
+    );
+    expect(order.status).toBe('cancelled');
+    expect((order.history as { status: string; reason?: string }[]).at(-1)).toMatchObject({
+      status: 'cancelled',
+      reason: 'changed my mind',
+    });
+    await eventually(async () => ((await productOf(productId)).available === 6 ? true : undefined));
+    const ship = await clerk.request('POST', `/v1/orders/${orderId}/ship`);
+    expect(ship.status).toBe(409);
+    expect(ship.body).toMatchObject({ code: 'illegal_transition' });
+  });
+
   it('compensates a declined payment: stock released, order cancelled with the reason', async () => {
     simulator.behaviour.declineRate = 1;
     const productId = await clerk.registerProduct(`DECLINE-${randomUUID().slice(0, 8)}`, 500, 5);
