@@ -49,6 +49,7 @@ module.exports = {
     project('unit', ['**/*.spec.ts']),
     project('int', ['**/*.int-spec.ts'], { slowTestThreshold: 30 }),
     project('e2e', ['**/*.e2e-spec.ts'], { slowTestThreshold: 30 }),
+    project('reliability', ['**/*.reliability-spec.ts'], { slowTestThreshold: 120 }),
   ],
   testTimeout: 60_000,
 };

@@ -1,4 +1,4 @@
-import { TokenService } from '@shop/auth';
+import type { TokenService } from '@shop/auth';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -102,6 +102,8 @@ export class ApiProcess {
   }
 
   async token(role: 'customer' | 'clerk' | 'admin' | 'auditor', sub = randomUUID()): Promise<string> {
+    // Imported lazily: @shop/auth loads @shop/config, which reads the environment once, when first imported.
+    const { TokenService } = await import('@shop/auth');
     this.tokens ??= await TokenService.create({ secret, issuer: 'eventshop', audience: 'eventshop-api' });
     return this.tokens.mintToken({ role, sub, ttl: 3600 });
   }
@@ -119,7 +121,11 @@ export class ApiProcess {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Reply['body']) : {} };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: text ? (JSON.parse(text) as Reply['body']) : {},
+    };
   }
 
   /** Runs the operations CLI against this API's embedded servers (found through DATA_DIR). */
@@ -128,7 +134,10 @@ export class ApiProcess {
       execFile(
         process.execPath,
         ['-r', '@swc-node/register', 'apps/cli/src/main.ts', ...args],
-        { cwd: root, env: { ...process.env, DATA_DIR: this.dataDir, JWT_SECRET: secret, LOG_LEVEL: 'error' } },
+        {
+          cwd: root,
+          env: { ...process.env, DATA_DIR: this.dataDir, JWT_SECRET: secret, LOG_LEVEL: 'error' },
+        },
         (error, stdout, stderr) =>
           resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );

@@ -99,7 +99,8 @@ describe('crash: SIGKILL under load', () => {
           return entry?.lagEvents === 0 ? true : undefined;
         }, 60_000);
         const verify = await api.cli(['projections', 'verify', name, '--json']);
-        if (verify.code !== 0) throw new Error(`verify ${name} after cycle ${cycle + 1}: ${verify.stdout} ${verify.stderr}`);
+        if (verify.code !== 0)
+          throw new Error(`verify ${name} after cycle ${cycle + 1}: ${verify.stdout} ${verify.stderr}`);
         verified++;
       }
     }
