@@ -1,3 +1,4 @@
+import './cli-environment';
 import 'reflect-metadata';
 import { InvalidEnvironmentError, validateEnvironment } from '@shop/config';
 
@@ -25,8 +26,6 @@ function isCommanderError(error: unknown): error is { code: string; exitCode: nu
 }
 
 async function main(): Promise<void> {
-  // The CLI operates on workers wherever they run; it never runs them itself.
-  process.env.RUN_WORKERS = 'false';
   validateEnvironment(process.env);
   // Commander names the program after argv[1]; show the installed name, not the entry file's.
   process.argv[1] = 'eventshop';
@@ -36,6 +35,9 @@ async function main(): Promise<void> {
   ]);
   await CommandFactory.run(CliModule, {
     logger: false,
+    // Nest's default on a failed start (a locked data directory, an unreachable server) is to log through
+    // the disabled logger and exit 1 silently: rethrow instead, so fail() prints the reason.
+    abortOnError: false,
     cliName: 'eventshop',
     errorHandler: fail,
     serviceErrorHandler: fail,
