@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
-import { NotFoundError } from '@shop/event-sourcing';
+import { DomainError, NotFoundError, RuleViolatedError } from '@shop/event-sourcing';
+import { summarize } from '@shop/inspection';
 import { formatPosition, ProjectionManager } from '@shop/projections';
 
 /** Projection status and repairs. Status is for auditors too; changing anything is for admins. */
@@ -35,14 +36,29 @@ export class ProjectionsAdminController {
   @Roles('admin', 'auditor')
   async parked(@Param('name') name: string) {
     this.projections.assertExists(name);
-    return { parked: await this.projections.parked.list(name) };
+    // The stored event carries bigints (revision, position): summarized, as the inspection endpoints do.
+    return {
+      parked: (await this.projections.parked.list(name)).map(({ event, ...entry }) => ({
+        ...entry,
+        event: summarize(event),
+      })),
+    };
   }
 
   @Post(':name/parked/:id/replay')
   @HttpCode(200)
   @Roles('admin')
   async replay(@Param('name') name: string, @Param('id') id: string) {
-    if (!(await this.projections.replayParked(name, id))) throw parkedNotFound(name, id);
+    const replayed = await this.projections.replayParked(name, id).catch((error: unknown) => {
+      // The event still fails with the current code: a 409 naming the reason, not an internal error.
+      if (error instanceof DomainError) throw error;
+      throw new RuleViolatedError(
+        'parked_event_still_failing',
+        `Parked event ${id} still fails: ${error instanceof Error ? error.message : String(error)}`,
+        { name, id },
+      );
+    });
+    if (!replayed) throw parkedNotFound(name, id);
     return { name, id, status: 'replayed' };
   }
 
