@@ -146,15 +146,30 @@ describe('eventshop CLI against a seeded stack', () => {
     });
   });
 
-  it('reset empties a view; the process running it replays it from the start', async () => {
-    const result = await cli('projections', 'reset', 'checkouts', '--json');
-    expect(result.code).toBe(0);
-    expect(json(result)).toEqual({ name: 'checkouts', reset: true });
-    await eventually(async () =>
-      (await db.collection('checkouts').countDocuments({ _id: orderId as never })) === 1 ? true : undefined,
-    );
-    const verified = await cli('projections', 'verify', 'checkouts', '--json');
-    expect(verified.code).toBe(0);
+  it('reset and rebuild --in-place empty a view and replay it before they return', async () => {
+    const [reset, inPlace] = await Promise.all([
+      cli('projections', 'reset', 'checkouts', '--json'),
+      cli('projections', 'rebuild', 'sales', '--in-place', '--json'),
+    ]);
+    expect(reset.code).toBe(0);
+    expect(json(reset)).toMatchObject({ name: 'checkouts', reset: true });
+    expect(json<{ processed: number }>(reset).processed).toBeGreaterThanOrEqual(1);
+    expect(await db.collection('checkouts').countDocuments({ _id: orderId as never })).toBe(1);
+    expect(inPlace.code).toBe(0);
+    const [report] = json<Record<string, unknown>[]>(inPlace);
+    expect(report).toMatchObject({ name: 'sales', mode: 'in-place', done: true });
+    expect(report!.processed).toBeGreaterThanOrEqual(1);
+    const [checkouts, sales] = await Promise.all([
+      cli('projections', 'verify', 'checkouts', '--json'),
+      cli('projections', 'verify', 'sales', '--json'),
+    ]);
+    expect([checkouts.code, sales.code]).toEqual([0, 0]);
+    // The API took its leases back and runs both again.
+    await eventually(async () => {
+      const status = await manager.status();
+      const running = status.filter((p) => ['checkouts', 'sales'].includes(p.name) && p.state === 'live');
+      return running.length === 2 ? true : undefined;
+    });
   });
 
   it('lists, reads and pages streams', async () => {

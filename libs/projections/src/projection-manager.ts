@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch-writer';
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
-import { hasPendingUpTo } from './event-scan';
+import { hasPendingUpTo, headOfAll } from './event-scan';
 import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
@@ -207,18 +207,48 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     if (!this.options.runWorkers) await this.leases.take(name, this.options.leaseTtlMs * 3);
   }
 
-  /** Stop-the-world: empty the view, forget the checkpoint, replay everything from the start. */
-  async reset(name: string): Promise<void> {
+  /**
+   * Stop-the-world: empty the view, forget the checkpoint, replay everything from the start. A process that
+   * runs workers restarts its runner; one that does not (the CLI) replays up to the head of $all itself
+   * while it holds the lease, so the view is whole again when this returns, whether or not a worker runs.
+   */
+  async reset(name: string, onProgress?: (processed: number) => void): Promise<void> {
     const definition = this.definition(name);
     await this.pauseLive(name);
     try {
       await dropCollections(this.db, definition, 'live');
       await this.checkpoints.reset(checkpointId(name), name, definition.version);
       await ensureIndexes(this.db, definition, 'live');
+      if (!this.options.runWorkers) await this.replayHeld(definition, onProgress);
     } finally {
       if (!this.options.runWorkers) await this.leases.release(name);
     }
     if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
+  }
+
+  /** Replays the live view up to the current head of $all, renewing the lease this process took meanwhile. */
+  private async replayHeld(definition: ProjectionDefinition, onProgress?: (processed: number) => void) {
+    const head = await headOfAll(this.esdb);
+    if (!head) return;
+    const deps = this.runnerDeps();
+    const target = {
+      checkpointId: checkpointId(definition.name),
+      collections: physicalCollections(definition, 'live'),
+      leaseKey: definition.name,
+    };
+    const sink = projectionSink(deps, definition, target, this.options.maxAttempts, this.tracer);
+    const runner = new ProjectionRunner(deps, definition, target, this.options, sink);
+    const unsubscribe = runner.onProgress((s) => onProgress?.(s.processed));
+    const renew = setInterval(
+      () => void this.leases.acquire(definition.name).catch(() => undefined),
+      this.options.leaseTtlMs / 3,
+    );
+    try {
+      await runner.runUntil(head, 10 * 60_000);
+    } finally {
+      clearInterval(renew);
+      unsubscribe();
+    }
   }
 
   /**

@@ -27,7 +27,10 @@ export class ProjectionsRebuildCommand extends JsonCommand<RebuildOptions> {
       const bar = options.json ? undefined : rebuildProgressBar(projection);
       try {
         if (options.inPlace) {
-          await this.projections.reset(projection);
+          // The CLI runs no workers: reset replays up to the head itself, so the counts below are final.
+          await this.projections.reset(projection, (processed) =>
+            bar?.update({ processed, total: processed, eventsPerSecond: 0, etaSeconds: null, done: false }),
+          );
           const status = (await this.projections.status()).find((s) => s.name === projection)!;
           results.push({
             name: projection,
