@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import { type Db } from 'mongodb';
 import { eventually, ShopClient } from '../../api/src/checkout/shop-client';
 import { type ApiUnderTest, startApiUnderTest } from '../../api/src/testing/api-under-test';
-import { type CliResult, expectOneLineError, json, runCli } from './testing/run-cli';
+import { type CliResult, expectOneLineError, json, runCli, startCli } from './testing/run-cli';
 
 interface TraceNode {
   event: { type: string; stream: string; correlationId: string };
@@ -358,6 +358,38 @@ describe('eventshop CLI against a seeded stack', () => {
     ]);
     expect(json(empty)).toEqual([]);
     expectOneLineError(again, new RegExp(`no parked event ${poison.id} for products`));
+  });
+
+  it('tails $all live, filtered by type, until interrupted', async () => {
+    const tail = startCli(['streams', 'tail', '$all', '--type', 'StockReceived', '--json'], {
+      DATA_DIR: api.dataDir,
+    });
+    try {
+      // It follows from the end: keep receiving stock until the subscription has seen one.
+      let lastSent = 0;
+      await eventually(async () => {
+        if (tail.output.stdout.includes('\n')) return true;
+        if (Date.now() - lastSent < 500) return undefined;
+        lastSent = Date.now();
+        await clerk.request('POST', `/v1/products/${productId}/stock`, { quantity: 1 });
+        return tail.output.stdout.includes('\n') ? true : undefined;
+      }, 30_000);
+    } finally {
+      tail.child.kill('SIGINT');
+    }
+    expect(await tail.exited).toBe(0);
+    const lines = tail.output.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        type: 'StockReceived',
+        stream: `product-${productId}`,
+        data: { quantity: 1 },
+      });
+    }
   });
 
   it('works with the API stopped (starting the servers itself), and names a locked data directory', async () => {

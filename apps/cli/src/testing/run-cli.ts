@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -49,4 +49,20 @@ export function expectOneLineError(result: CliResult, pattern: RegExp): void {
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
   expect(result.stderr).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** Starts a long-running CLI command (streams tail): its output accumulates until it is stopped. */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output, exited };
 }
