@@ -297,14 +297,24 @@ describe('eventshop CLI against a seeded stack', () => {
       cli('streams', 'read', `product-${randomUUID()}`),
       cli('streams', 'state', `product-${randomUUID()}`, '--json'),
       cli('trace', randomUUID()),
+      cli(
+        'streams',
+        'state',
+        `product-${productId}`,
+        '--at-revision',
+        '1',
+        '--at-time',
+        '2026-01-01T00:00:00Z',
+      ),
       cli('streams', 'read', `product-${productId}`, '--limit', 'many'),
     ]);
-    const [verify, parked, read, state, trace, badLimit] = results;
+    const [verify, parked, read, state, trace, ambiguous, badLimit] = results;
     expectOneLineError(verify, /no projection named "nope"/);
     expectOneLineError(parked, /no projection or processor named "nope"/);
     expectOneLineError(read, /product-/);
     expectOneLineError(state, /product-/);
     expectOneLineError(trace, /No events with correlation id/);
+    expectOneLineError(ambiguous, /either --at-revision or --at-time, not both/);
     expect(badLimit.code).not.toBe(0);
     expect(badLimit.stderr).toContain('--limit must be a non-negative integer');
     expect(badLimit.stderr).not.toMatch(/\n\s+at /);

@@ -114,6 +114,9 @@ export class StreamsStateCommand extends JsonCommand<StateOptions> {
   }
 
   async execute([stream]: string[], options: StateOptions) {
+    if (options.atTime !== undefined && options.atRevision !== undefined) {
+      throw new Error('give either --at-revision or --at-time, not both');
+    }
     const at =
       options.atTime !== undefined
         ? { time: options.atTime }
