@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch-writer';
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
-import { hasPendingUpTo, headOfAll } from './event-scan';
+import { hasPendingUpTo, headOfAll, pendingEvents } from './event-scan';
 import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
@@ -33,6 +33,8 @@ import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './
 import { diffViews, type ViewDifference } from './view-diff';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
+/** Lag is counted exactly up to this many events, and reported as this many beyond. */
+const LAG_SCAN_LIMIT = 10_000;
 export const PROCESSORS = Symbol('PROCESSORS');
 export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
 
@@ -328,6 +330,8 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       this.leases.holder(worker.name),
     ]);
     const local = this.runners.get(worker.name)?.snapshot;
+    // Run elsewhere (or stopped): measure its lag from the stored checkpoint, as its own watchdog would.
+    const lag = local ?? (await this.remoteLag(worker, checkpoint?.position ?? null));
     return {
       name: worker.name,
       kind: worker.kind,
@@ -337,12 +341,19 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
         : (local?.state ?? (holder ? 'remote' : 'stopped')),
       checkpoint: local?.checkpoint ?? checkpoint?.position ?? null,
       processed: local?.processed ?? checkpoint?.processed ?? 0,
-      lagEvents: local ? local.lagEvents : null,
-      lagMs: local ? local.lagMs : null,
+      lagEvents: lag.lagEvents,
+      lagMs: lag.lagMs,
       parked,
       owner: holder?.owner ?? null,
       ...(local?.lastError ? { lastError: local.lastError } : {}),
     };
+  }
+
+  private async remoteLag(worker: Worker, from: LogPosition | null) {
+    const pending = await pendingEvents(this.esdb, worker.definition, from, LAG_SCAN_LIMIT).catch(() => null);
+    if (!pending) return { lagEvents: null, lagMs: null };
+    const oldest = pending[0]?.created;
+    return { lagEvents: pending.length, lagMs: oldest ? Math.max(0, Date.now() - oldest.getTime()) : 0 };
   }
 
   /** Holds the worker's lease for as long as this process runs, (re)starting its runner around it. */

@@ -146,4 +146,15 @@ describe('projection runner (official clients, embedded servers)', () => {
     expect(doc).toMatchObject(expected([...first, ...later]).get(id)!);
     await manager.onApplicationShutdown();
   });
+
+  it('reports the lag of a projection that another process runs (or nobody does)', async () => {
+    const { projection, added } = tallyKit('tallies_remote');
+    const id = randomUUID();
+    await h.append(`tally-${id}`, [added(id, 1), added(id, 2), added(id, 3)]);
+    const observer = await h.manager([projection], { runWorkers: false });
+    const [status] = await observer.status();
+    expect(status).toMatchObject({ state: 'stopped', checkpoint: null, lagEvents: 3 });
+    expect(status?.lagMs).toBeGreaterThanOrEqual(0);
+    await observer.onApplicationShutdown();
+  });
 });
