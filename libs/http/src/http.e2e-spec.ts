@@ -260,6 +260,21 @@ describe('rate limiting', () => {
     expect(metrics.body).toMatch(/shop_rate_limit_rejections_total\{limit="user"\} 1/);
   });
 
+  it('one budget per user across all routes', async () => {
+    const auth = { authorization: `Bearer ${await token('clerk', 'roaming-user')}` };
+    const routes = ['/things/customers/roaming-user', '/things/fail/not_found', '/things/fail/rule'];
+    for (const [i, url] of routes.entries()) {
+      const res = await app.inject({ url, remoteAddress: `10.3.0.${i}`, headers: auth });
+      expect(res.statusCode).not.toBe(429);
+    }
+    const res = await app.inject({
+      url: '/things/fail/concurrency',
+      remoteAddress: '10.3.0.9',
+      headers: auth,
+    });
+    expect(res.statusCode).toBe(429);
+  });
+
   it('429 per IP across users', async () => {
     for (let i = 0; i < 5; i++) expect((await get(`ip-user-${i}`, '10.2.0.1')).statusCode).toBe(200);
     const res = await get('ip-user-9', '10.2.0.1');

@@ -14,6 +14,7 @@ import { type AuthUser } from '@shop/auth';
 import { AppConfig } from '@shop/config';
 import { Metrics } from '@shop/observability';
 import { type FastifyReply } from 'fastify';
+import { WindowCounterStorage } from './rate-limit-storage';
 
 type ThrottledRequest = { ip: string; user?: AuthUser };
 
@@ -55,6 +56,9 @@ export class RateLimitGuard extends ThrottlerGuard {
       useFactory: (config: AppConfig): ThrottlerModuleOptions => {
         const { windowMs, perUser, perIp } = config.rateLimit;
         return {
+          storage: new WindowCounterStorage(),
+          // One budget per user and per IP across all routes (the default key is per route and hashed).
+          generateKey: (_context, tracker) => tracker,
           throttlers: [
             {
               name: 'ip',
