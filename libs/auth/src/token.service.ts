@@ -10,6 +10,7 @@ import {
   type KeyLike,
   SignJWT,
 } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type AuthUser, isRole, type Role } from './roles';
 
 export interface JwtSettings {
@@ -52,7 +53,7 @@ export class TokenService {
     private readonly settings: JwtSettings,
     private readonly key: VerificationKey,
     private readonly algorithms: string[],
-    private readonly signingKey: Uint8Array | undefined,
+    private readonly signingKey: KeyObject | undefined,
   ) {}
 
   static async create(settings: JwtSettings): Promise<TokenService> {
@@ -66,7 +67,8 @@ export class TokenService {
       return new TokenService(settings, key, algorithms, undefined);
     }
     if (!settings.secret) throw new Error('JWT verification needs a secret, a public key or a JWKS URL');
-    const secret = new TextEncoder().encode(settings.secret);
+    // One KeyObject for the process: given raw bytes, jose would import the key again on every request.
+    const secret = createSecretKey(Buffer.from(settings.secret, 'utf8'));
     return new TokenService(settings, secret, [...(settings.algorithms ?? ['HS256'])], secret);
   }
 
@@ -87,7 +89,7 @@ export class TokenService {
   async verify(token: string): Promise<AuthUser> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key as Uint8Array, {
+      ({ payload } = await jwtVerify(token, this.key as KeyLike, {
         algorithms: this.algorithms,
         issuer: this.settings.issuer,
         audience: this.settings.audience,
