@@ -72,6 +72,14 @@ export class AggregateLoader {
     return loaded;
   }
 
+  /**
+   * The last state this process saw of the stream, without asking the server whether events were appended
+   * since. Only for an optimistic append: its expected revision makes a stale entry fail safely.
+   */
+  cached<S>(streamName: string, decider: object): LoadedAggregate<S> | undefined {
+    return this.cache.get<S>(streamName, decider);
+  }
+
   /** Called after a successful append with the state it produced, so the next command need not reload. */
   remember<S>(streamName: string, decider: object, aggregate: LoadedAggregate<S>): void {
     this.cache.set(streamName, decider, aggregate);

@@ -180,6 +180,58 @@ describe('AggregateStore.handle', () => {
     });
   });
 
+  describe('on an aggregate this store wrote last (cached)', () => {
+    const otherWriter = (stream: string, type: 'Tagged' | 'Added', data: object) =>
+      es.client.appendToStream(stream, jsonEvent({ type, data }));
+
+    it('appends at the cached revision without reading the stream first', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, add(1));
+      const reads = jest.spyOn(es.client, 'readStream');
+      try {
+        expect(await store.handle(tally, stream, add(2))).toMatchObject({ nextRevision: 1n });
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+      expect((await store.load(tally, stream)).state).toMatchObject({ value: 3, count: 2 });
+    });
+
+    it('decides again on fresh state when another writer appended since (here: now refused)', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, tag('a'));
+      await otherWriter(stream, 'Tagged', { label: 'locked' });
+      await expect(store.handle(tally, stream, add(1))).rejects.toBeInstanceOf(RuleViolatedError);
+      expect((await store.load(tally, stream)).revision).toBe(1n);
+    });
+
+    it('confirms a no-op against fresh state and returns the fresh revision', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, tag('a'));
+      await otherWriter(stream, 'Added', { by: 5, at: '2026-01-01T00:00:00.000Z' });
+      expect(await store.handle(tally, stream, tag('a'))).toEqual({
+        nextRevision: 1n,
+        events: [],
+        outcome: 'unchanged',
+      });
+    });
+
+    it('reports the real revision when If-Match matched only the stale cache', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, add(1));
+      await otherWriter(stream, 'Tagged', { label: 'b' });
+      const error = await store
+        .handle(tally, stream, add(1), { expectedRevision: 0n })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExpectedRevisionMismatchError);
+      expect(error).toMatchObject({ expectedRevision: 0n, actualRevision: 1n });
+    });
+  });
+
   describe('with an explicit expected revision (If-Match)', () => {
     it('appends when it matches', async () => {
       const { store } = es.services();

@@ -100,6 +100,8 @@ export class AggregateStore {
     options: HandleOptions = {},
   ): Promise<CommandResult<E>> {
     return this.perStream.run(streamName, async () => {
+      const fast = await this.attemptFromCache(decider, streamName, command, options);
+      if (fast) return fast;
       if (options.expectedRevision !== undefined) return this.attempt(decider, streamName, command, options);
       try {
         return await this.conflictRetry.execute(() => this.attempt(decider, streamName, command, options));
@@ -108,6 +110,41 @@ export class AggregateStore {
         throw new StreamContentionError(streamName, this.retrySettings.conflictRetries + 1, { cause: error });
       }
     });
+  }
+
+  /**
+   * The hot path of a busy aggregate: decide on the state this process last saw and append with that
+   * revision, without first reading the stream. A stale cache (another process appended) fails the append's
+   * expected-revision check and the command takes the normal path. Anything a stale state could get wrong
+   * without appending (a refusal, a no-op, an If-Match mismatch) also goes the normal path, on fresh state.
+   * Streams are never deleted by the application; an operator deleting one should restart its writers.
+   */
+  private async attemptFromCache<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    command: C,
+    options: HandleOptions,
+  ): Promise<CommandResult<E> | undefined> {
+    const cached = this.loader.cached<S>(streamName, decider);
+    if (!cached) return undefined;
+    const key = command.metadata.idempotencyKey;
+    const original = key === undefined ? undefined : this.findOriginal<E>(cached, streamName, key);
+    if (original) return original;
+    if (options.expectedRevision !== undefined && options.expectedRevision !== cached.revision)
+      return undefined;
+    let events: readonly E[];
+    try {
+      events = decider.decide(command, cached.state);
+    } catch {
+      return undefined;
+    }
+    if (events.length === 0) return undefined;
+    try {
+      return await this.appendDecided(decider, streamName, command, options, cached, events);
+    } catch (error) {
+      if (isWrongExpectedVersion(error)) return undefined;
+      throw error;
+    }
   }
 
   private async attempt<S, C extends Command, E extends DomainEvent>(
@@ -130,6 +167,30 @@ export class AggregateStore {
     const events = decider.decide(command, loaded.state);
     if (events.length === 0) return { nextRevision: loaded.revision, events: [], outcome: 'unchanged' };
 
+    try {
+      return await this.appendDecided(decider, streamName, command, options, loaded, events);
+    } catch (error) {
+      if (!isWrongExpectedVersion(error) || expected === undefined) throw error;
+      // With an explicit revision there is no reload-and-retry, but a conflict may be our own earlier append
+      // whose response was lost (a transient retry of an idempotent append).
+      const again = key === undefined ? undefined : await this.load(decider, streamName);
+      const ours =
+        again && key !== undefined ? await this.findOriginal<E>(again, streamName, key) : undefined;
+      if (ours) return ours;
+      throw new ExpectedRevisionMismatchError(streamName, expected, actualRevision(error, again));
+    }
+  }
+
+  /** Appends what the decider decided on `loaded`, expecting its revision, then caches the new state. */
+  private async appendDecided<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    command: C,
+    options: HandleOptions,
+    loaded: LoadedAggregate<S>,
+    events: readonly E[],
+  ): Promise<CommandResult<E>> {
+    const key = command.metadata.idempotencyKey;
     const ids = events.map((_, i) =>
       key === undefined ? randomUUID() : idempotentEventId(streamName, key, i),
     );
@@ -148,19 +209,7 @@ export class AggregateStore {
       ),
     );
 
-    let result: AppendResult;
-    try {
-      result = await this.append(streamName, data, loaded.revision, key !== undefined);
-    } catch (error) {
-      if (!isWrongExpectedVersion(error) || expected === undefined) throw error;
-      // With an explicit revision there is no reload-and-retry, but a conflict may be our own earlier append
-      // whose response was lost (a transient retry of an idempotent append).
-      const again = key === undefined ? undefined : await this.load(decider, streamName);
-      const ours =
-        again && key !== undefined ? await this.findOriginal<E>(again, streamName, key) : undefined;
-      if (ours) return ours;
-      throw new ExpectedRevisionMismatchError(streamName, expected, actualRevision(error, again));
-    }
+    const result: AppendResult = await this.append(streamName, data, loaded.revision, key !== undefined);
 
     const appended = {
       first: result.nextExpectedRevision - BigInt(events.length) + 1n,
