@@ -1,7 +1,8 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { ApiProcess, freePort, peakRssMiB } from '../../test/reliability/api-process';
+import { freePort, peakRssMiB } from '../../test/reliability/api-process';
+import { startBuiltApi } from '../api-build';
 import { entry } from '../bench-entry';
 import type { BenchEntry, BenchSuite } from '../bench-entry';
 
@@ -42,9 +43,8 @@ const suite: BenchSuite = {
   async run(): Promise<BenchEntry[]> {
     const barePort = await freePort();
     const bare = await startBareFastify(barePort);
-    const api = await ApiProcess.create({ PAYMENT_SIM_LATENCY_MS: '1' });
+    const api = await startBuiltApi({ PAYMENT_SIM_LATENCY_MS: '1' });
     try {
-      await api.start();
       const clerk = await api.token('clerk');
       const customer = await api.token('customer');
       const products: string[] = [];

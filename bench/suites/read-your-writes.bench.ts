@@ -1,4 +1,5 @@
-import { ApiProcess, peakRssMiB } from '../../test/reliability/api-process';
+import { type ApiProcess, peakRssMiB } from '../../test/reliability/api-process';
+import { startBuiltApi } from '../api-build';
 import { entry } from '../bench-entry';
 import type { BenchEntry, BenchSuite } from '../bench-entry';
 
@@ -62,9 +63,8 @@ async function openLoop(api: ApiProcess, bearer: string, products: string[], rat
 const suite: BenchSuite = {
   name: 'read-your-writes',
   async run(): Promise<BenchEntry[]> {
-    const api = await ApiProcess.create();
+    const api = await startBuiltApi();
     try {
-      await api.start();
       const clerk = await api.token('clerk');
       const products: string[] = [];
       for (let i = 0; i < PRODUCTS; i++) {
