@@ -60,12 +60,7 @@ export class AggregateLoader {
     // A snapshot (or cache entry) outliving its soft-deleted stream must not resurrect the aggregate.
     if (found === 'not_found') {
       this.cache.delete(streamName);
-      return {
-        state: decider.initialState(),
-        revision: NO_STREAM_REVISION,
-        snapshotRevision: NO_STREAM_REVISION,
-        recentCommands: new RecentCommands(this.idempotencyWindow),
-      };
+      return this.initial(decider);
     }
     const loaded = { state, revision, snapshotRevision: start.snapshotRevision, recentCommands };
     if (useCache) this.cache.set(streamName, decider, loaded);
@@ -93,6 +88,11 @@ export class AggregateLoader {
     const policy = options.useSnapshot === false ? undefined : decider.snapshots;
     const snapshot = policy ? await this.snapshots.read(streamName, policy) : undefined;
     if (snapshot) return { ...snapshot, snapshotRevision: snapshot.revision };
+    return this.initial(decider);
+  }
+
+  /** The aggregate of a stream that does not exist. */
+  initial<S, C extends Command, E extends DomainEvent>(decider: Decider<S, C, E>): LoadedAggregate<S> {
     return {
       state: decider.initialState(),
       revision: NO_STREAM_REVISION,

@@ -181,7 +181,7 @@ describe('AggregateStore.handle', () => {
   });
 
   describe('on an aggregate this store wrote last (cached)', () => {
-    const otherWriter = (stream: string, type: 'Tagged' | 'Added', data: object) =>
+    const otherWriter = (stream: string, type: 'Tagged' | 'Added', data: Record<string, string | number>) =>
       es.client.appendToStream(stream, jsonEvent({ type, data }));
 
     it('appends at the cached revision without reading the stream first', async () => {
@@ -229,6 +229,37 @@ describe('AggregateStore.handle', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExpectedRevisionMismatchError);
       expect(error).toMatchObject({ expectedRevision: 0n, actualRevision: 1n });
+    });
+  });
+
+  describe('when the caller expects a new stream (fresh id)', () => {
+    it('creates it without reading first', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      const reads = jest.spyOn(es.client, 'readStream');
+      try {
+        expect(await store.handle(tally, stream, add(4), { expectNew: true })).toMatchObject({
+          nextRevision: 0n,
+          outcome: 'appended',
+        });
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('takes the normal path when the stream exists after all', async () => {
+      const stream = uniqueStream();
+      await es.services().store.handle(tally, stream, add(1));
+      const { store } = es.services();
+      expect(await store.handle(tally, stream, add(2), { expectNew: true })).toMatchObject({
+        nextRevision: 1n,
+      });
+      expect((await store.load(tally, stream)).state).toMatchObject({ value: 3 });
+      await es.services().store.handle(tally, stream, tag('locked'));
+      await expect(
+        es.services().store.handle(tally, stream, add(1), { expectNew: true }),
+      ).rejects.toBeInstanceOf(RuleViolatedError);
     });
   });
 

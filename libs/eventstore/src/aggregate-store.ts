@@ -43,6 +43,12 @@ export interface HandleOptions {
   readonly expectedRevision?: bigint;
   /** Correlation, causation, user and trace of the request or of the causing event (`contextFromEvent`). */
   readonly context?: MessageContext;
+  /**
+   * The caller just generated the stream's id (a random UUID), so the stream almost surely does not exist:
+   * decide on the initial state and append with no_stream without reading first. If the stream exists after
+   * all, the append is refused and the command takes the normal path.
+   */
+  readonly expectNew?: boolean;
 }
 
 export interface CommandResult<E extends DomainEvent> {
@@ -113,8 +119,8 @@ export class AggregateStore {
   }
 
   /**
-   * The hot path of a busy aggregate: decide on the state this process last saw and append with that
-   * revision, without first reading the stream. A stale cache (another process appended) fails the append's
+   * The hot path of a busy aggregate: decide on the state this process last saw (or, for a stream the caller
+   * expects to be new, the initial state) and append with that revision, without first reading the stream. A stale cache (another process appended) fails the append's
    * expected-revision check and the command takes the normal path. Anything a stale state could get wrong
    * without appending (a refusal, a no-op, an If-Match mismatch) also goes the normal path, on fresh state.
    * Streams are never deleted by the application; an operator deleting one should restart its writers.
@@ -125,7 +131,9 @@ export class AggregateStore {
     command: C,
     options: HandleOptions,
   ): Promise<CommandResult<E> | undefined> {
-    const cached = this.loader.cached<S>(streamName, decider);
+    const cached =
+      this.loader.cached<S>(streamName, decider) ??
+      (options.expectNew ? this.loader.initial(decider) : undefined);
     if (!cached) return undefined;
     const key = command.metadata.idempotencyKey;
     const original = key === undefined ? undefined : this.findOriginal<E>(cached, streamName, key);

@@ -22,7 +22,7 @@ export class RequestSalesReportHandler implements ICommandHandler<RequestSalesRe
         { reportId, from, to },
         { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
       ),
-      { context },
+      { context, expectNew: idempotencyKey === undefined },
     );
     return { id: reportId, revision: result.nextRevision, position: result.position };
   }

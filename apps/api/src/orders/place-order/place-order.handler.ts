@@ -39,7 +39,8 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
         { orderId, customerId, lines: priced, currency: this.config.currency },
         { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
       ),
-      { context },
+      // A fresh random id (no Idempotency-Key) names a stream that cannot exist yet: no need to read it.
+      { context, expectNew: idempotencyKey === undefined },
     );
     return { id: orderId, revision: result.nextRevision, position: result.position };
   }
