@@ -1,10 +1,11 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { freePort, peakRssMiB } from '../../test/reliability/api-process';
+import { peakRssMiB } from '../../test/reliability/api-process';
 import { startBuiltApi } from '../api-build';
 import { entry } from '../bench-entry';
 import type { BenchEntry, BenchSuite } from '../bench-entry';
+import { freePort } from '@shop/testing';
 
 const DURATION_S = 8;
 const CONNECTIONS = 16;

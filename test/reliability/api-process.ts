@@ -3,31 +3,12 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { eventually, freePort } from '@shop/testing';
 
 export const root = path.resolve(__dirname, '../..');
 const secret = 'reliability-secret-0123456789abcdef0123456789';
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Polls `probe` until it returns a value; fails after the deadline (a condition, never a sleep). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 export interface ApiProcessOptions {
   /**
@@ -64,7 +45,10 @@ export class ApiProcess {
     private readonly options: Required<ApiProcessOptions>,
   ) {}
 
-  static async create(env: Record<string, string> = {}, options: ApiProcessOptions = {}): Promise<ApiProcess> {
+  static async create(
+    env: Record<string, string> = {},
+    options: ApiProcessOptions = {},
+  ): Promise<ApiProcess> {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'api-process-'));
     const nodeArgs = options.nodeArgs ?? process.env.API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     return new ApiProcess(dataDir, await freePort(), env, { build: options.build ?? false, nodeArgs });

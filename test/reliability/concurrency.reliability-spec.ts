@@ -2,7 +2,7 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { type Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { type ApiUnderTest, startApiUnderTest } from '../../apps/api/src/testing/api-under-test';
-import { eventually } from './api-process';
+import { eventually } from '@shop/testing';
 
 const ORDERS = 1_000;
 const PRODUCTS = 10;

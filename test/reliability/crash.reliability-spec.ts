@@ -1,6 +1,7 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { readDiscovery } from '@shop/embedded-stack';
-import { ApiProcess, eventually } from './api-process';
+import { ApiProcess } from './api-process';
+import { eventually } from '@shop/testing';
 
 const CYCLES = 5;
 

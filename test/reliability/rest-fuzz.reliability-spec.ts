@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { type ApiUnderTest, startApiUnderTest } from '../../apps/api/src/testing/api-under-test';
-import { eventually } from './api-process';
+import { eventually } from '@shop/testing';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3_000);
 const RAW_REQUESTS = Number(process.env.FUZZ_RAW_REQUESTS ?? 200);

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { eventually, freePort } from '@shop/testing';
 
 const root = path.resolve(__dirname, '../../..');
 const main = path.join(__dirname, 'main.ts');
@@ -12,24 +12,6 @@ function startApi(env: Record<string, string>): ChildProcess {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('api process', () => {
@@ -49,10 +31,10 @@ describe('api process', () => {
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     try {
-      const status = await waitFor(async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/health/live`);
-        return res.status;
-      }, 30_000);
+      const status = await eventually(
+        async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.status,
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       expect(status).toBe(200);
     } finally {
       child.kill('SIGTERM');

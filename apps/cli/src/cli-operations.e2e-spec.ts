@@ -5,9 +5,10 @@ import { ProjectionManager } from '@shop/projections';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { type Db } from 'mongodb';
-import { eventually, ShopClient } from '../../api/src/checkout/shop-client';
+import { ShopClient } from '../../api/src/checkout/shop-client';
 import { type ApiUnderTest, startApiUnderTest } from '../../api/src/testing/api-under-test';
 import { type CliResult, expectOneLineError, json, runCli, startCli } from './testing/run-cli';
+import { eventually } from '@shop/testing';
 
 interface TraceNode {
   event: { type: string; stream: string; correlationId: string };

@@ -1,15 +1,7 @@
 import { type Logger } from '@nestjs/common';
 import { type EmbeddedMongo, startEmbeddedMongo } from '@shop/embedded-mongo';
-import * as net from 'node:net';
 import { DependencyUnavailableError, mongoProbe, waitForDependencies } from './wait-for-dependencies';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '@shop/testing';
 
 const recordingLogger = () => {
   const lines: string[] = [];

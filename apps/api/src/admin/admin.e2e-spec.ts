@@ -3,8 +3,9 @@ import { type Role } from '@shop/auth';
 import { MONGO_DB } from '@shop/mongo';
 import { type Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { eventually, ShopClient } from '../checkout/shop-client';
+import { ShopClient } from '../checkout/shop-client';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
+import { eventually } from '@shop/testing';
 
 type Body = Record<string, unknown>;
 interface Summary {

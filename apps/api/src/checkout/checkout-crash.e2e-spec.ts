@@ -5,22 +5,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { eventually } from './shop-client';
+import { eventually, freePort } from '@shop/testing';
 
 const root = path.resolve(__dirname, '../../../..');
 const main = path.join(root, 'apps/api/src/main.ts');
 const secret = 'crash-test-secret-0123456789abcdef0123456789';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The process manager is killed (SIGKILL, the whole API process with it) while checkouts are in flight,

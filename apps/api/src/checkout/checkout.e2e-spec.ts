@@ -2,7 +2,8 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { PAYMENT_SIMULATOR, type PaymentSimulator } from '@shop/payment-gateway';
 import { randomUUID } from 'node:crypto';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
-import { eventually, ShopClient } from './shop-client';
+import { ShopClient } from './shop-client';
+import { eventually } from '@shop/testing';
 
 const settled = (status: unknown) => status === 'confirmed' || status === 'cancelled';
 

@@ -50,14 +50,3 @@ export class ShopClient {
     );
   }
 }
-
-/** Polls `probe` until it returns a value, failing after the deadline (tests wait on conditions, not sleeps). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

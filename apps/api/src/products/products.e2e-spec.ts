@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eventually, ShopClient } from '../checkout/shop-client';
+import { ShopClient } from '../checkout/shop-client';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
+import { eventually } from '@shop/testing';
 
 describe('products over HTTP', () => {
   let api: ApiUnderTest;

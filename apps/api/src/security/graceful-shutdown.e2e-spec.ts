@@ -4,6 +4,7 @@ import { type EmbeddedMongo, startEmbeddedMongo } from '@shop/embedded-mongo';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
+import { eventually } from '@shop/testing';
 
 const refusesConnections = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -14,14 +15,6 @@ const refusesConnections = (port: number): Promise<boolean> =>
     });
     socket.once('error', () => resolve(true));
   });
-
-async function eventually(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('graceful shutdown', () => {
   let esdb: EmbeddedEventStore;
