@@ -79,6 +79,21 @@ const suite: BenchSuite = {
         url: `${api.url}/v1/products?limit=20`,
         headers: { authorization: `Bearer ${customer}` },
       });
+      // A command without a process manager behind it: one aggregate, one append, one projection.
+      const stock = await load({
+        url: api.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${clerk}` },
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              path: `/v1/products/${products[n++ % 50]!}/stock`,
+              body: JSON.stringify({ quantity: 1 }),
+            }),
+          },
+        ],
+      });
       const orders = await load({
         url: `${api.url}/v1/orders`,
         method: 'POST',
@@ -86,7 +101,7 @@ const suite: BenchSuite = {
         requests: [{ setupRequest: (req) => ({ ...req, body: orderBody(n++) }) }],
       });
       const rss = await peakRssMiB(api.pid);
-      for (const [name, run] of Object.entries({ orders, byId, list })) {
+      for (const [name, run] of Object.entries({ orders, stock, byId, list })) {
         if (run.non2xx > run.rps * DURATION_S * 0.01)
           throw new Error(`${name}: ${run.non2xx} failed requests`);
       }
@@ -98,6 +113,9 @@ const suite: BenchSuite = {
         entry('POST /v1/orders (baseline: bare Fastify)', orders.rps, 'req/s', base, '>= 0.25'),
         entry('POST /v1/orders p50 latency', orders.p50, 'ms'),
         entry('POST /v1/orders p99 latency', orders.p99, 'ms'),
+        entry('POST /v1/products/:id/stock (baseline: bare Fastify)', stock.rps, 'req/s', base, '>= 0.25'),
+        entry('POST /v1/products/:id/stock p50 latency', stock.p50, 'ms'),
+        entry('POST /v1/products/:id/stock p99 latency', stock.p99, 'ms'),
         entry('GET /v1/products/:id (baseline: bare Fastify)', byId.rps, 'req/s', base),
         entry('GET /v1/products/:id p99 latency', byId.p99, 'ms'),
         entry('GET /v1/products?limit=20 (baseline: bare Fastify)', list.rps, 'req/s', base),
