@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -13,20 +14,41 @@ import {
   Min,
 } from 'class-validator';
 
+/** `limit` of the admin listings: 1..1000, default 100. */
+const AdminLimit = () =>
+  applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(1000),
+  );
+
+/** A stream revision from the query string (>= 0). */
+const Revision = (description?: string, optional = true) =>
+  applyDecorators(
+    ApiPropertyOptional(description ? { description } : {}),
+    ...(optional ? [IsOptional()] : []),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+  );
+
+/** A point in time from the query string (ISO 8601). */
+const Instant = (description?: string) =>
+  applyDecorators(
+    ApiPropertyOptional(description ? { description } : {}),
+    IsOptional(),
+    Type(() => Date),
+    IsDate(),
+  );
+
 export class StreamPageQuery {
-  @ApiPropertyOptional({ description: 'first revision to read' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @Revision('first revision to read')
   from?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @AdminLimit()
   limit?: number;
 
   @ApiPropertyOptional({ default: false })
@@ -37,31 +59,18 @@ export class StreamPageQuery {
 }
 
 export class StateQuery {
-  @ApiPropertyOptional({ description: 'state after this revision' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @Revision('state after this revision')
   revision?: number;
 
-  @ApiPropertyOptional({ description: 'state as it was at this time (ISO 8601)' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @Instant('state as it was at this time (ISO 8601)')
   at?: Date;
 }
 
 export class DiffQuery {
-  @ApiPropertyOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @Revision(undefined, false)
   from!: number;
 
-  @ApiPropertyOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @Revision(undefined, false)
   to!: number;
 }
 
@@ -77,24 +86,13 @@ export class SearchQuery {
   @IsUUID()
   correlationId?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @Instant()
   since?: Date;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @Instant()
   until?: Date;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @AdminLimit()
   limit?: number;
 }
 
@@ -106,11 +104,6 @@ export class StreamListQuery {
   @Matches(/^[A-Za-z0-9_.:-]*$/, { message: 'prefix may contain letters, digits, _ . : and -' })
   prefix?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @AdminLimit()
   limit?: number;
 }
