@@ -32,16 +32,7 @@ describe('REST fuzz: malformed requests are answered 4xx and change nothing', ()
       { listen: true },
     );
   }, 120_000);
-  afterAll(async () => {
-    (api.app.getHttpServer() as unknown as { closeAllConnections(): void }).closeAllConnections();
-    // Known issue (README, Reliability): close() of a listening app on embedded servers can hang, with or
-    // without the fuzz; bounded here so the suite reports its findings instead of timing out.
-    const closed = await Promise.race([
-      api.close().then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000).unref()),
-    ]);
-    if (!closed) process.stderr.write('rest-fuzz: app.close() did not finish within 20 s (known issue)\n');
-  }, 60_000);
+  afterAll(() => api.close(), 60_000);
 
   it(`answers ${REQUESTS} generated malformed requests without a 5xx and appends nothing for them`, async () => {
     const random = prng(seed);
@@ -57,10 +48,13 @@ describe('REST fuzz: malformed requests are answered 4xx and change nothing', ()
     const productId = registered.json<{ id: string }>().id;
     const esdb = api.app.get(EventStoreDBClient);
     const lastPosition = async (): Promise<Position | undefined> => {
+      let last: Position | undefined;
+      // Read to the end of the (one-event) page: leaving a read early leaves its gRPC call open, and the
+      // client's dispose() then waits for it forever, so the app would never finish closing.
       for await (const e of esdb.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
-        return e.event?.position;
+        last = e.event?.position ?? last;
       }
-      return undefined;
+      return last;
     };
     const before = await lastPosition();
 
