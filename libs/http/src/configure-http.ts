@@ -1,5 +1,5 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Environment } from '@shop/config';
 import { type FastifyServerOptions } from 'fastify';
@@ -47,7 +47,8 @@ export async function configureHttp(
     done();
   });
 
-  await app.register(helmet, {
+  // helmet itself, built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
+  const securityHeaders = helmet({
     // The API serves JSON; Swagger UI at /docs needs its inline scripts and styles.
     contentSecurityPolicy: {
       directives: {
@@ -57,6 +58,9 @@ export async function configureHttp(
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
       },
     },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   const origins = env.CORS_ORIGINS?.split(',') ?? [];
   await app.register(cors, {
