@@ -10,6 +10,7 @@ import {
   type ProjectionTarget,
   type SinkFactory,
 } from './batch-writer';
+import { BatchQueue } from './batch-queue';
 import { type Decoded, decode } from './event-decoding';
 import { hasPendingUpTo, pendingEvents, type SubscriptionSource, typeFilter } from './event-scan';
 import { LeaseLostError } from './lease';
@@ -18,8 +19,13 @@ import { comparePositions, hasReached } from './position';
 export type ProjectionState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding';
 
 export interface RunnerOptions {
-  /** Most events applied in one transaction. Batches are also cut whenever the subscription has no more. */
+  /**
+   * Most events applied in one transaction. Live, a batch is whatever arrived while the previous one was
+   * written (usually one event); while catching up, batches are filled up to this.
+   */
   batchSize: number;
+  /** While catching up, how long a batch may wait to fill up before it is written anyway. */
+  catchUpLingerMs: number;
   /** Tries of a failing handler or write before its event is parked. */
   maxAttempts: number;
   /** How often lag is measured and a stalled subscription looked for. */
@@ -29,7 +35,8 @@ export interface RunnerOptions {
 }
 
 export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
-  batchSize: 500,
+  batchSize: 1_000,
+  catchUpLingerMs: 100,
   maxAttempts: 3,
   watchdogIntervalMs: 2_000,
   stallTimeoutMs: 15_000,
@@ -216,27 +223,37 @@ export class ProjectionRunner {
     });
     this.subscription = subscription;
     this.setState(this.mode === 'rebuilding' ? 'rebuilding' : 'catching-up');
+    // Reading goes on while a batch is written. Until the subscription has caught up, batches are filled
+    // (a transaction per few events would cost more than the events); afterwards a batch is whatever
+    // arrived meanwhile, so a live event is written at once.
+    const queue = new BatchQueue<Decoded>(this.options.batchSize);
+    let caughtUp = false;
     subscription.on('caughtUp', () => {
+      caughtUp = true;
+      queue.release();
       if (this.mode === 'live') this.setState('live');
       this.emitter.emit('live');
     });
-    let batch: Decoded[] = [];
-    try {
-      for await (const resolved of subscription) {
-        const decoded = decode(this.deps.serializer, resolved);
-        if (decoded) batch.push(decoded);
-        // Cut the batch when full, or when nothing else is buffered: big batches while catching up,
-        // immediate writes (low latency) when live.
-        if (
-          batch.length >= this.options.batchSize ||
-          (batch.length > 0 && subscription.readableLength === 0)
-        ) {
-          await this.flush(batch);
-          batch = [];
+    const reading = (async () => {
+      try {
+        for await (const resolved of subscription) {
+          const decoded = decode(this.deps.serializer, resolved);
+          if (decoded) await queue.push(decoded);
         }
+        queue.end();
+      } catch (error) {
+        queue.fail(error);
+      }
+    })();
+    try {
+      const linger = () => (caughtUp ? 0 : this.options.catchUpLingerMs);
+      for (let batch = await queue.take(linger()); batch; batch = await queue.take(linger())) {
+        await this.flush(batch);
       }
     } finally {
+      queue.close();
       await subscription.unsubscribe().catch(() => undefined);
+      await reading;
     }
   }
 
