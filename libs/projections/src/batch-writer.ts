@@ -13,6 +13,7 @@ import { type EventTracer, untraced } from './event-tracer';
 import { LeaseLostError, type Leases } from './lease';
 import { type ParkedStore } from './parked-store';
 import { isTransient } from './transient';
+import { coalesceWrites, constrainedFields } from './write-coalescing';
 
 /** Where one run of a projection writes: its checkpoint and the physical collection of each logical one. */
 export interface ProjectionTarget {
@@ -61,6 +62,8 @@ export interface BatchSink {
  */
 export class BatchWriter implements BatchSink {
   private readonly transientRetry;
+  /** Per physical collection: fields a coalesced write must not move (see {@link coalesceWrites}). */
+  private readonly constrained = new Map<string, ReadonlySet<string>>();
 
   constructor(
     private readonly deps: BatchWriterDeps,
@@ -72,6 +75,9 @@ export class BatchWriter implements BatchSink {
       maxAttempts: Number.POSITIVE_INFINITY,
       backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 5_000 }),
     });
+    for (const [logical, physical] of Object.entries(target.collections)) {
+      this.constrained.set(physical, constrainedFields(definition.collections[logical]?.indexes ?? []));
+    }
     this.transientRetry.onRetry(({ attempt, ...reason }) =>
       this.options.onTransientError?.('error' in reason ? reason.error : reason.value, attempt),
     );
@@ -195,7 +201,7 @@ export class BatchWriter implements BatchSink {
     }, signal);
   }
 
-  /** Bulk operations per physical collection, each in event order. */
+  /** Bulk operations per physical collection, each in event order, later updates folded into earlier ones. */
   private group(items: readonly Prepared[]): Map<string, AnyBulkWriteOperation<Document>[]> {
     const byCollection = new Map<string, AnyBulkWriteOperation<Document>[]>();
     for (const item of items) {
@@ -206,6 +212,9 @@ export class BatchWriter implements BatchSink {
         ops.push(toBulkOperation(write));
         byCollection.set(physical, ops);
       }
+    }
+    for (const [physical, ops] of byCollection) {
+      byCollection.set(physical, coalesceWrites(ops, this.constrained.get(physical) ?? new Set()));
     }
     return byCollection;
   }

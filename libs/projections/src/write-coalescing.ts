@@ -1,0 +1,186 @@
+import { type AnyBulkWriteOperation, type Document } from 'mongodb';
+
+type Op = AnyBulkWriteOperation<Document>;
+type Fields = Record<string, unknown>;
+
+interface ParsedUpdate {
+  $set: Fields;
+  $inc: Record<string, number>;
+  $setOnInsert: Fields;
+}
+
+const OPERATORS = ['$set', '$inc', '$setOnInsert'] as const;
+
+/**
+ * Folds later updates of a document into its earlier upsert within one batch: while catching up, a batch
+ * holds many events of the same aggregate (100 stock movements of a product become one `$inc`), and every
+ * operation saved is work saved in the driver, on the wire and in the database.
+ *
+ * Only merges that are equivalent to applying the operations one by one, errors included, are made:
+ * - both are `updateOne` by `{ _id }` with nothing but `$set`, `$inc` and `$setOnInsert` on top-level fields,
+ *   and the earlier one upserts (so the document exists when the later one runs, whose `$setOnInsert`
+ *   therefore never applies and is dropped);
+ * - no field is touched by two different operators (the merged update could not express it); the same field
+ *   under `$set` twice keeps the later value (scalars only), under `$inc` twice adds the integers;
+ * - the later update is moved ahead of operations on other documents, which is only invisible if it changes
+ *   no field a unique index (or its partial filter) reads: `constrained` lists them. Any operation that may
+ *   touch more than one document, or one not named by `_id`, is a barrier nothing moves across.
+ * `$inc` is only folded for safe integers (sums of doubles would round differently).
+ */
+export function coalesceWrites<T extends Document>(
+  ops: readonly AnyBulkWriteOperation<T>[],
+  constrained: ReadonlySet<string>,
+): AnyBulkWriteOperation<T>[] {
+  return coalesce(ops as unknown as readonly Op[], constrained) as unknown as AnyBulkWriteOperation<T>[];
+}
+
+function coalesce(ops: readonly Op[], constrained: ReadonlySet<string>): Op[] {
+  const out: Op[] = [];
+  const latest = new Map<string, number>(); // document -> index in `out` of its latest operation
+  for (const op of ops) {
+    const id = singleDocumentKey(op);
+    if (id === undefined) {
+      latest.clear();
+      out.push(op);
+      continue;
+    }
+    const at = latest.get(id);
+    const merged = at === undefined ? undefined : merge(out[at]!, op, constrained);
+    if (merged) {
+      out[at!] = merged;
+    } else {
+      latest.set(id, out.length);
+      out.push(op);
+    }
+  }
+  return out;
+}
+
+/** The document an operation is confined to (`{ _id: <string|number> }` filters only). */
+function singleDocumentKey(op: Op): string | undefined {
+  const filter =
+    'updateOne' in op
+      ? op.updateOne.filter
+      : 'replaceOne' in op
+        ? op.replaceOne.filter
+        : 'deleteOne' in op
+          ? op.deleteOne.filter
+          : undefined;
+  if (!filter || !isPlainObject(filter)) return undefined;
+  const keys = Object.keys(filter);
+  if (keys.length !== 1 || keys[0] !== '_id') return undefined;
+  const id: unknown = filter._id;
+  if (typeof id === 'string') return `s${id}`;
+  if (typeof id === 'number' && Number.isFinite(id)) return `n${id}`;
+  return undefined;
+}
+
+function merge(earlier: Op, later: Op, constrained: ReadonlySet<string>): Op | undefined {
+  if (!('updateOne' in earlier) || !('updateOne' in later)) return undefined;
+  const a = earlier.updateOne;
+  const b = later.updateOne;
+  if (a.upsert !== true || !onlyKeys(a, ['filter', 'update', 'upsert'])) return undefined;
+  if (!onlyKeys(b, ['filter', 'update', 'upsert'])) return undefined;
+  const first = parse(a.update);
+  const second = parse(b.update);
+  if (!first || !second) return undefined;
+  const touchedFirst = fieldsOf(first);
+  const $set = { ...first.$set };
+  const $inc = { ...first.$inc };
+  for (const [field, value] of Object.entries(second.$set)) {
+    if (constrained.has(field)) return undefined;
+    if (field in first.$inc || field in first.$setOnInsert) return undefined;
+    if (field in first.$set && !(isScalar(first.$set[field]) && isScalar(value))) return undefined;
+    $set[field] = value;
+  }
+  for (const [field, by] of Object.entries(second.$inc)) {
+    if (constrained.has(field)) return undefined;
+    if (field in first.$set || field in first.$setOnInsert) return undefined;
+    const sum = ($inc[field] ?? 0) + by;
+    if (!Number.isSafeInteger(sum)) return undefined;
+    $inc[field] = sum;
+  }
+  for (const field of Object.keys(second.$setOnInsert)) {
+    if (constrained.has(field) || touchedFirst.has(field)) return undefined;
+  }
+  const update: Document = {};
+  if (Object.keys($set).length > 0) update.$set = $set;
+  if (Object.keys($inc).length > 0) update.$inc = $inc;
+  if (Object.keys(first.$setOnInsert).length > 0) update.$setOnInsert = first.$setOnInsert;
+  return { updateOne: { filter: a.filter, update, upsert: true } };
+}
+
+/** The update's fields per operator, or undefined if it is anything this module does not fold. */
+function parse(update: unknown): ParsedUpdate | undefined {
+  if (!isPlainObject(update)) return undefined;
+  const parsed: ParsedUpdate = { $set: {}, $inc: {}, $setOnInsert: {} };
+  const seen = new Set<string>();
+  const operators = Object.keys(update);
+  if (operators.length === 0) return undefined;
+  for (const operator of operators) {
+    if (!(OPERATORS as readonly string[]).includes(operator)) return undefined;
+    const fields = update[operator];
+    if (!isPlainObject(fields) || Object.keys(fields).length === 0) return undefined;
+    for (const [field, value] of Object.entries(fields)) {
+      if (!isPlainField(field) || seen.has(field) || value === undefined) return undefined;
+      seen.add(field);
+      if (operator === '$inc') {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value)) return undefined;
+        parsed.$inc[field] = value;
+      } else {
+        parsed[operator as '$set' | '$setOnInsert'][field] = value;
+      }
+    }
+  }
+  return parsed;
+}
+
+const fieldsOf = (u: ParsedUpdate): Set<string> =>
+  new Set([...Object.keys(u.$set), ...Object.keys(u.$inc), ...Object.keys(u.$setOnInsert)]);
+
+const isPlainField = (field: string): boolean =>
+  field.length > 0 && field !== '_id' && !field.startsWith('$') && !field.includes('.');
+
+const isScalar = (value: unknown): boolean =>
+  value === null ||
+  typeof value === 'string' ||
+  typeof value === 'number' ||
+  typeof value === 'boolean' ||
+  value instanceof Date;
+
+const onlyKeys = (value: object, allowed: readonly string[]): boolean =>
+  Object.keys(value).every((k) => allowed.includes(k));
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Fields whose change can make a write on one document fail or succeed depending on other documents: the
+ * keys of unique indexes and the fields their partial filters read (top-level names).
+ */
+export function constrainedFields(
+  indexes: readonly {
+    key: Readonly<Record<string, unknown>>;
+    unique?: boolean;
+    partialFilterExpression?: Readonly<Record<string, unknown>>;
+  }[],
+): Set<string> {
+  const fields = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (isPlainObject(value))
+      for (const [k, v] of Object.entries(value)) {
+        if (!k.startsWith('$')) fields.add(k.split('.')[0]!);
+        collect(v);
+      }
+  };
+  for (const index of indexes) {
+    if (!index.unique) continue;
+    for (const key of Object.keys(index.key)) fields.add(key.split('.')[0]!);
+    collect(index.partialFilterExpression);
+  }
+  return fields;
+}
