@@ -88,32 +88,37 @@ export class BatchWriter implements BatchSink {
     const newest = events[events.length - 1]?.event;
     const trace = this.options.tracer ?? untraced;
     const name = `projection ${this.definition.name} ${newest?.event.type ?? 'checkpoint'}`;
-    return trace(name, newest?.metadata.traceparent, () => this.writeBatch(events, through, signal));
+    return trace(name, newest?.metadata.traceparent, () =>
+      this.writePrepared(
+        events.map((item) => this.prepare(item)),
+        through,
+        signal,
+      ),
+    );
   }
 
-  private async writeBatch(
-    events: readonly Decoded[],
+  private async writePrepared(
+    prepared: readonly Prepared[],
     through: LogPosition,
     signal?: AbortSignal,
+    isolating = false,
   ): Promise<WriteResult> {
-    const prepared = events.map((item) => this.prepare(item));
     try {
       return await this.commit(prepared, through, signal);
     } catch (error) {
       if (error instanceof LeaseLostError || signal?.aborted || isTransient(error)) throw error;
       if (prepared.length === 1) return this.retryOrPark(prepared[0]!, through, error, signal);
-      // The database rejected something in this batch: find the culprit by applying the events one by one.
-      this.deps.logger.warn(
-        `${this.definition.name}: batch of ${prepared.length} rejected, isolating the poison event`,
-      );
-      const total: WriteResult = { applied: 0, parked: 0 };
-      for (const [i, item] of prepared.entries()) {
-        const upTo = i === prepared.length - 1 ? through : (item.event.position ?? through);
-        const result = await this.writeBatch([{ event: item.event }], upTo, signal);
-        total.applied += result.applied;
-        total.parked += result.parked;
-      }
-      return total;
+      // The database rejected something in this batch: find the culprit by halving the batch, so one
+      // poison event among thousands costs a few transactions; the rest is applied in order around it.
+      if (!isolating)
+        this.deps.logger.warn(
+          `${this.definition.name}: batch of ${prepared.length} rejected, isolating the poison event`,
+        );
+      const half = Math.ceil(prepared.length / 2);
+      const head = prepared.slice(0, half);
+      const first = await this.writePrepared(head, head[half - 1]!.event.position ?? through, signal, true);
+      const second = await this.writePrepared(prepared.slice(half), through, signal, true);
+      return { applied: first.applied + second.applied, parked: first.parked + second.parked };
     }
   }
 
