@@ -42,16 +42,6 @@ export async function pendingEvents(
   return found;
 }
 
-/** True when an event the projection handles lies after `from` and at or before `position`. */
-export async function hasPendingUpTo(
-  esdb: EventStoreDBClient,
-  definition: SubscriptionSource,
-  from: LogPosition | null,
-  position: LogPosition,
-): Promise<boolean> {
-  const [next] = await pendingEvents(esdb, definition, from, 1);
-  return next !== undefined && comparePositions(next.position, position) <= 0;
-}
 
 /** Position of the newest event in the whole log (any type), or null for an empty store. */
 export async function headOfAll(esdb: EventStoreDBClient): Promise<LogPosition | null> {

@@ -16,13 +16,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch-writer';
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
-import { hasPendingUpTo, headOfAll, pendingEvents } from './event-scan';
+import { headOfAll, pendingEvents } from './event-scan';
 import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
 import { replayParked } from './parked-replay';
 import { ParkedStore } from './parked-store';
-import { hasReached } from './position';
+import { comparePositions, hasReached } from './position';
 import {
   DEFAULT_RUNNER_OPTIONS,
   ProjectionRunner,
@@ -30,6 +30,7 @@ import {
   type RunnerOptions,
 } from './projection-runner';
 import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './rebuild';
+import { SharedScan } from './shared-scan';
 import { diffViews, type ViewDifference } from './view-diff';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
@@ -76,6 +77,11 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
+interface RemoteProgress {
+  readonly checkpoint: LogPosition | null;
+  readonly next: LogPosition | null;
+}
+
 type Worker =
   | { kind: 'projection'; name: string; version: number; definition: ProjectionDefinition }
   | { kind: 'processor'; name: string; version: number; definition: ProcessorDefinition };
@@ -91,6 +97,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   private readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly rebuilding = new Set<string>();
+  private readonly remoteScans = new Map<string, SharedScan<RemoteProgress>>();
   private readonly stopped = new AbortController();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly workers: Worker[];
@@ -170,15 +177,29 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     const worker = this.worker(name);
     const runner = this.runners.get(name);
     if (runner?.running) return runner.waitFor(position, timeoutMs);
-    // Another process runs it: watch its checkpoint.
+    // Another process runs it: watch its checkpoint (one shared scan for all the concurrent waits).
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const checkpoint = (await this.checkpoints.get(checkpointId(name)))?.position ?? null;
+      const { checkpoint, next } = await this.remoteProgress(worker).run();
       if (hasReached(checkpoint, position)) return true;
-      if (!(await hasPendingUpTo(this.esdb, worker.definition, checkpoint, position))) return true;
+      if (next === null || comparePositions(next, position) > 0) return true;
       if (Date.now() >= deadline) return false;
       await delay(Math.min(100, Math.max(1, deadline - Date.now())));
     }
+  }
+
+  /** The stored checkpoint of a worker run elsewhere and the first event it has still to apply. */
+  private remoteProgress(worker: Worker): SharedScan<RemoteProgress> {
+    let scan = this.remoteScans.get(worker.name);
+    if (!scan) {
+      scan = new SharedScan(async () => {
+        const checkpoint = (await this.checkpoints.get(checkpointId(worker.name)))?.position ?? null;
+        const [next] = await pendingEvents(this.esdb, worker.definition, checkpoint, 1);
+        return { checkpoint, next: next?.position ?? null };
+      });
+      this.remoteScans.set(worker.name, scan);
+    }
+    return scan;
   }
 
   /** Zero-downtime rebuild of one projection in this process (shadow collections, then an atomic swap). */

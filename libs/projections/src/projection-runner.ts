@@ -12,8 +12,9 @@ import {
 } from './batch-writer';
 import { BatchQueue } from './batch-queue';
 import { type Decoded, decode } from './event-decoding';
-import { hasPendingUpTo, pendingEvents, type SubscriptionSource, typeFilter } from './event-scan';
+import { pendingEvents, type SubscriptionSource, typeFilter } from './event-scan';
 import { LeaseLostError } from './lease';
+import { SharedScan } from './shared-scan';
 import { comparePositions, hasReached } from './position';
 
 export type ProjectionState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding';
@@ -69,6 +70,11 @@ export class ProjectionRunner {
   private readonly logger: Logger;
   private readonly sink: BatchSink;
   private readonly emitter = new EventEmitter();
+  /** Position of the first event of this projection's types after the checkpoint, or null (waitFor). */
+  private readonly nextPending = new SharedScan<LogPosition | null>(async () => {
+    const [next] = await pendingEvents(this.deps.esdb, this.definition, this.status.checkpoint, 1);
+    return next?.position ?? null;
+  });
   private abort = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
   private watchdog?: NodeJS.Timeout;
@@ -165,11 +171,10 @@ export class ProjectionRunner {
     let rescan = true;
     while (!hasReached(this.status.checkpoint, position)) {
       // Scanning is a server round trip: do it first and then only when no checkpoint arrived for a while.
-      if (
-        rescan &&
-        !(await hasPendingUpTo(this.deps.esdb, this.definition, this.status.checkpoint, position))
-      ) {
-        return true;
+      // Concurrent waits share one scan (started after their call) instead of each opening its own.
+      if (rescan) {
+        const next = await this.nextPending.run();
+        if (next === null || comparePositions(next, position) > 0) return true;
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
