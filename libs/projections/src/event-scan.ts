@@ -42,7 +42,6 @@ export async function pendingEvents(
   return found;
 }
 
-
 /** Position of the newest event in the whole log (any type), or null for an empty store. */
 export async function headOfAll(esdb: EventStoreDBClient): Promise<LogPosition | null> {
   let head: LogPosition | null = null;
