@@ -120,8 +120,9 @@ export class AggregateStore {
 
   /**
    * The hot path of a busy aggregate: decide on the state this process last saw (or, for a stream the caller
-   * expects to be new, the initial state) and append with that revision, without first reading the stream. A stale cache (another process appended) fails the append's
-   * expected-revision check and the command takes the normal path. Anything a stale state could get wrong
+   * expects to be new, the initial state) and append with that revision, without first reading the stream.
+   * A stale cache (another process appended) fails the append's expected-revision check and the command
+   * takes the normal path. Anything a stale state could get wrong
    * without appending (a refusal, a no-op, an If-Match mismatch) also goes the normal path, on fresh state.
    * Streams are never deleted by the application; an operator deleting one should restart its writers.
    */
