@@ -22,7 +22,6 @@ import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
 import { replayParked } from './parked-replay';
 import { ParkedStore } from './parked-store';
-import { comparePositions, hasReached } from './position';
 import {
   DEFAULT_RUNNER_OPTIONS,
   ProjectionRunner,
@@ -30,6 +29,7 @@ import {
   type RunnerOptions,
 } from './projection-runner';
 import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './rebuild';
+import { PendingLog } from './pending-log';
 import { SharedScan } from './shared-scan';
 import { diffViews, type ViewDifference } from './view-diff';
 
@@ -77,9 +77,14 @@ export interface ProjectionStatus {
   lastError?: string;
 }
 
-interface RemoteProgress {
-  readonly checkpoint: LogPosition | null;
-  readonly next: LogPosition | null;
+/** How often a wait on a worker run elsewhere reads its stored checkpoint. */
+const REMOTE_POLL_MS = 100;
+
+/** A worker run by another process, as this one follows it for waitFor. */
+interface RemoteWorker {
+  pending: PendingLog;
+  /** Concurrent waits share one checkpoint read (started after their call). */
+  checkpoint: SharedScan<LogPosition | null>;
 }
 
 type Worker =
@@ -97,7 +102,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   private readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly rebuilding = new Set<string>();
-  private readonly remoteScans = new Map<string, SharedScan<RemoteProgress>>();
+  private readonly remote = new Map<string, RemoteWorker>();
   private readonly stopped = new AbortController();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly workers: Worker[];
@@ -177,29 +182,25 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     const worker = this.worker(name);
     const runner = this.runners.get(name);
     if (runner?.running) return runner.waitFor(position, timeoutMs);
-    // Another process runs it: watch its checkpoint (one shared scan for all the concurrent waits).
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { checkpoint, next } = await this.remoteProgress(worker).run();
-      if (hasReached(checkpoint, position)) return true;
-      if (next === null || comparePositions(next, position) > 0) return true;
-      if (Date.now() >= deadline) return false;
-      await delay(Math.min(100, Math.max(1, deadline - Date.now())));
-    }
+    // Another process runs it: follow its stored checkpoint.
+    const remote = this.remoteWorker(worker);
+    return remote.pending.waitFor(position, timeoutMs, {
+      checkpoint: () => remote.checkpoint.run(),
+      changed: (_seen, ms) => delay(Math.min(REMOTE_POLL_MS, ms)),
+    });
   }
 
-  /** The stored checkpoint of a worker run elsewhere and the first event it has still to apply. */
-  private remoteProgress(worker: Worker): SharedScan<RemoteProgress> {
-    let scan = this.remoteScans.get(worker.name);
-    if (!scan) {
-      scan = new SharedScan(async () => {
-        const checkpoint = (await this.checkpoints.get(checkpointId(worker.name)))?.position ?? null;
-        const [next] = await pendingEvents(this.esdb, worker.definition, checkpoint, 1);
-        return { checkpoint, next: next?.position ?? null };
-      });
-      this.remoteScans.set(worker.name, scan);
+  private remoteWorker(worker: Worker): RemoteWorker {
+    let remote = this.remote.get(worker.name);
+    if (!remote) {
+      const id = checkpointId(worker.name);
+      remote = {
+        pending: new PendingLog(this.esdb, worker.definition),
+        checkpoint: new SharedScan(async () => (await this.checkpoints.get(id))?.position ?? null),
+      };
+      this.remote.set(worker.name, remote);
     }
-    return scan;
+    return remote;
   }
 
   /** Zero-downtime rebuild of one projection in this process (shadow collections, then an atomic swap). */

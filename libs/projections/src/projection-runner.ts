@@ -14,7 +14,7 @@ import { BatchQueue } from './batch-queue';
 import { type Decoded, decode } from './event-decoding';
 import { pendingEvents, type SubscriptionSource, typeFilter } from './event-scan';
 import { LeaseLostError } from './lease';
-import { SharedScan } from './shared-scan';
+import { PendingLog } from './pending-log';
 import { comparePositions, hasReached } from './position';
 
 export type ProjectionState = 'stopped' | 'catching-up' | 'live' | 'stalled' | 'rebuilding';
@@ -70,11 +70,8 @@ export class ProjectionRunner {
   private readonly logger: Logger;
   private readonly sink: BatchSink;
   private readonly emitter = new EventEmitter();
-  /** Position of the first event of this projection's types after the checkpoint, or null (waitFor). */
-  private readonly nextPending = new SharedScan<LogPosition | null>(async () => {
-    const [next] = await pendingEvents(this.deps.esdb, this.definition, this.status.checkpoint, 1);
-    return next?.position ?? null;
-  });
+  /** What is still to apply up to a position (waitFor), kept between waits. */
+  private readonly pendingLog: PendingLog;
   private abort = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
   private watchdog?: NodeJS.Timeout;
@@ -94,6 +91,7 @@ export class ProjectionRunner {
   ) {
     this.logger = new Logger(`Projection:${definition.name}${mode === 'rebuilding' ? ':rebuild' : ''}`);
     this.emitter.setMaxListeners(0);
+    this.pendingLog = new PendingLog(deps.esdb, definition);
     this.sink = createSink({
       logger: this.logger,
       onTransientError: (error) => this.setState('stalled', `dependency unavailable: ${String(error)}`),
@@ -166,34 +164,23 @@ export class ProjectionRunner {
    * Resolves true once every event up to `position` that this projection handles is applied, false on
    * timeout. Events it does not handle never hold it back.
    */
-  async waitFor(position: LogPosition, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    let rescan = true;
-    while (!hasReached(this.status.checkpoint, position)) {
-      // Scanning is a server round trip: do it first and then only when no checkpoint arrived for a while.
-      // Concurrent waits share one scan (started after their call) instead of each opening its own.
-      if (rescan) {
-        const next = await this.nextPending.run();
-        if (next === null || comparePositions(next, position) > 0) return true;
-      }
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return false;
-      rescan = !(await this.nextCheckpoint(Math.min(remaining, 1_000)));
-    }
-    return true;
+  waitFor(position: LogPosition, timeoutMs: number): Promise<boolean> {
+    return this.pendingLog.waitFor(position, timeoutMs, {
+      checkpoint: () => this.status.checkpoint,
+      changed: (seen, ms) => this.checkpointChanged(seen, ms),
+    });
   }
 
-  private nextCheckpoint(timeoutMs: number): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const onCheckpoint = () => {
+  private checkpointChanged(seen: LogPosition | null, timeoutMs: number): Promise<void> {
+    if (this.status.checkpoint !== seen) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
         clearTimeout(timer);
-        resolve(true);
+        this.emitter.off('checkpoint', done);
+        resolve();
       };
-      const timer = setTimeout(() => {
-        this.emitter.off('checkpoint', onCheckpoint);
-        resolve(false);
-      }, timeoutMs);
-      this.emitter.once('checkpoint', onCheckpoint);
+      const timer = setTimeout(done, timeoutMs);
+      this.emitter.on('checkpoint', done);
     });
   }
 
