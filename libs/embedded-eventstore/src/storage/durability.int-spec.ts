@@ -77,6 +77,35 @@ describe('durable storage', () => {
     );
   });
 
+  it('recovers a newest segment cut short before its header was written, with a torn tail after it', async () => {
+    const first = await startHarness({ dataDir, segmentSize: 2048 });
+    for (let i = 0; i < 10; i++) await first.client.appendToStream('ledger', events(3));
+    await first.dispose();
+    const files = await segmentFiles(dataDir);
+    const last = files[files.length - 1]!;
+    const nextBase = Number(/(\d{16})/.exec(last)![1]) + (await stat(join(dataDir, last))).size;
+    const created = join(dataDir, `segment-${String(nextBase).padStart(16, '0')}.log`);
+    await writeFile(created, Buffer.alloc(120, 0xab)); // created, header never written, then a torn write
+
+    const second = await startHarness({ dataDir, segmentSize: 2048 });
+    try {
+      expect(second.server.recovery).toMatchObject({ records: 30, truncatedBytes: 120 });
+      await second.client.appendToStream('ledger', events(1), { expectedRevision: 29n });
+      expect(await collect(second.client.readStream('ledger'))).toHaveLength(31);
+    } finally {
+      await second.dispose();
+    }
+  });
+
+  it('refuses to start when the newest segment has a damaged header but holds records', async () => {
+    const first = await startHarness({ dataDir });
+    await first.client.appendToStream('ledger', events(3));
+    await first.dispose();
+    const [only] = await segmentFiles(dataDir);
+    await writeFile(join(dataDir, only!), Buffer.alloc(4, 0), { flag: 'r+' });
+    await expect(startEmbeddedEventStore({ dataDir })).rejects.toThrow(/invalid header; refusing to start/);
+  });
+
   it('lets one owner hold a data directory at a time, naming the lock file', async () => {
     const server = await startEmbeddedEventStore({ dataDir });
     await expect(startEmbeddedEventStore({ dataDir })).rejects.toThrow(

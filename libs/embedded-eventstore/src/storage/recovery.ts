@@ -43,10 +43,15 @@ export const openSegmentLog = async (
     const path = join(dir, `segment-${String(base).padStart(16, '0')}.log`);
     const buf = await fsp.readFile(path);
     if (!checkSegmentHeader(buf, base)) {
-      if (!isLast || buf.length >= SEGMENT_HEADER_SIZE) {
+      // A crash while creating the newest segment, before its header was written (what follows is a torn
+      // tail): it never held an acknowledged record, since the first one is fsynced after the header. A
+      // valid record behind a bad header is damage to acknowledged data instead.
+      const holdsRecord =
+        buf.length > SEGMENT_HEADER_SIZE &&
+        decodeRecord(buf, SEGMENT_HEADER_SIZE, records.length, base + SEGMENT_HEADER_SIZE).ok;
+      if (!isLast || holdsRecord) {
         throw new Error(`embedded-eventstore: segment ${path} has an invalid header; refusing to start`);
       }
-      // A crash while creating the newest segment: it never held an acknowledged record.
       await rewriteEmpty(path, base);
       truncatedBytes += buf.length;
       segments.push({
