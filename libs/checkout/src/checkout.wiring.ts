@@ -116,6 +116,7 @@ export const factFromEvent = (stored: StoredEvent): CheckoutCommand | undefined 
       case 'PaymentRefundRequested':
         return checkoutCommand('RecordRefundRequested', { orderId }, metadata);
       case 'PaymentAuthorized':
+      case 'PaymentReconciled': // a charge found after all arrives as PaymentRefundRequested
       case 'PaymentRefunded':
         return undefined;
     }

@@ -3,6 +3,7 @@ import {
   paymentAuthorized,
   paymentCaptured,
   paymentFailed,
+  paymentReconciled,
   paymentRefunded,
   paymentRefundRequested,
   paymentRequested,
@@ -80,6 +81,21 @@ describe('orders projection', () => {
         payment('failed', { 'payment.failureReason': 'declined' }),
       ],
       [
+        paymentFailed({ orderId, reason: 'provider unavailable: timeout', outcomeUnknown: true }),
+        payment('failed', {
+          'payment.failureReason': 'provider unavailable: timeout',
+          'payment.reconciliation': 'pending',
+        }),
+      ],
+      [
+        paymentReconciled({ orderId, providerRef: null }),
+        write({ $set: { 'payment.reconciliation': 'no_charge', updatedAt: new Date(at) } }),
+      ],
+      [
+        paymentReconciled({ orderId, providerRef: 'p' }),
+        write({ $set: { 'payment.reconciliation': 'charged', updatedAt: new Date(at) } }),
+      ],
+      [
         paymentRefundRequested({ orderId, providerRef: 'p', amountCents: 2598, reason: 'r' }),
         payment('refund_requested'),
       ],
@@ -91,7 +107,7 @@ describe('orders projection', () => {
   });
 
   it('subscribes to order and payment events and only writes by _id', () => {
-    expect(ordersProjection.eventTypes).toHaveLength(10);
+    expect(ordersProjection.eventTypes).toHaveLength(11);
     for (const event of [
       orderPlaced(facts),
       orderConfirmed(facts),

@@ -35,6 +35,11 @@ export interface OrderView {
   readonly payment: {
     readonly status: OrderPaymentStatus;
     readonly failureReason?: string;
+    /**
+     * Set when the payment failed without an answer from the provider: `pending` until the provider was
+     * asked what it did, then `no_charge`, or `charged` (and the money is refunded: see `status`).
+     */
+    readonly reconciliation?: 'pending' | 'no_charge' | 'charged';
   };
   readonly history: readonly OrderStatusChange[];
 }
@@ -92,6 +97,16 @@ const handle = (stored: StoredEvent<Event>): readonly ProjectionWrite[] => {
       return [
         paymentStatus(stored, 'failed', {
           'payment.failureReason': event.data.reason,
+          ...(event.data.outcomeUnknown ? { 'payment.reconciliation': 'pending' } : {}),
+        }),
+      ];
+    case 'PaymentReconciled':
+      return [
+        upsertById(ORDERS_COLLECTION, event.data.orderId, {
+          $set: {
+            'payment.reconciliation': event.data.providerRef ? 'charged' : 'no_charge',
+            updatedAt: at(stored),
+          },
         }),
       ];
     case 'PaymentRefundRequested':

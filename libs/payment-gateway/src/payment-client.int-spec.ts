@@ -71,7 +71,10 @@ describe('PaymentClient against the simulated provider (real HTTP)', () => {
     for (let i = 0; i < 3; i++) await expect(payments.charge(charge(`down-${i}`))).rejects.toThrow();
     expect(payments.circuitState).toBe('open');
     const before = sim.requests();
-    await expect(payments.charge(charge('fast'))).rejects.toMatchObject({ reason: 'circuit_open' });
+    await expect(payments.charge(charge('fast'))).rejects.toMatchObject({
+      reason: 'circuit_open',
+      requestSent: false, // so the payment can fail without reconciliation
+    });
     expect(sim.requests()).toBe(before); // failed fast: the provider was not called
 
     Object.assign(sim.behaviour, { outage: false });
@@ -86,6 +89,35 @@ describe('PaymentClient against the simulated provider (real HTTP)', () => {
     expect(recovered).toBe(true);
     expect(payments.circuitState).toBe('closed');
     expect(states).toEqual(expect.arrayContaining(['open', 'half-open', 'closed']));
+  });
+
+  it('finds what became of a charge whose answer was lost, without charging again', async () => {
+    Object.assign(sim.behaviour, { lostResponseRate: 1, lostResponseSticky: true });
+    const payments = client({ breakerThreshold: 100 });
+    await expect(payments.charge(charge('lost'))).rejects.toMatchObject({
+      reason: 'unavailable',
+      requestSent: true,
+    });
+    expect(sim.charges().size).toBe(1); // it charged, every answer was lost
+
+    const lookup = (key: string) => payments.findCharge({ idempotencyKey: key, orderId: `order-${key}` });
+    await expect(lookup('lost')).resolves.toEqual({
+      providerRef: sim.charges().get('lost')!.providerRef,
+      status: 'captured',
+    });
+    await expect(lookup('never-charged')).resolves.toBeNull();
+    Object.assign(sim.behaviour, { lostResponseRate: 0, declineRate: 1 });
+    await expect(payments.charge(charge('declined'))).rejects.toBeInstanceOf(PaymentDeclinedError);
+    await expect(lookup('declined')).resolves.toBeNull(); // declined: no money taken
+    expect(sim.charges().size).toBe(2);
+  });
+
+  it('retries a lookup while the provider is down, like any call', async () => {
+    Object.assign(sim.behaviour, { outage: true });
+    await expect(
+      client({ breakerThreshold: 100 }).findCharge({ idempotencyKey: 'k', orderId: 'order-k' }),
+    ).rejects.toMatchObject({ name: 'PaymentProviderUnavailableError', reason: 'unavailable' });
+    expect(sim.requests()).toBe(3);
   });
 
   it('rejects calls beyond the bulkhead instead of queueing without bound', async () => {

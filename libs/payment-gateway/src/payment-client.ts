@@ -15,11 +15,13 @@ import {
   wrap,
 } from 'cockatiel';
 import {
+  type ChargeLookup,
   type ChargeRequest,
   type ChargeResult,
   PaymentDeclinedError,
   type PaymentProvider,
   PaymentProviderUnavailableError,
+  type ProviderUnavailableReason,
   type RefundRequest,
   type RefundResult,
 } from '@shop/payments';
@@ -95,29 +97,46 @@ export class PaymentClient implements PaymentProvider {
   }
 
   charge(request: ChargeRequest, signal?: AbortSignal): Promise<ChargeResult> {
-    return this.call('/charges', request, signal);
+    return this.call({ method: 'POST', path: '/charges', body: request }, accepted, signal);
   }
 
   refund(request: RefundRequest, signal?: AbortSignal): Promise<RefundResult> {
-    return this.call('/refunds', request, signal);
+    return this.call({ method: 'POST', path: '/refunds', body: request }, accepted, signal);
   }
 
-  private async call(path: string, body: object, signal?: AbortSignal): Promise<ChargeResult> {
+  findCharge(request: ChargeLookup, signal?: AbortSignal): Promise<ChargeResult | null> {
+    const path = `/charges/${encodeURIComponent(request.idempotencyKey)}`;
+    return this.call({ method: 'GET', path }, found, signal);
+  }
+
+  /**
+   * One call through the policies. `answer` reads the provider's reply ({ value } when it is one this call
+   * understands); everything else is a decline (402), a transient failure (5xx, 429: retried) or a bug.
+   */
+  private async call<T>(
+    request: { method: 'GET' | 'POST'; path: string; body?: object },
+    answer: (status: number, payload: ProviderPayload) => { value: T } | undefined,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    let requestSent = false;
     try {
       return await this.policy.execute(async ({ signal: attemptSignal }) => {
         let response: Response;
         try {
-          response = await fetch(`${this.options.baseUrl}${path}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
+          requestSent = true;
+          response = await fetch(`${this.options.baseUrl}${request.path}`, {
+            method: request.method,
+            ...(request.body
+              ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) }
+              : {}),
             signal: attemptSignal,
           });
         } catch (error) {
           throw new TransientProviderError(`provider unreachable: ${String(error)}`, { cause: error });
         }
-        const payload = (await response.json().catch(() => ({}))) as { providerRef?: string; error?: string };
-        if (response.ok && payload.providerRef) return { providerRef: payload.providerRef };
+        const payload = (await response.json().catch(() => ({}))) as ProviderPayload;
+        const understood = answer(response.status, payload);
+        if (understood) return understood.value;
         if (response.status === 402) throw new PaymentDeclinedError(payload.error ?? 'declined');
         if (response.status >= 500 || response.status === 429) {
           throw new TransientProviderError(`provider answered ${response.status}`);
@@ -125,16 +144,38 @@ export class PaymentClient implements PaymentProvider {
         throw new Error(`provider rejected the request: ${response.status} ${payload.error ?? ''}`.trim());
       }, signal);
     } catch (error) {
-      if (error instanceof BrokenCircuitError)
-        throw new PaymentProviderUnavailableError('circuit_open', { cause: error });
-      if (error instanceof BulkheadRejectedError)
-        throw new PaymentProviderUnavailableError('bulkhead_full', { cause: error });
-      if (error instanceof TaskCancelledError)
-        throw new PaymentProviderUnavailableError('timeout', { cause: error });
-      if (error instanceof TransientProviderError) {
-        throw new PaymentProviderUnavailableError('unavailable', { cause: error });
-      }
+      const unavailable = (reason: ProviderUnavailableReason) =>
+        new PaymentProviderUnavailableError(reason, { cause: error, requestSent });
+      if (error instanceof BrokenCircuitError) throw unavailable('circuit_open');
+      if (error instanceof BulkheadRejectedError) throw unavailable('bulkhead_full');
+      if (error instanceof TaskCancelledError) throw unavailable('timeout');
+      if (error instanceof TransientProviderError) throw unavailable('unavailable');
       throw error;
     }
   }
 }
+
+interface ProviderPayload {
+  providerRef?: string;
+  status?: string;
+  error?: string;
+}
+
+/** A charge or refund the provider made (201, or 200 for a retried key). */
+const accepted = (status: number, payload: ProviderPayload) =>
+  status >= 200 && status < 300 && payload.providerRef
+    ? { value: { providerRef: payload.providerRef } }
+    : undefined;
+
+/** A lookup: the charge made under the key, or none (404, or one the provider declined). */
+const found = (status: number, payload: ProviderPayload): { value: ChargeResult | null } | undefined => {
+  if (status === 404 && payload.error === 'charge_not_found') return { value: null };
+  if (status !== 200 || !payload.providerRef) return undefined;
+  if (payload.status === 'declined') return { value: null };
+  return {
+    value: {
+      providerRef: payload.providerRef,
+      ...(payload.status === 'authorized' || payload.status === 'captured' ? { status: payload.status } : {}),
+    },
+  };
+};

@@ -14,6 +14,11 @@ export interface SimulatorBehaviour {
   outage: boolean;
   /** Share of charges made whose response is lost (503 after charging): the retry must not charge again. */
   lostResponseRate: number;
+  /**
+   * A charge whose response was lost keeps answering 503 to every retry of its key (the provider's gateway
+   * keeps timing out on it), though the charge stands and lookups find it: the case reconciliation is for.
+   */
+  lostResponseSticky: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
@@ -22,6 +27,7 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   declineRate: 0,
   outage: false,
   lostResponseRate: 0,
+  lostResponseSticky: false,
 };
 
 interface Charge {
@@ -30,6 +36,8 @@ interface Charge {
   orderId: string;
   amountCents: number;
   refunded: boolean;
+  /** Its response was lost (lostResponseRate). */
+  lost: boolean;
 }
 
 export interface PaymentSimulator {
@@ -81,15 +89,31 @@ export async function startPaymentSimulator(
           orderId,
           amountCents: amountCents!,
           refunded: false,
+          lost: Math.random() < state.lostResponseRate,
         };
         charges.set(idempotencyKey, charge);
-        if (Math.random() < state.lostResponseRate) return reply.code(503).send({ error: 'gateway_timeout' });
+        if (charge.lost) return reply.code(503).send({ error: 'gateway_timeout' });
+      } else if (charge.lost && state.lostResponseSticky) {
+        return reply.code(503).send({ error: 'gateway_timeout' });
       }
       if (charge.status === 'declined')
         return reply.code(402).send({ error: 'card_declined', providerRef: charge.providerRef });
       return reply.code(201).send({ providerRef: charge.providerRef, status: charge.status });
     },
   );
+
+  // What became of a charge: how a client whose answer was lost finds out without charging again.
+  app.get<{ Params: { idempotencyKey: string } }>('/charges/:idempotencyKey', async (request, reply) => {
+    const failure = await disturbance();
+    if (failure) return reply.code(failure.status).send(failure.body);
+    const charge = charges.get(request.params.idempotencyKey);
+    if (!charge) return reply.code(404).send({ error: 'charge_not_found' });
+    return reply.code(200).send({
+      providerRef: charge.providerRef,
+      status: charge.status,
+      refunded: charge.refunded,
+    });
+  });
 
   app.post<{ Body: { idempotencyKey?: string; providerRef?: string } }>(
     '/refunds',

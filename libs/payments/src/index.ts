@@ -1,7 +1,8 @@
 /**
  * Payments bounded context: the payment aggregate (one per order, stream `payment-<orderId>`), the
- * PaymentProvider port with its typed errors, and the pure worker step (`nextProviderCall` ->
- * provider -> `chargeOutcome`/`refundOutcome`). The provider adapter lives outside this lib.
+ * PaymentProvider port with its typed errors, and the pure worker steps (`nextProviderCall` ->
+ * provider -> `chargeOutcome`/`refundOutcome`; `pendingReconciliation` -> provider -> `reconciliationOutcome`).
+ * The provider adapter lives outside this lib.
  */
 export * from './payment.commands';
 export { paymentDecider } from './payment.decider';
@@ -13,7 +14,9 @@ export {
   chargeOutcome,
   type ChargeOutcome,
   nextProviderCall,
+  pendingReconciliation,
   type ProviderCall,
+  reconciliationOutcome,
   refundIdempotencyKey,
   refundOutcome,
 } from './payment.processing';
@@ -23,6 +26,7 @@ export {
   PAYMENT_TRANSITIONS,
   type PaymentState,
   type PaymentStatus,
+  type Reconciliation,
 } from './payment.state';
 export { orderIdFromPaymentStreamName, PAYMENT_STREAM_CATEGORY, paymentStreamName } from './payment.streams';
 export { MAX_REASON_LENGTH as MAX_PAYMENT_REASON_LENGTH } from './payment.validation';

@@ -10,6 +10,16 @@ export interface PaymentProvider {
    * {@link PaymentProviderUnavailableError}. */
   charge(request: ChargeRequest, signal?: AbortSignal): Promise<ChargeResult>;
   refund(request: RefundRequest, signal?: AbortSignal): Promise<RefundResult>;
+  /**
+   * The charge the provider made under `idempotencyKey`, or null when it made none (or declined it): how a
+   * charge whose answer was lost is reconciled. Rejects with {@link PaymentProviderUnavailableError}.
+   */
+  findCharge(request: ChargeLookup, signal?: AbortSignal): Promise<ChargeResult | null>;
+}
+
+export interface ChargeLookup {
+  readonly idempotencyKey: string;
+  readonly orderId: string;
 }
 
 export interface ChargeRequest {
@@ -51,15 +61,19 @@ export type ProviderUnavailableReason = 'circuit_open' | 'bulkhead_full' | 'time
 
 /**
  * The provider could not answer (after the adapter's retries, or failing fast while the circuit is open).
- * The outcome of the charge is unknown to us, but the idempotency key makes a later retry safe.
+ * `requestSent`: at least one attempt reached the network, so the provider may have acted on it although no
+ * answer came back (false only when every attempt was refused locally: circuit open, bulkhead full).
  */
 export class PaymentProviderUnavailableError extends UnavailableError {
+  readonly requestSent: boolean;
+
   constructor(
     readonly reason: ProviderUnavailableReason,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; requestSent?: boolean },
   ) {
     super('payment_provider_unavailable', `Payment provider unavailable (${reason})`, { reason });
     if (options?.cause !== undefined) this.cause = options.cause;
+    this.requestSent = options?.requestSent ?? true;
   }
 }
 

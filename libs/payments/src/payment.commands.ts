@@ -7,13 +7,28 @@ export type RequestPayment = Command<
 export type RecordAuthorization = Command<'RecordAuthorization', { orderId: string; providerRef: string }>;
 /** A capture implies the authorization: from `requested` it records both facts. */
 export type RecordCapture = Command<'RecordCapture', { orderId: string; providerRef: string }>;
-export type RecordFailure = Command<'RecordFailure', { orderId: string; reason: string }>;
+/** `outcomeUnknown`: the provider may have charged although no answer came back (see PaymentFailed). */
+export type RecordFailure = Command<
+  'RecordFailure',
+  { orderId: string; reason: string; outcomeUnknown?: boolean }
+>;
+/** What the provider says it did under a failed payment's charge key: the charge's reference, or null. */
+export type RecordReconciliation = Command<
+  'RecordReconciliation',
+  { orderId: string; providerRef: string | null }
+>;
 /** Asks for the money back; the provider call follows (see `nextProviderCall`) and ends in RecordRefund. */
 export type Refund = Command<'Refund', { orderId: string; reason: string }>;
 export type RecordRefund = Command<'RecordRefund', { orderId: string; providerRefundRef: string }>;
 
 export type PaymentCommand =
-  RequestPayment | RecordAuthorization | RecordCapture | RecordFailure | Refund | RecordRefund;
+  | RequestPayment
+  | RecordAuthorization
+  | RecordCapture
+  | RecordFailure
+  | RecordReconciliation
+  | Refund
+  | RecordRefund;
 
 type DataOf<T extends PaymentCommand['type']> = Extract<PaymentCommand, { type: T }>['data'];
 
@@ -39,6 +54,10 @@ export const recordFailure = (data: DataOf<'RecordFailure'>, metadata: CommandMe
   data,
   metadata,
 });
+export const recordReconciliation = (
+  data: DataOf<'RecordReconciliation'>,
+  metadata: CommandMetadata,
+): RecordReconciliation => ({ type: 'RecordReconciliation', data, metadata });
 export const refund = (data: DataOf<'Refund'>, metadata: CommandMetadata): Refund => ({
   type: 'Refund',
   data,

@@ -3,6 +3,7 @@ import {
   recordAuthorization,
   recordCapture,
   recordFailure,
+  recordReconciliation,
   recordRefund,
   refund,
   requestPayment,
@@ -12,6 +13,7 @@ import {
   paymentAuthorized,
   paymentCaptured,
   paymentFailed,
+  paymentReconciled,
   paymentRefunded,
   paymentRefundRequested,
   paymentRequested,
@@ -105,6 +107,50 @@ describe('payment decider', () => {
       given([requested])
         .when(recordFailure({ orderId, reason: ' ' }, meta))
         .thenThrows(ValidationError, 'invalid_reason'));
+  });
+
+  describe('RecordReconciliation', () => {
+    const reason = 'provider unavailable: timeout';
+    const unknown = paymentFailed({ orderId, reason, outcomeUnknown: true });
+    const noCharge = recordReconciliation({ orderId, providerRef: null }, meta);
+    const charged = recordReconciliation({ orderId, providerRef: ref }, meta);
+    const refundAfterAll = paymentRefundRequested({
+      orderId,
+      providerRef: ref,
+      amountCents: 2500,
+      reason: 'charged although the payment had failed',
+    });
+    it('marks a failure whose outcome the provider never told', () =>
+      given([requested])
+        .when(recordFailure({ orderId, reason, outcomeUnknown: true }, meta))
+        .then([unknown]));
+    it('records that the provider made no charge', () =>
+      given([requested, unknown])
+        .when(noCharge)
+        .then([paymentReconciled({ orderId, providerRef: null })]));
+    it('asks for the money back when the provider charged after all, and records the refund', () => {
+      given([requested, unknown])
+        .when(charged)
+        .then([paymentReconciled({ orderId, providerRef: ref }), refundAfterAll]);
+      given([requested, unknown, paymentReconciled({ orderId, providerRef: ref }), refundAfterAll])
+        .when(recordRefund({ orderId, providerRefundRef: 're_1' }, meta))
+        .then([refunded]);
+    });
+    it('is a no-op once reconciled: the first answer stands', () =>
+      given([requested, unknown, paymentReconciled({ orderId, providerRef: null })])
+        .when(charged)
+        .thenNothingHappened());
+    it('refuses a payment that did not fail with an unknown outcome', () => {
+      given([requested, failed]).when(noCharge).thenThrows(RuleViolatedError, 'nothing_to_reconcile');
+      given([requested, authorized, captured])
+        .when(charged)
+        .thenThrows(RuleViolatedError, 'nothing_to_reconcile');
+      given([]).when(noCharge).thenThrows(NotFoundError, 'payment_not_found');
+    });
+    it('validates the reference', () =>
+      given([requested, unknown])
+        .when(recordReconciliation({ orderId, providerRef: ' ' }, meta))
+        .thenThrows(ValidationError, 'invalid_provider_ref'));
   });
 
   describe('Refund', () => {

@@ -1,10 +1,17 @@
 import { type Decider } from '@shop/event-sourcing';
 import { type PaymentCommand } from './payment.commands';
-import { alreadyRequested, illegalTransition, paymentNotFound, providerRefMismatch } from './payment.errors';
+import {
+  alreadyRequested,
+  illegalTransition,
+  nothingToReconcile,
+  paymentNotFound,
+  providerRefMismatch,
+} from './payment.errors';
 import {
   paymentAuthorized,
   paymentCaptured,
   paymentFailed,
+  paymentReconciled,
   paymentRefunded,
   paymentRefundRequested,
   paymentRequested,
@@ -93,7 +100,33 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
         if (payment.status === 'failed') return [];
         if (!canTransition(payment.status, 'failed'))
           throw illegalTransition(orderId, payment.status, 'failed');
-        return [paymentFailed({ orderId, reason })];
+        return [
+          paymentFailed({
+            orderId,
+            reason,
+            ...(command.data.outcomeUnknown ? { outcomeUnknown: true } : {}),
+          }),
+        ];
+      }
+      case 'RecordReconciliation': {
+        const { providerRef } = command.data;
+        if (providerRef !== null) requireProviderRef(providerRef);
+        const payment = existing(state, orderId);
+        if (payment.reconciliation === 'done') return []; // the provider's first answer stands
+        if (payment.status !== 'failed' || payment.reconciliation !== 'pending') {
+          throw nothingToReconcile(orderId, payment.status);
+        }
+        if (providerRef === null) return [paymentReconciled({ orderId, providerRef: null })];
+        // It charged after all: the order was already compensated, so the money goes back.
+        return [
+          paymentReconciled({ orderId, providerRef }),
+          paymentRefundRequested({
+            orderId,
+            providerRef,
+            amountCents: payment.amountCents,
+            reason: 'charged although the payment had failed',
+          }),
+        ];
       }
       case 'Refund': {
         const reason = normalizeReason(command.data.reason);

@@ -11,7 +11,8 @@ export type PaymentErrorCode =
   | 'payment_not_found'
   | 'payment_already_requested'
   | 'provider_ref_mismatch'
-  | 'illegal_transition';
+  | 'illegal_transition'
+  | 'nothing_to_reconcile';
 
 export const invalid = (code: PaymentErrorCode, message: string, details: Record<string, unknown>) =>
   new ValidationError(code, message, details);
@@ -39,3 +40,10 @@ export const alreadyRequested = (orderId: string, amountCents: number, currency:
     amountCents,
     currency,
   });
+
+export const nothingToReconcile = (orderId: string, status: PaymentStatus) =>
+  new RuleViolatedError(
+    'nothing_to_reconcile',
+    `Payment of order ${orderId} did not fail with an unknown outcome; there is nothing to reconcile`,
+    { orderId, status },
+  );

@@ -11,8 +11,23 @@ export type PaymentCaptured = DomainEvent<
   'PaymentCaptured',
   { orderId: string; providerRef: string; amountCents: number }
 >;
-/** `reason` is for humans and operators; it is never shown with provider secrets. */
-export type PaymentFailed = DomainEvent<'PaymentFailed', { orderId: string; reason: string }>;
+/**
+ * `reason` is for humans and operators; it is never shown with provider secrets. `outcomeUnknown`: a request
+ * reached the provider but its answer never came back, so the charge may have been made anyway; the
+ * payment is reconciled (absent in events written before reconciliation existed: treated as false).
+ */
+export type PaymentFailed = DomainEvent<
+  'PaymentFailed',
+  { orderId: string; reason: string; outcomeUnknown?: boolean }
+>;
+/**
+ * The provider was asked what became of a charge whose outcome was unknown: `providerRef` is the charge it
+ * made after all (a refund is requested in the same write), or null when it made none.
+ */
+export type PaymentReconciled = DomainEvent<
+  'PaymentReconciled',
+  { orderId: string; providerRef: string | null }
+>;
 export type PaymentRefundRequested = DomainEvent<
   'PaymentRefundRequested',
   { orderId: string; providerRef: string; amountCents: number; reason: string }
@@ -27,6 +42,7 @@ export type PaymentEvent =
   | PaymentAuthorized
   | PaymentCaptured
   | PaymentFailed
+  | PaymentReconciled
   | PaymentRefundRequested
   | PaymentRefunded;
 
@@ -37,6 +53,7 @@ export const PAYMENT_EVENT_TYPES = [
   'PaymentAuthorized',
   'PaymentCaptured',
   'PaymentFailed',
+  'PaymentReconciled',
   'PaymentRefundRequested',
   'PaymentRefunded',
 ] as const satisfies readonly PaymentEventType[];
@@ -58,6 +75,10 @@ export const paymentCaptured = (data: PaymentCaptured['data']): PaymentCaptured 
 });
 export const paymentFailed = (data: PaymentFailed['data']): PaymentFailed => ({
   type: 'PaymentFailed',
+  data,
+});
+export const paymentReconciled = (data: PaymentReconciled['data']): PaymentReconciled => ({
+  type: 'PaymentReconciled',
   data,
 });
 export const paymentRefundRequested = (data: PaymentRefundRequested['data']): PaymentRefundRequested => ({

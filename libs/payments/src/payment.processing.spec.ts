@@ -4,12 +4,19 @@ import {
   paymentAuthorized,
   paymentCaptured,
   paymentFailed,
+  paymentReconciled,
   paymentRefundRequested,
   paymentRequested,
   type PaymentEvent,
 } from './payment.events';
 import { PaymentDeclinedError, PaymentProviderUnavailableError } from './payment-provider.port';
-import { chargeOutcome, nextProviderCall, refundOutcome } from './payment.processing';
+import {
+  chargeOutcome,
+  nextProviderCall,
+  pendingReconciliation,
+  reconciliationOutcome,
+  refundOutcome,
+} from './payment.processing';
 import { canTransition, PAYMENT_TRANSITIONS, type PaymentStatus } from './payment.state';
 
 const orderId = '0b7f4b52-2c1e-4f0a-8a8e-3f1b2c3d4e01';
@@ -57,17 +64,41 @@ describe('payment processing', () => {
       type: 'RecordFailure',
       data: { reason: 'declined: card expired' },
     });
+    const neverSent = new PaymentProviderUnavailableError('circuit_open', { requestSent: false });
+    expect(chargeOutcome(orderId, { error: neverSent }, meta)).toEqual(
+      expect.objectContaining({
+        type: 'RecordFailure',
+        data: { orderId, reason: 'provider unavailable: circuit_open' },
+      }),
+    );
+    // A request that reached the provider may have charged although no answer came back.
     expect(
-      chargeOutcome(orderId, { error: new PaymentProviderUnavailableError('circuit_open') }, meta),
+      chargeOutcome(orderId, { error: new PaymentProviderUnavailableError('timeout') }, meta),
     ).toMatchObject({
       type: 'RecordFailure',
-      data: { reason: 'provider unavailable: circuit_open' },
+      data: { reason: 'provider unavailable: timeout', outcomeUnknown: true },
     });
     expect(() => chargeOutcome(orderId, { error: new TypeError('bug') }, meta)).toThrow(TypeError);
     expect(refundOutcome(orderId, { providerRef: 're1' }, meta)).toMatchObject({
       type: 'RecordRefund',
       data: { providerRefundRef: 're1' },
     });
+  });
+  it('reconciles only a payment that failed with an unknown outcome, and records the answer', () => {
+    const unknown = paymentFailed({ orderId, reason: 'provider unavailable: timeout', outcomeUnknown: true });
+    const lookup = { idempotencyKey: `payment:${orderId}:charge`, orderId };
+    expect(pendingReconciliation(state(requested, unknown))).toEqual(lookup);
+    expect(nextProviderCall(state(requested, unknown))).toBeUndefined(); // the payment worker leaves it
+    expect(pendingReconciliation(state(requested, paymentFailed({ orderId, reason: 'x' })))).toBeUndefined();
+    expect(
+      pendingReconciliation(state(requested, unknown, paymentReconciled({ orderId, providerRef: null }))),
+    ).toBeUndefined();
+    expect(pendingReconciliation(state(requested, ...captured))).toBeUndefined();
+    expect(reconciliationOutcome(orderId, { providerRef: 'p9' }, meta)).toMatchObject({
+      type: 'RecordReconciliation',
+      data: { orderId, providerRef: 'p9' },
+    });
+    expect(reconciliationOutcome(orderId, null, meta).data).toEqual({ orderId, providerRef: null });
   });
   it('declares its errors with stable codes and categories', () => {
     expect(new PaymentDeclinedError('x')).toMatchObject({
@@ -90,6 +121,7 @@ describe('payment state machine', () => {
     ['authorized', 'captured'],
     ['authorized', 'failed'],
     ['captured', 'refund_requested'],
+    ['failed', 'refund_requested'], // reconciliation found a charge after all
     ['refund_requested', 'refunded'],
   ];
   it.each(all.flatMap((from) => all.map((to) => [from, to] as const)))('%s -> %s', (from, to) => {

@@ -3,10 +3,12 @@ import {
   recordAuthorization,
   recordCapture,
   recordFailure,
+  recordReconciliation,
   recordRefund,
   type PaymentCommand,
 } from './payment.commands';
 import {
+  type ChargeLookup,
   type ChargeRequest,
   type ChargeResult,
   PaymentDeclinedError,
@@ -61,13 +63,30 @@ export const nextProviderCall = (state: PaymentState): ProviderCall | undefined 
   }
 };
 
+/**
+ * The lookup reconciling a payment that failed without an answer from the provider; undefined when there is
+ * none to make. The reconciler asks it on PaymentFailed; whatever the answer, it records it (see below).
+ */
+export const pendingReconciliation = (state: PaymentState): ChargeLookup | undefined =>
+  state.status === 'failed' && state.reconciliation === 'pending'
+    ? { idempotencyKey: chargeIdempotencyKey(state.orderId), orderId: state.orderId }
+    : undefined;
+
+/** The command recording what the provider did under the charge key: a charge (refunded next) or none. */
+export const reconciliationOutcome = (
+  orderId: string,
+  found: ChargeResult | null,
+  metadata: CommandMetadata,
+): PaymentCommand => recordReconciliation({ orderId, providerRef: found?.providerRef ?? null }, metadata);
+
 export type ChargeOutcome = { readonly ok: ChargeResult } | { readonly error: unknown };
 
 /**
  * The command recording a charge attempt's outcome. A decline fails the payment. So does an unavailable
  * provider once the adapter gave up: failing fast lets the checkout compensate instead of leaving the order
- * stuck (the idempotency key means a charge that did land is found again, not repeated). Any other error
- * is a bug or misconfiguration and is rethrown for the worker to park.
+ * stuck. If a request did reach the provider, the failure is marked `outcomeUnknown` and the payment is
+ * reconciled later (a charge that landed is refunded). Any other error is a bug or misconfiguration and is
+ * rethrown for the worker to park.
  */
 export const chargeOutcome = (
   orderId: string,
@@ -85,7 +104,11 @@ export const chargeOutcome = (
     return recordFailure({ orderId, reason: `declined: ${error.reason}` }, metadata);
   }
   if (error instanceof PaymentProviderUnavailableError) {
-    return recordFailure({ orderId, reason: `provider unavailable: ${error.reason}` }, metadata);
+    const reason = `provider unavailable: ${error.reason}`;
+    return recordFailure(
+      error.requestSent ? { orderId, reason, outcomeUnknown: true } : { orderId, reason },
+      metadata,
+    );
   }
   throw error;
 };

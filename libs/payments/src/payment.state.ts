@@ -4,7 +4,8 @@ export type PaymentStatus =
   'requested' | 'authorized' | 'captured' | 'failed' | 'refund_requested' | 'refunded';
 
 /**
- * The payment state machine. `failed` and `refunded` are terminal; there is one payment per order, so a
+ * The payment state machine. `refunded` is terminal, and so is `failed` unless the provider turns out to
+ * have charged after all (reconciliation), when the money is refunded. There is one payment per order, so a
  * failed payment is not retried on the same stream (the checkout compensates instead).
  */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
@@ -12,7 +13,7 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   authorized: ['captured', 'failed'],
   captured: ['refund_requested'],
   refund_requested: ['refunded'],
-  failed: [],
+  failed: ['refund_requested'],
   refunded: [],
 };
 
@@ -27,7 +28,14 @@ export interface ExistingPayment {
   /** Set once the provider authorized the charge. */
   readonly providerRef: string | null;
   readonly failureReason: string | null;
+  /**
+   * `pending`: it failed without knowing whether the provider charged; `done`: the provider was asked.
+   * Absent in snapshots taken before reconciliation existed (read as `none`).
+   */
+  readonly reconciliation?: Reconciliation;
 }
+
+export type Reconciliation = 'none' | 'pending' | 'done';
 
 export type PaymentState = { readonly status: 'none' } | ExistingPayment;
 
@@ -35,7 +43,13 @@ export const initialPaymentState = (): PaymentState => ({ status: 'none' });
 
 export const evolvePayment = (state: PaymentState, event: PaymentEvent): PaymentState => {
   if (event.type === 'PaymentRequested') {
-    return { status: 'requested', ...event.data, providerRef: null, failureReason: null };
+    return {
+      status: 'requested',
+      ...event.data,
+      providerRef: null,
+      failureReason: null,
+      reconciliation: 'none',
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -44,7 +58,14 @@ export const evolvePayment = (state: PaymentState, event: PaymentEvent): Payment
     case 'PaymentCaptured':
       return { ...state, status: 'captured', providerRef: event.data.providerRef };
     case 'PaymentFailed':
-      return { ...state, status: 'failed', failureReason: event.data.reason };
+      return {
+        ...state,
+        status: 'failed',
+        failureReason: event.data.reason,
+        reconciliation: event.data.outcomeUnknown ? 'pending' : 'none',
+      };
+    case 'PaymentReconciled':
+      return { ...state, reconciliation: 'done', providerRef: event.data.providerRef ?? state.providerRef };
     case 'PaymentRefundRequested':
       return { ...state, status: 'refund_requested' };
     case 'PaymentRefunded':

@@ -14,6 +14,7 @@ import { type Db } from 'mongodb';
 import { checkoutProcessor } from './checkout.processor';
 import { fulfilmentProcessor } from './fulfilment.processor';
 import { paymentProcessor } from './payment.processor';
+import { paymentReconciler } from './payment-reconciler.processor';
 import { reportProcessor } from './report.processor';
 
 /** Every read model of the shop. */
@@ -27,7 +28,7 @@ export const SHOP_PROJECTIONS = [
 
 /**
  * The shop's background work: projections into MongoDB, the checkout process manager, the payment worker
- * and fulfilment. Runs in the API process unless RUN_WORKERS=false (then apps/worker runs it); either way
+ * and its reconciler, and fulfilment. Runs in the API process unless RUN_WORKERS=false (then apps/worker runs it); either way
  * each worker runs in exactly one process at a time, under a lease.
  */
 @Module({
@@ -40,6 +41,7 @@ export const SHOP_PROJECTIONS = [
         useFactory: (store: AggregateStore, provider: PaymentProvider, db: Db, modules: ModuleRef) => [
           checkoutProcessor(store),
           paymentProcessor(store, provider),
+          paymentReconciler(store, provider),
           fulfilmentProcessor(store),
           // The manager runs this processor, so it is looked up when a report is built, not at wiring time.
           reportProcessor(store, db, (name, position, timeoutMs) =>

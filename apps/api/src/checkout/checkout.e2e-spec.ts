@@ -26,7 +26,15 @@ describe('checkout over HTTP (embedded servers, simulated payment provider)', ()
     simulator = api.app.get(PAYMENT_SIMULATOR);
   });
   afterAll(() => api.close());
-  beforeEach(() => Object.assign(simulator.behaviour, { declineRate: 0, failureRate: 0, outage: false }));
+  beforeEach(() =>
+    Object.assign(simulator.behaviour, {
+      declineRate: 0,
+      failureRate: 0,
+      outage: false,
+      lostResponseRate: 0,
+      lostResponseSticky: false,
+    }),
+  );
 
   const orderOf = async (
     customer: ShopClient,
@@ -116,6 +124,24 @@ describe('checkout over HTTP (embedded servers, simulated payment provider)', ()
     expect((order.history as { reason?: string }[]).at(-1)?.reason).toMatch(/declined/);
     await eventually(async () => ((await productOf(productId)).available === 5 ? true : undefined));
     expect(await productOf(productId)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('refunds a charge whose every answer was lost: the order is cancelled, then reconciled', async () => {
+    Object.assign(simulator.behaviour, { lostResponseRate: 1, lostResponseSticky: true });
+    const productId = await clerk.registerProduct(`LOST-${randomUUID().slice(0, 8)}`, 900, 5);
+    const customer = await ShopClient.as(api, 'customer');
+    const placed = await customer.placeOrder([{ productId, quantity: 1 }]);
+    const orderId = placed.body.id as string;
+    const order = await orderOf(
+      customer,
+      orderId,
+      (o) => o.status === 'cancelled' && (o.payment as { status: string }).status === 'refunded',
+    );
+    expect(order.payment).toMatchObject({ reconciliation: 'charged' });
+    expect((order.history as { reason?: string }[]).at(-1)?.reason).toMatch(/provider unavailable/);
+    const charges = [...simulator.charges().values()].filter((c) => c.orderId === orderId);
+    expect(charges).toEqual([expect.objectContaining({ status: 'captured', refunded: true })]);
+    await eventually(async () => ((await productOf(productId)).available === 5 ? true : undefined));
   });
 
   it('compensates when a line cannot be reserved, releasing the lines that were', async () => {

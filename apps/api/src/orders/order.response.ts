@@ -14,8 +14,19 @@ class StatusChangeResponse {
 }
 
 class PaymentResponse {
-  @ApiProperty() status!: string;
+  @ApiProperty({
+    enum: ['not_requested', 'requested', 'authorized', 'captured', 'failed', 'refund_requested', 'refunded'],
+  })
+  status!: string;
   @ApiProperty({ required: false }) failureReason?: string;
+  @ApiProperty({
+    required: false,
+    enum: ['pending', 'no_charge', 'charged'],
+    description:
+      'Only when the payment failed without an answer from the provider: pending until the provider was asked ' +
+      'what it did; charged means the money is being refunded (see status).',
+  })
+  reconciliation?: string;
 }
 
 export class OrderResponse {
