@@ -1,3 +1,4 @@
+import { type OnApplicationShutdown } from '@nestjs/common';
 import { type ThrottlerStorage } from '@nestjs/throttler';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
@@ -18,7 +19,7 @@ const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
  * on every request, so its cost grows with the limit (600-1,200 per minute here, far more in benchmarks) and
  * `Math.min(...hits)` overflows the stack with very large limits. Expired records are swept periodically.
  */
-export class WindowCounterStorage implements ThrottlerStorage {
+export class WindowCounterStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly windows = new Map<string, Window>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -53,6 +54,11 @@ export class WindowCounterStorage implements ThrottlerStorage {
       return Promise.resolve(this.record(window, now, window.hits, true));
     }
     return Promise.resolve(this.record(window, now, window.hits, false));
+  }
+
+  /** Nest calls this on the throttler module's storage provider when the app closes. */
+  onApplicationShutdown(): void {
+    this.close();
   }
 
   /** Drops records whose window and block have both ended. */
