@@ -35,7 +35,7 @@ export function coalesceWrites<T extends Document>(
 }
 
 function coalesce(ops: readonly Op[], constrained: ReadonlySet<string>): Op[] {
-  const out: Op[] = [];
+  const out: (Op | Folded)[] = [];
   const latest = new Map<string, number>(); // document -> index in `out` of its latest operation
   for (const op of ops) {
     const id = singleDocumentKey(op);
@@ -45,16 +45,86 @@ function coalesce(ops: readonly Op[], constrained: ReadonlySet<string>): Op[] {
       continue;
     }
     const at = latest.get(id);
-    const merged = at === undefined ? undefined : merge(out[at]!, op, constrained);
-    if (merged) {
-      out[at!] = merged;
-    } else {
-      latest.set(id, out.length);
-      out.push(op);
+    if (at !== undefined) {
+      const earlier = out[at]!;
+      const folded = earlier instanceof Folded ? earlier : Folded.from(earlier);
+      if (folded?.absorb(op, constrained)) {
+        out[at] = folded;
+        continue;
+      }
     }
+    latest.set(id, out.length);
+    out.push(op);
   }
-  return out;
+  return out.map((op) => (op instanceof Folded ? op.toOperation() : op));
 }
+
+/**
+ * An upsert with later updates of its document folded in, kept parsed while the batch is scanned: each fold
+ * costs the later update's fields only, however many updates came before it.
+ */
+class Folded {
+  private constructor(
+    private readonly filter: Document,
+    private readonly update: ParsedUpdate,
+    /** Every field touched so far: a later `$setOnInsert` must not name any of them. */
+    private readonly touched: Set<string>,
+  ) {}
+
+  /** The accumulator for an operation later updates may fold into, or undefined if none may. */
+  static from(op: Op): Folded | undefined {
+    if (!('updateOne' in op)) return undefined;
+    const { updateOne } = op;
+    if (updateOne.upsert !== true || !onlyKeys(updateOne, UPDATE_KEYS)) return undefined;
+    const parsed = parse(updateOne.update);
+    if (!parsed) return undefined;
+    const copy: ParsedUpdate = {
+      $set: { ...parsed.$set },
+      $inc: { ...parsed.$inc },
+      $setOnInsert: parsed.$setOnInsert,
+    };
+    return new Folded(updateOne.filter, copy, fieldsOf(parsed));
+  }
+
+  /** Folds `later` in if the result equals applying both one after the other; otherwise changes nothing. */
+  absorb(later: Op, constrained: ReadonlySet<string>): boolean {
+    if (!('updateOne' in later) || !onlyKeys(later.updateOne, UPDATE_KEYS)) return false;
+    const second = parse(later.updateOne.update);
+    if (!second) return false;
+    const { $set, $inc, $setOnInsert } = this.update;
+    for (const [field, value] of Object.entries(second.$set)) {
+      if (constrained.has(field) || field in $inc || field in $setOnInsert) return false;
+      if (field in $set && !(isScalar($set[field]) && isScalar(value))) return false;
+    }
+    for (const [field, by] of Object.entries(second.$inc)) {
+      if (constrained.has(field) || field in $set || field in $setOnInsert) return false;
+      if (!Number.isSafeInteger(($inc[field] ?? 0) + by)) return false;
+    }
+    for (const field of Object.keys(second.$setOnInsert)) {
+      if (constrained.has(field) || this.touched.has(field)) return false;
+    }
+    for (const [field, value] of Object.entries(second.$set)) {
+      $set[field] = value;
+      this.touched.add(field);
+    }
+    for (const [field, by] of Object.entries(second.$inc)) {
+      $inc[field] = ($inc[field] ?? 0) + by;
+      this.touched.add(field);
+    }
+    return true;
+  }
+
+  toOperation(): Op {
+    const { $set, $inc, $setOnInsert } = this.update;
+    const update: Document = {};
+    if (Object.keys($set).length > 0) update.$set = $set;
+    if (Object.keys($inc).length > 0) update.$inc = $inc;
+    if (Object.keys($setOnInsert).length > 0) update.$setOnInsert = $setOnInsert;
+    return { updateOne: { filter: this.filter, update, upsert: true } };
+  }
+}
+
+const UPDATE_KEYS = ['filter', 'update', 'upsert'] as const;
 
 /** The document an operation is confined to (`{ _id: <string|number> }` filters only). */
 function singleDocumentKey(op: Op): string | undefined {
@@ -73,41 +143,6 @@ function singleDocumentKey(op: Op): string | undefined {
   if (typeof id === 'string') return `s${id}`;
   if (typeof id === 'number' && Number.isFinite(id)) return `n${id}`;
   return undefined;
-}
-
-function merge(earlier: Op, later: Op, constrained: ReadonlySet<string>): Op | undefined {
-  if (!('updateOne' in earlier) || !('updateOne' in later)) return undefined;
-  const a = earlier.updateOne;
-  const b = later.updateOne;
-  if (a.upsert !== true || !onlyKeys(a, ['filter', 'update', 'upsert'])) return undefined;
-  if (!onlyKeys(b, ['filter', 'update', 'upsert'])) return undefined;
-  const first = parse(a.update);
-  const second = parse(b.update);
-  if (!first || !second) return undefined;
-  const touchedFirst = fieldsOf(first);
-  const $set = { ...first.$set };
-  const $inc = { ...first.$inc };
-  for (const [field, value] of Object.entries(second.$set)) {
-    if (constrained.has(field)) return undefined;
-    if (field in first.$inc || field in first.$setOnInsert) return undefined;
-    if (field in first.$set && !(isScalar(first.$set[field]) && isScalar(value))) return undefined;
-    $set[field] = value;
-  }
-  for (const [field, by] of Object.entries(second.$inc)) {
-    if (constrained.has(field)) return undefined;
-    if (field in first.$set || field in first.$setOnInsert) return undefined;
-    const sum = ($inc[field] ?? 0) + by;
-    if (!Number.isSafeInteger(sum)) return undefined;
-    $inc[field] = sum;
-  }
-  for (const field of Object.keys(second.$setOnInsert)) {
-    if (constrained.has(field) || touchedFirst.has(field)) return undefined;
-  }
-  const update: Document = {};
-  if (Object.keys($set).length > 0) update.$set = $set;
-  if (Object.keys($inc).length > 0) update.$inc = $inc;
-  if (Object.keys(first.$setOnInsert).length > 0) update.$setOnInsert = first.$setOnInsert;
-  return { updateOne: { filter: a.filter, update, upsert: true } };
 }
 
 /** The update's fields per operator, or undefined if it is anything this module does not fold. */
