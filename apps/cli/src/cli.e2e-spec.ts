@@ -26,6 +26,20 @@ describe('eventshop CLI', () => {
     expect(stdout).toContain('Usage: eventshop');
   });
 
+  it('prints help without any server to talk to', () => {
+    const unreachable = {
+      EVENTSTORE_URL: 'esdb://127.0.0.1:9?tls=false',
+      MONGO_URL: 'mongodb://127.0.0.1:9/?directConnection=true',
+    };
+    const rebuild = cli(['projections', 'rebuild', '--help'], unreachable);
+    expect(rebuild).toMatchObject({ code: 0, stderr: '' });
+    expect(rebuild.stdout).toContain('Usage: eventshop projections rebuild');
+    expect(rebuild.stdout).toContain('--in-place');
+    const root = cli(['help', 'streams'], unreachable);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toContain('Usage: eventshop streams');
+  });
+
   it('prints the resolved configuration as JSON for scripts', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-config-'));
     const { code, stdout } = cli(['config', '--json'], { DATA_DIR: dataDir, MONGO_DB: 'other' });

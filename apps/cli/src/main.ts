@@ -29,11 +29,14 @@ async function main(): Promise<void> {
   validateEnvironment(process.env);
   // Commander names the program after argv[1]; show the installed name, not the entry file's.
   process.argv[1] = 'eventshop';
-  const [{ CommandFactory }, { CliModule }] = await Promise.all([
+  const { CliHelpModule, wantsHelpOnly } = await import('./cli-help.module');
+  const [{ CommandFactory }, module] = await Promise.all([
     import('nest-commander'),
-    import('./cli.module'),
+    wantsHelpOnly(process.argv.slice(2))
+      ? CliHelpModule
+      : import('./cli.module').then(({ CliModule }) => CliModule),
   ]);
-  await CommandFactory.run(CliModule, {
+  await CommandFactory.run(module, {
     logger: false,
     // Nest's default on a failed start (a locked data directory, an unreachable server) is to log through
     // the disabled logger and exit 1 silently: rethrow instead, so fail() prints the reason.
