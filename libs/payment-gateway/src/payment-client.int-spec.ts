@@ -1,4 +1,5 @@
 import { PaymentDeclinedError } from '@shop/payments';
+import { eventually } from '@shop/testing';
 import { PaymentClient, type PaymentClientOptions } from './payment-client';
 import { type PaymentSimulator, startPaymentSimulator } from './simulator';
 
@@ -110,6 +111,29 @@ describe('PaymentClient against the simulated provider (real HTTP)', () => {
     await expect(payments.charge(charge('declined'))).rejects.toBeInstanceOf(PaymentDeclinedError);
     await expect(lookup('declined')).resolves.toBeNull(); // declined: no money taken
     expect(sim.charges().size).toBe(2);
+  });
+
+  it('does not answer "no charge" while a charge under the key is still being processed', async () => {
+    Object.assign(sim.behaviour, { latencyMs: 1_000 });
+    const charging = client({ timeoutMs: 5_000 }).charge(charge('slow'));
+    await eventually(() => sim.requests() === 1); // the charge has reached the provider
+    sim.behaviour.latencyMs = 1; // lookups answer at once; the charge is still being processed
+    const lookups = client({ retries: 30, breakerThreshold: 3 });
+    const found = await lookups.findCharge({ idempotencyKey: 'slow', orderId: 'order-slow' });
+    expect(found).toEqual({ providerRef: (await charging).providerRef, status: 'captured' });
+    expect(sim.requests()).toBeGreaterThan(2); // it was asked again until the charge was settled
+    expect(states).not.toContain('open'); // "in progress" says nothing against the provider's health
+  });
+
+  it('reports a charge still in progress once its retries are spent, so the caller asks later', async () => {
+    Object.assign(sim.behaviour, { latencyMs: 1_000 });
+    const charging = client({ timeoutMs: 5_000 }).charge(charge('slower'));
+    await eventually(() => sim.requests() === 1);
+    sim.behaviour.latencyMs = 1;
+    await expect(
+      client({ retries: 1 }).findCharge({ idempotencyKey: 'slower', orderId: 'order-slower' }),
+    ).rejects.toMatchObject({ name: 'PaymentProviderUnavailableError', reason: 'charge_in_progress' });
+    await charging;
   });
 
   it('retries a lookup while the provider is down, like any call', async () => {

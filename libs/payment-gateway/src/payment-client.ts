@@ -30,6 +30,11 @@ class TransientProviderError extends Error {
   override name = 'TransientProviderError';
 }
 
+/** The provider is still processing a charge under the key looked up: healthy, but not settled yet. */
+class ChargeInProgressError extends Error {
+  override name = 'ChargeInProgressError';
+}
+
 export interface PaymentClientOptions {
   baseUrl: string;
   /** Per attempt. */
@@ -76,6 +81,13 @@ export class PaymentClient implements PaymentProvider {
     const transient = handleWhen(
       (error) => error instanceof TransientProviderError || error instanceof TaskCancelledError,
     );
+    // A charge in progress is worth asking about again, but says nothing against the provider's health.
+    const retried = handleWhen(
+      (error) =>
+        error instanceof TransientProviderError ||
+        error instanceof TaskCancelledError ||
+        error instanceof ChargeInProgressError,
+    );
     this.breaker = circuitBreaker(transient, {
       halfOpenAfter: options.breakerHalfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
@@ -83,7 +95,7 @@ export class PaymentClient implements PaymentProvider {
     this.breaker.onStateChange((state) => options.onBreakerStateChange?.(STATE_NAMES[state]));
     this.policy = wrap(
       bulkhead(options.bulkheadLimit, options.bulkheadQueue),
-      retry(transient, {
+      retry(retried, {
         maxAttempts: options.retries,
         backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 2_000 }),
       }),
@@ -138,6 +150,9 @@ export class PaymentClient implements PaymentProvider {
         const understood = answer(response.status, payload);
         if (understood) return understood.value;
         if (response.status === 402) throw new PaymentDeclinedError(payload.error ?? 'declined');
+        if (response.status === 409 && payload.error === 'charge_in_progress') {
+          throw new ChargeInProgressError('a charge under this key is still being processed');
+        }
         if (response.status >= 500 || response.status === 429) {
           throw new TransientProviderError(`provider answered ${response.status}`);
         }
@@ -150,6 +165,7 @@ export class PaymentClient implements PaymentProvider {
       if (error instanceof BulkheadRejectedError) throw unavailable('bulkhead_full');
       if (error instanceof TaskCancelledError) throw unavailable('timeout');
       if (error instanceof TransientProviderError) throw unavailable('unavailable');
+      if (error instanceof ChargeInProgressError) throw unavailable('charge_in_progress');
       throw error;
     }
   }

@@ -61,6 +61,8 @@ export async function startPaymentSimulator(
 ): Promise<PaymentSimulator> {
   const state: SimulatorBehaviour = { ...DEFAULT_BEHAVIOUR, ...behaviour };
   const charges = new Map<string, Charge>();
+  /** Charge requests being processed, by idempotency key (a retry may overlap the attempt it retries). */
+  const inProgress = new Map<string, number>();
   let requests = 0;
   const app: FastifyInstance = Fastify({ logger: false });
 
@@ -72,41 +74,61 @@ export async function startPaymentSimulator(
     return null;
   };
 
-  app.post<{ Body: { idempotencyKey?: string; orderId?: string; amountCents?: number } }>(
-    '/charges',
-    async (request, reply) => {
-      const failure = await disturbance();
-      if (failure) return reply.code(failure.status).send(failure.body);
-      const { idempotencyKey, orderId, amountCents } = request.body ?? {};
-      if (!idempotencyKey || !orderId || !Number.isInteger(amountCents) || (amountCents ?? 0) <= 0) {
-        return reply.code(400).send({ error: 'invalid_request' });
+  type ChargeBody = { idempotencyKey?: string; orderId?: string; amountCents?: number };
+  app.post<{ Body: ChargeBody }>('/charges', async (request, reply) => {
+    // Known under its key from the moment the request arrives, like a real provider's idempotency record: a
+    // lookup meanwhile answers "in progress", never "no such charge".
+    const key = request.body?.idempotencyKey;
+    if (typeof key === 'string') inProgress.set(key, (inProgress.get(key) ?? 0) + 1);
+    try {
+      const { status, body } = await processCharge(request.body ?? {});
+      return await reply.code(status).send(body);
+    } finally {
+      if (typeof key === 'string') {
+        const left = (inProgress.get(key) ?? 1) - 1;
+        if (left > 0) inProgress.set(key, left);
+        else inProgress.delete(key);
       }
-      let charge = charges.get(idempotencyKey);
-      if (!charge) {
-        charge = {
-          providerRef: `ch_${randomUUID()}`,
-          status: Math.random() < state.declineRate ? 'declined' : 'captured',
-          orderId,
-          amountCents: amountCents!,
-          refunded: false,
-          lost: Math.random() < state.lostResponseRate,
-        };
-        charges.set(idempotencyKey, charge);
-        if (charge.lost) return reply.code(503).send({ error: 'gateway_timeout' });
-      } else if (charge.lost && state.lostResponseSticky) {
-        return reply.code(503).send({ error: 'gateway_timeout' });
-      }
-      if (charge.status === 'declined')
-        return reply.code(402).send({ error: 'card_declined', providerRef: charge.providerRef });
-      return reply.code(201).send({ providerRef: charge.providerRef, status: charge.status });
-    },
-  );
+    }
+  });
+
+  const processCharge = async ({
+    idempotencyKey,
+    orderId,
+    amountCents,
+  }: ChargeBody): Promise<{ status: number; body: object }> => {
+    const failure = await disturbance();
+    if (failure) return failure;
+    if (!idempotencyKey || !orderId || !Number.isInteger(amountCents) || (amountCents ?? 0) <= 0) {
+      return { status: 400, body: { error: 'invalid_request' } };
+    }
+    let charge = charges.get(idempotencyKey);
+    if (!charge) {
+      charge = {
+        providerRef: `ch_${randomUUID()}`,
+        status: Math.random() < state.declineRate ? 'declined' : 'captured',
+        orderId,
+        amountCents: amountCents!,
+        refunded: false,
+        lost: Math.random() < state.lostResponseRate,
+      };
+      charges.set(idempotencyKey, charge);
+      if (charge.lost) return { status: 503, body: { error: 'gateway_timeout' } };
+    } else if (charge.lost && state.lostResponseSticky) {
+      return { status: 503, body: { error: 'gateway_timeout' } };
+    }
+    if (charge.status === 'declined')
+      return { status: 402, body: { error: 'card_declined', providerRef: charge.providerRef } };
+    return { status: 201, body: { providerRef: charge.providerRef, status: charge.status } };
+  };
 
   // What became of a charge: how a client whose answer was lost finds out without charging again.
   app.get<{ Params: { idempotencyKey: string } }>('/charges/:idempotencyKey', async (request, reply) => {
     const failure = await disturbance();
     if (failure) return reply.code(failure.status).send(failure.body);
-    const charge = charges.get(request.params.idempotencyKey);
+    const key = request.params.idempotencyKey;
+    const charge = charges.get(key);
+    if (!charge && inProgress.has(key)) return reply.code(409).send({ error: 'charge_in_progress' });
     if (!charge) return reply.code(404).send({ error: 'charge_not_found' });
     return reply.code(200).send({
       providerRef: charge.providerRef,

@@ -12,7 +12,9 @@ export interface PaymentProvider {
   refund(request: RefundRequest, signal?: AbortSignal): Promise<RefundResult>;
   /**
    * The charge the provider made under `idempotencyKey`, or null when it made none (or declined it): how a
-   * charge whose answer was lost is reconciled. Rejects with {@link PaymentProviderUnavailableError}.
+   * charge whose answer was lost is reconciled. Never answers null while a charge under the key is still being
+   * processed: rejects with {@link PaymentProviderUnavailableError} (`charge_in_progress`) until it is settled,
+   * so a late charge is found rather than missed.
    */
   findCharge(request: ChargeLookup, signal?: AbortSignal): Promise<ChargeResult | null>;
 }
@@ -57,7 +59,13 @@ export class PaymentDeclinedError extends RuleViolatedError {
   }
 }
 
-export type ProviderUnavailableReason = 'circuit_open' | 'bulkhead_full' | 'timeout' | 'unavailable';
+export type ProviderUnavailableReason =
+  | 'circuit_open'
+  | 'bulkhead_full'
+  | 'timeout'
+  | 'unavailable'
+  /** A lookup found a charge under its key still being processed: ask again later. */
+  | 'charge_in_progress';
 
 /**
  * The provider could not answer (after the adapter's retries, or failing fast while the circuit is open).
