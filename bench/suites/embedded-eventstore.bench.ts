@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EventStoreDBClient, START, jsonEvent } from '@eventstore/db-client';
 import { startEmbeddedEventStore } from '@shop/embedded-eventstore';
 import { entry } from '../bench-entry';
+import { preloads } from '../preloads';
 import type { BenchEntry, BenchSuite } from '../bench-entry';
 
 const PAYLOAD = { sku: 'SKU-000123', quantity: 3, price: 1999, note: 'bench event payload' };
@@ -15,12 +16,6 @@ const RECORD_BYTES = 200;
 
 /** Scripts of the lib's bin/ folder; the same relative layout holds for the TypeScript sources and dist/. */
 const libScript = (name: string): string => join(__dirname, '../../libs/embedded-eventstore/src/bin', name);
-
-/** Only preloads (e.g. `-r @swc-node/register` when run from TypeScript) are passed on: `-e` code must not re-run. */
-const preloads = (): string[] =>
-  process.execArgv.flatMap((arg, i, all) =>
-    arg === '-r' || arg === '--require' ? [arg, all[i + 1] ?? ''] : arg.startsWith('--require=') ? [arg] : [],
-  );
 
 /** Runs the server in its own process, as a real EventStoreDB would be, so client and server each get a core. */
 const spawnServer = async (dataDir: string): Promise<{ url: string; child: ChildProcess }> => {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { entry } from '../bench-entry';
+import { preloads } from '../preloads';
 import type { BenchEntry, BenchSuite } from '../bench-entry';
 import { EVENTS, type ReadAndRebuild, readAndRebuild, seedProducts } from '../rebuild/measure';
 
@@ -27,12 +28,6 @@ async function readAndRebuildInChild(eventStoreUrl: string, mongoUri: string): P
   if (code !== 0) throw new Error(`rebuild child exited with ${code}`);
   return JSON.parse(out) as ReadAndRebuild;
 }
-
-/** Only preloads (`-r @swc-node/register` when run from TypeScript) are passed on to the child. */
-const preloads = (): string[] =>
-  process.execArgv.flatMap((arg, i, all) =>
-    arg === '-r' || arg === '--require' ? [arg, all[i + 1] ?? ''] : arg.startsWith('--require=') ? [arg] : [],
-  );
 
 /**
  * The servers in their own process, as `npm run devstack` runs them (durable, on disk): closer to
