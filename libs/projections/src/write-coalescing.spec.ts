@@ -97,6 +97,16 @@ describe('coalesceWrites', () => {
     expect(coalesceWrites(ops, none)).toEqual([ops[0], ops[1], upsert('a', { $inc: { n: 2 } })]);
   });
 
+  it('leaves a field named __proto__ alone (assignment would change a prototype, not set a field)', () => {
+    const ops = [
+      upsert('a', JSON.parse('{"$set":{"__proto__":{"k":1}}}') as Document),
+      upsert('a', { $set: { k: 2 } }),
+      upsert('a', { $set: { x: 1 } }),
+      upsert('a', JSON.parse('{"$set":{"__proto__":5}}') as Document),
+    ];
+    expect(coalesceWrites(ops, none)).toEqual([ops[0], upsert('a', { $set: { k: 2, x: 1 } }), ops[3]]);
+  });
+
   it('does not change the operations it was given', () => {
     const ops = [upsert('a', { $inc: { n: 1 } }), upsert('a', { $inc: { n: 1 } })];
     const copy = structuredClone(ops);

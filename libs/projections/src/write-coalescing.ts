@@ -173,8 +173,13 @@ function parse(update: unknown): ParsedUpdate | undefined {
 const fieldsOf = (u: ParsedUpdate): Set<string> =>
   new Set([...Object.keys(u.$set), ...Object.keys(u.$inc), ...Object.keys(u.$setOnInsert)]);
 
+// `__proto__` is a field to MongoDB but a prototype to plain-object assignment: never folded.
 const isPlainField = (field: string): boolean =>
-  field.length > 0 && field !== '_id' && !field.startsWith('$') && !field.includes('.');
+  field.length > 0 &&
+  field !== '_id' &&
+  field !== '__proto__' &&
+  !field.startsWith('$') &&
+  !field.includes('.');
 
 const isScalar = (value: unknown): boolean =>
   value === null ||
