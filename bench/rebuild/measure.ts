@@ -61,8 +61,8 @@ export async function rebuildRate(esdb: EventStoreDBClient, mongo: MongoClient):
   const manager = new ProjectionManager(mongo, db, esdb, new EventSerializer(), [productsProjection], {
     runWorkers: false,
   });
-  await manager.onApplicationBootstrap();
   try {
+    await manager.onApplicationBootstrap();
     const started = performance.now();
     const progress = await manager.rebuild(productsProjection.name);
     const rate = progress.processed / ((performance.now() - started) / 1000);
@@ -72,8 +72,7 @@ export async function rebuildRate(esdb: EventStoreDBClient, mongo: MongoClient):
     }
     return rate;
   } finally {
-    await manager.onApplicationShutdown();
-    await db.dropDatabase();
+    await manager.onApplicationShutdown().finally(() => db.dropDatabase());
   }
 }
 

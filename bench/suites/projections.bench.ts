@@ -24,9 +24,11 @@ async function readAndRebuildInChild(eventStoreUrl: string, mongoUri: string): P
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`rebuild child exited with ${code}`);
-  return JSON.parse(out) as ReadAndRebuild;
+  // 'close', not 'exit': only then has all of its stdout been read.
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) throw new Error(`rebuild child failed (${signal ?? `exit code ${code}`})`);
+  const result = out.trim().split('\n').pop() ?? '';
+  return JSON.parse(result) as ReadAndRebuild;
 }
 
 /**
@@ -71,14 +73,18 @@ const suite: BenchSuite = {
     Logger.overrideLogger(['error']);
     // Zero setup: the servers share this process with the rebuild, as `npm start` runs them.
     const eventStore = await startEmbeddedEventStore({ inMemory: true, port: 0 });
-    const mongoServer = await startEmbeddedMongo({ inMemory: true, port: 0 });
+    const mongoServer = await startEmbeddedMongo({ inMemory: true, port: 0 }).catch(async (error) => {
+      await eventStore.stop();
+      throw error;
+    });
     const rssBefore = process.memoryUsage().rss;
     let seed: number;
     let local: ReadAndRebuild;
     let peakRss: number;
     const esdb = EventStoreDBClient.connectionString(eventStore.url);
-    const mongo = await new MongoClient(mongoServer.uri).connect();
+    const mongo = new MongoClient(mongoServer.uri);
     try {
+      await mongo.connect();
       seed = await seedProducts(esdb);
       local = await readAndRebuild(esdb, mongo, ROUNDS);
       peakRss = Math.max(process.memoryUsage().rss, rssBefore) / 2 ** 20;
