@@ -76,14 +76,9 @@ class Folded {
     if (!('updateOne' in op)) return undefined;
     const { updateOne } = op;
     if (updateOne.upsert !== true || !onlyKeys(updateOne, UPDATE_KEYS)) return undefined;
+    // parse() builds new objects: folding may write to them without touching the caller's operation.
     const parsed = parse(updateOne.update);
-    if (!parsed) return undefined;
-    const copy: ParsedUpdate = {
-      $set: { ...parsed.$set },
-      $inc: { ...parsed.$inc },
-      $setOnInsert: parsed.$setOnInsert,
-    };
-    return new Folded(updateOne.filter, copy, fieldsOf(parsed));
+    return parsed && new Folded(updateOne.filter, parsed, fieldsOf(parsed));
   }
 
   /** Folds `later` in if the result equals applying both one after the other; otherwise changes nothing. */
