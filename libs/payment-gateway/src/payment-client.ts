@@ -78,16 +78,11 @@ export class PaymentClient implements PaymentProvider {
   private readonly breaker;
 
   constructor(private readonly options: PaymentClientOptions) {
-    const transient = handleWhen(
-      (error) => error instanceof TransientProviderError || error instanceof TaskCancelledError,
-    );
+    const failed = (error: Error): boolean =>
+      error instanceof TransientProviderError || error instanceof TaskCancelledError;
+    const transient = handleWhen(failed);
     // A charge in progress is worth asking about again, but says nothing against the provider's health.
-    const retried = handleWhen(
-      (error) =>
-        error instanceof TransientProviderError ||
-        error instanceof TaskCancelledError ||
-        error instanceof ChargeInProgressError,
-    );
+    const retried = handleWhen((error: Error) => failed(error) || error instanceof ChargeInProgressError);
     this.breaker = circuitBreaker(transient, {
       halfOpenAfter: options.breakerHalfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
