@@ -16,4 +16,9 @@ export interface CommandMetadata {
    * sent twice (or retried after a lost response) appends once and returns the original result.
    */
   readonly idempotencyKey?: string;
+  /**
+   * A digest of the request that carried the idempotency key (HTTP: method, path and body). Stored with the
+   * key; the same key arriving with another fingerprint is a different request reusing the key, and refused.
+   */
+  readonly requestFingerprint?: string;
 }

@@ -1,9 +1,10 @@
 /**
  * How a caller should react to an error. The HTTP layer maps categories, not classes, to status codes
- * (validation 400, not_found 404, rule_violated 409, concurrency 412, unavailable 503), so a new error class
- * needs no change there.
+ * (validation 400, not_found 404, unprocessable 422, rule_violated 409, concurrency 412, unavailable 503),
+ * so a new error class needs no change there.
  */
-export type ErrorCategory = 'validation' | 'not_found' | 'rule_violated' | 'concurrency' | 'unavailable';
+export type ErrorCategory =
+  'validation' | 'not_found' | 'unprocessable' | 'rule_violated' | 'concurrency' | 'unavailable';
 
 /**
  * Base of every error the application raises on purpose. `code` is a stable, machine-readable identifier
@@ -31,6 +32,15 @@ export class ValidationError extends DomainError {
 /** The command targets something that does not exist. */
 export class NotFoundError extends DomainError {
   readonly category = 'not_found';
+}
+
+/**
+ * The command is well-formed but cannot be processed as sent: it refers to something that does not exist
+ * (an unknown product in an order) or reuses an idempotency key with another request. Unlike NotFoundError,
+ * the addressed resource itself is not what is missing.
+ */
+export class UnprocessableError extends DomainError {
+  readonly category = 'unprocessable';
 }
 
 /** The command is well-formed but the current state forbids it (a business rule). */

@@ -23,6 +23,8 @@ export interface EventMetadata {
   readonly occurredAt: string;
   /** Present when the producing command carried an idempotency key (event ids are then derived from it). */
   readonly idempotencyKey?: string;
+  /** The digest of the request that carried the idempotency key (see CommandMetadata.requestFingerprint). */
+  readonly requestFingerprint?: string;
 }
 
 /** Position in the global log ($all). */
@@ -67,6 +69,7 @@ export interface EventMetadataInput {
   readonly occurredAt: Date;
   readonly context?: MessageContext;
   readonly idempotencyKey?: string;
+  readonly requestFingerprint?: string;
   /** Used as correlation id when the context has none: a command that starts a conversation. */
   readonly fallbackCorrelationId: string;
 }
@@ -83,5 +86,6 @@ export const buildEventMetadata = (input: EventMetadataInput): EventMetadata => 
     schemaVersion: input.schemaVersion,
     occurredAt: input.occurredAt.toISOString(),
     ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
+    ...(input.requestFingerprint !== undefined ? { requestFingerprint: input.requestFingerprint } : {}),
   };
 };

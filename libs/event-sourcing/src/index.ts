@@ -8,6 +8,7 @@ export {
   NotFoundError,
   RuleViolatedError,
   UnavailableError,
+  UnprocessableError,
   ValidationError,
 } from './errors';
 export {

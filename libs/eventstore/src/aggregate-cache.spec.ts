@@ -34,7 +34,7 @@ describe('AggregateCache', () => {
   it('hands out copies of the idempotency window, so a failed attempt cannot pollute the cache', () => {
     const cache = new AggregateCache(10);
     cache.set('s-1', decider, aggregate(3n));
-    cache.get('s-1', decider)!.recentCommands.remember('e1', { first: 4n, last: 4n });
-    expect(cache.get('s-1', decider)!.recentCommands.find('e1')).toBeUndefined();
+    cache.get('s-1', decider)!.recentCommands.remember('k1', { first: 4n, last: 4n });
+    expect(cache.get('s-1', decider)!.recentCommands.find('k1')).toBeUndefined();
   });
 });

@@ -23,6 +23,7 @@ import {
 } from './aggregate-loader';
 import {
   ExpectedRevisionMismatchError,
+  IdempotencyKeyReusedError,
   isWrongExpectedVersion,
   StreamContentionError,
   toEventStoreError,
@@ -136,8 +137,7 @@ export class AggregateStore {
       this.loader.cached<S>(streamName, decider) ??
       (options.expectNew ? this.loader.initial(decider) : undefined);
     if (!cached) return undefined;
-    const key = command.metadata.idempotencyKey;
-    const original = key === undefined ? undefined : this.findOriginal<E>(cached, streamName, key);
+    const original = this.findOriginal<E>(cached, streamName, command);
     if (original) return original;
     if (options.expectedRevision !== undefined && options.expectedRevision !== cached.revision)
       return undefined;
@@ -166,7 +166,7 @@ export class AggregateStore {
     const key = command.metadata.idempotencyKey;
     // Checked before the expected revision: after a lost response the stream has moved because of this very
     // command, and its retry (same If-Match) must get the original result, not a conflict.
-    const original = key === undefined ? undefined : this.findOriginal<E>(loaded, streamName, key);
+    const original = this.findOriginal<E>(loaded, streamName, command);
     if (original) return original;
     const expected = options.expectedRevision;
     if (expected !== undefined && expected !== loaded.revision) {
@@ -183,8 +183,7 @@ export class AggregateStore {
       // With an explicit revision there is no reload-and-retry, but a conflict may be our own earlier append
       // whose response was lost (a transient retry of an idempotent append).
       const again = key === undefined ? undefined : await this.load(decider, streamName);
-      const ours =
-        again && key !== undefined ? await this.findOriginal<E>(again, streamName, key) : undefined;
+      const ours = again ? await this.findOriginal<E>(again, streamName, command) : undefined;
       if (ours) return ours;
       throw new ExpectedRevisionMismatchError(streamName, expected, actualRevision(error, again));
     }
@@ -199,9 +198,9 @@ export class AggregateStore {
     loaded: LoadedAggregate<S>,
     events: readonly E[],
   ): Promise<CommandResult<E>> {
-    const key = command.metadata.idempotencyKey;
+    const { idempotencyKey: key, requestFingerprint: fingerprint } = command.metadata;
     const ids = events.map((_, i) =>
-      key === undefined ? randomUUID() : idempotentEventId(streamName, key, i),
+      key === undefined ? randomUUID() : idempotentEventId(streamName, key, i, fingerprint),
     );
     const firstId = ids[0] as string;
     const data = events.map((event, i) =>
@@ -214,6 +213,7 @@ export class AggregateStore {
           fallbackCorrelationId: firstId,
           ...(options.context ? { context: options.context } : {}),
           ...(key !== undefined ? { idempotencyKey: key } : {}),
+          ...(key !== undefined && fingerprint !== undefined ? { requestFingerprint: fingerprint } : {}),
         }),
       ),
     );
@@ -223,9 +223,10 @@ export class AggregateStore {
     const appended = {
       first: result.nextExpectedRevision - BigInt(events.length) + 1n,
       last: result.nextExpectedRevision,
+      ...(fingerprint !== undefined ? { fingerprint } : {}),
     };
     // Learnt here because later loads may start after these events (cache, snapshot) and never track them.
-    if (key !== undefined) loaded.recentCommands.remember(firstId, appended);
+    if (key !== undefined) loaded.recentCommands.remember(key, appended);
     const next = { ...loaded, state: fold(decider, loaded.state, events), revision: appended.last };
     const snapshotted = await this.maybeSnapshot(decider, streamName, next);
     this.loader.remember(
@@ -261,13 +262,24 @@ export class AggregateStore {
     return idempotent ? this.transientRetry.execute(append) : append();
   }
 
+  /**
+   * The result of the earlier command with this command's idempotency key, if the stream remembers one. The
+   * same key with another request fingerprint is a different request: refused, never answered with the
+   * first one's result. (Commands without a fingerprint, from process managers, are matched by key alone.)
+   */
   private findOriginal<E extends DomainEvent>(
     loaded: LoadedAggregate<unknown>,
     streamName: string,
-    key: string,
+    command: Command,
   ): Promise<CommandResult<E>> | undefined {
-    const range = loaded.recentCommands.find(idempotentEventId(streamName, key, 0));
-    return range ? this.originalResult<E>(streamName, range) : undefined;
+    const { idempotencyKey: key, requestFingerprint: fingerprint } = command.metadata;
+    if (key === undefined) return undefined;
+    const range = loaded.recentCommands.find(key);
+    if (!range) return undefined;
+    if (range.fingerprint !== undefined && fingerprint !== undefined && range.fingerprint !== fingerprint) {
+      throw new IdempotencyKeyReusedError(streamName);
+    }
+    return this.originalResult<E>(streamName, range);
   }
 
   private async originalResult<E extends DomainEvent>(

@@ -1,5 +1,5 @@
 import { ErrorType, isCommandError } from '@eventstore/db-client';
-import { ConcurrencyError, NotFoundError, UnavailableError } from '@shop/event-sourcing';
+import { ConcurrencyError, NotFoundError, UnavailableError, UnprocessableError } from '@shop/event-sourcing';
 
 /** The caller's expected revision (HTTP If-Match) no longer holds. Never retried: the caller must re-read. */
 export class ExpectedRevisionMismatchError extends ConcurrencyError {
@@ -12,6 +12,19 @@ export class ExpectedRevisionMismatchError extends ConcurrencyError {
       'expected_revision_mismatch',
       `Stream ${streamName} is at revision ${actualRevision}, not at the expected ${expectedRevision}`,
       { streamName, expectedRevision: String(expectedRevision), actualRevision: String(actualRevision) },
+    );
+  }
+}
+
+/**
+ * The idempotency key was already used on this stream for a different request (another body, path or
+ * method). Answering with the first request's result would silently drop this one, so it is refused.
+ */
+export class IdempotencyKeyReusedError extends UnprocessableError {
+  constructor(readonly streamName: string) {
+    super(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for a different request; use a new key for a new request',
     );
   }
 }

@@ -73,6 +73,7 @@ const readMetadata = (recorded: RecordedEvent): EventMetadata => {
   const userId = optionalString(raw.userId);
   const traceparent = optionalString(raw.traceparent);
   const idempotencyKey = optionalString(raw.idempotencyKey);
+  const requestFingerprint = optionalString(raw.requestFingerprint);
   return {
     eventId: recorded.id,
     correlationId,
@@ -82,5 +83,6 @@ const readMetadata = (recorded: RecordedEvent): EventMetadata => {
     schemaVersion: typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 1,
     occurredAt: optionalString(raw.occurredAt) ?? recorded.created.toISOString(),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(requestFingerprint !== undefined ? { requestFingerprint } : {}),
   };
 };

@@ -1,6 +1,6 @@
 import { UnavailableError } from '@eventstore/db-client';
 import { type Decider } from '@shop/event-sourcing';
-import { EventStoreUnavailableError, idempotentEventId } from '@shop/eventstore';
+import { EventStoreUnavailableError, IdempotencyKeyReusedError, idempotentEventId } from '@shop/eventstore';
 import { interceptAppends } from './testing/append-interceptor';
 import { startTestEventStore, type TestEventStore, uniqueStream } from './testing/embedded-store';
 import {
@@ -134,6 +134,37 @@ describe('idempotent commands', () => {
     expect(error).toBeInstanceOf(EventStoreUnavailableError);
     expect(error).toMatchObject({ code: 'eventstore_unavailable', category: 'unavailable' });
     expect(await eventCount(stream)).toBe(1);
+  });
+
+  it('refuses a key reused with another request fingerprint, from the cache and after a replay', async () => {
+    const { store } = es.services();
+    const stream = uniqueStream();
+    const first = await store.handle(tally, stream, add(5, { idempotencyKey: 'k', requestFingerprint: 'A' }));
+    const same = await store.handle(tally, stream, add(5, { idempotencyKey: 'k', requestFingerprint: 'A' }));
+    expect(same).toEqual({ ...first, outcome: 'duplicate' });
+    const reused = add(6, { idempotencyKey: 'k', requestFingerprint: 'B' });
+    await expect(store.handle(tally, stream, reused)).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(es.services().store.handle(tally, stream, reused)).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+      category: 'unprocessable',
+    });
+    expect(await eventCount(stream)).toBe(1);
+    expect((await store.load(tally, stream)).state.value).toBe(5);
+  });
+
+  it('refuses one of two different requests under one key racing in two processes', async () => {
+    const stream = uniqueStream();
+    await es.services().store.handle(tally, stream, add(1));
+    // Without the fingerprint in the event ids both appends would carry the same ids at the same revision,
+    // and EventStoreDB would acknowledge the second as an idempotent repeat without writing it.
+    const outcomes = await Promise.allSettled([
+      es.services().store.handle(tally, stream, add(2, { idempotencyKey: 'race', requestFingerprint: 'A' })),
+      es.services().store.handle(tally, stream, add(3, { idempotencyKey: 'race', requestFingerprint: 'B' })),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = outcomes.find((o) => o.status === 'rejected');
+    expect(rejected?.reason).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(await eventCount(stream)).toBe(2);
   });
 
   it('forgets keys older than the window (documented limit): such a late retry executes again', async () => {

@@ -9,6 +9,7 @@ export {
   EventStoreUnavailableError,
   type EventStoreUnavailableCode,
   ExpectedRevisionMismatchError,
+  IdempotencyKeyReusedError,
   StreamContentionError,
   StreamDeletedError,
   toEventStoreError,

@@ -6,6 +6,7 @@ import { RequestValidationError } from './request-validation';
 const CATEGORY_STATUS: Record<ErrorCategory, number> = {
   validation: 400,
   not_found: 404,
+  unprocessable: 422,
   rule_violated: 409,
   concurrency: 412,
   unavailable: 503,

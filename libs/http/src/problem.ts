@@ -35,6 +35,7 @@ const TITLES: Record<number, string> = {
   412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -56,6 +57,7 @@ export const statusCode = (status: number): string =>
     412: 'precondition_failed',
     413: 'payload_too_large',
     415: 'unsupported_media_type',
+    422: 'unprocessable',
     429: 'rate_limited',
     503: 'unavailable',
   })[status] ?? (status >= 500 ? 'internal_error' : 'error');

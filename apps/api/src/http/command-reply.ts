@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { type DomainEvent } from '@shop/event-sourcing';
+import { type CommandResult } from '@shop/eventstore';
 import { formatPosition } from '@shop/projections';
 import { type FastifyReply } from 'fastify';
 
@@ -26,7 +28,20 @@ export interface CommandOutcome {
   id: string;
   revision: bigint;
   position?: { commit: bigint; prepare: bigint } | undefined;
+  /** The command's Idempotency-Key had been seen: this is the original result, nothing was appended. */
+  replayed?: boolean;
 }
+
+/** What a handler answers for the aggregate `id` after AggregateStore.handle(). */
+export const commandOutcome = (id: string, result: CommandResult<DomainEvent>): CommandOutcome => ({
+  id,
+  revision: result.nextRevision,
+  position: result.position,
+  replayed: result.outcome === 'duplicate',
+});
+
+/** Header marking a response as the replay of an earlier request with the same Idempotency-Key. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /** Sets ETag and X-Commit-Position (and Location when given) and returns the body. */
 export function commandAccepted(
@@ -38,5 +53,6 @@ export function commandAccepted(
   void reply.header('ETag', `"${outcome.revision}"`);
   if (position) void reply.header('X-Commit-Position', position);
   if (location) void reply.header('Location', location);
+  if (outcome.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   return { id: outcome.id, revision: outcome.revision.toString(), position };
 }

@@ -5,8 +5,9 @@ import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
 import { type FastifyReply } from 'fastify';
-import { parseIdempotencyKey, parseIfMatch } from '../http/command-headers';
+import { parseIfMatch } from '../http/command-headers';
 import { CommandAccepted, commandAccepted } from '../http/command-reply';
+import { ApiIdempotencyKey, type CommandIdempotency, Idempotency } from '../http/idempotency';
 import { CancelOrderCommand } from './cancel-order/cancel-order.command';
 import { CancelOrderRequest } from './cancel-order/cancel-order.dto';
 import { type OrderCommandOptions } from './order-command';
@@ -16,7 +17,7 @@ import { ShipOrderCommand } from './ship-order/ship-order.command';
 @ApiTags('orders')
 @Controller('orders')
 @ApiHeader({ name: 'If-Match', required: false, description: 'Apply only at this revision (412 otherwise)' })
-@ApiHeader({ name: 'Idempotency-Key', required: false })
+@ApiIdempotencyKey()
 export class OrderCommandsController {
   constructor(private readonly commands: CommandBus) {}
 
@@ -28,12 +29,12 @@ export class OrderCommandsController {
     @Param('id', new ParseUUIDPipe()) orderId: string,
     @Body() body: CancelOrderRequest,
     @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Idempotency() idempotency: CommandIdempotency | undefined,
     @CurrentUser() user: AuthUser,
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
-    const options = commandOptions(ifMatch, idempotencyKey, user, context);
+    const options = commandOptions(ifMatch, idempotency, user, context);
     return commandAccepted(
       reply,
       await this.commands.execute(new CancelOrderCommand(orderId, body.reason, options)),
@@ -47,24 +48,24 @@ export class OrderCommandsController {
   async ship(
     @Param('id', new ParseUUIDPipe()) orderId: string,
     @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Idempotency() idempotency: CommandIdempotency | undefined,
     @CurrentUser() user: AuthUser,
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
-    const options = commandOptions(ifMatch, idempotencyKey, user, context);
+    const options = commandOptions(ifMatch, idempotency, user, context);
     return commandAccepted(reply, await this.commands.execute(new ShipOrderCommand(orderId, options)));
   }
 }
 
 const commandOptions = (
   ifMatch: string | undefined,
-  idempotencyKey: string | undefined,
+  idempotency: CommandIdempotency | undefined,
   user: AuthUser,
   context: MessageContext,
 ): OrderCommandOptions => ({
   context,
-  idempotencyKey: parseIdempotencyKey(idempotencyKey),
+  idempotency,
   expectedRevision: parseIfMatch(ifMatch),
   onlyForCustomer: isStaff(user) ? undefined : user.sub,
 });

@@ -1,25 +1,15 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
 import { type MessageContext, NotFoundError } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
 import { reportsProjection } from '@shop/reporting';
 import { type FastifyReply } from 'fastify';
-import { creationId, parseIdempotencyKey } from '../http/command-headers';
+import { creationId } from '../http/command-headers';
 import { CommandAccepted, commandAccepted } from '../http/command-reply';
 import { ConsistentReadQuery } from '../http/consistent-read.query';
+import { ApiIdempotencyKey, type CommandIdempotency, Idempotency } from '../http/idempotency';
 import { ReadConsistency } from '../http/read-consistency';
 import { GetReportQuery } from './get-report.query';
 import { RequestSalesReportCommand } from './request-sales-report.command';
@@ -38,18 +28,17 @@ export class ReportsController {
 
   @Post('sales')
   @HttpCode(202)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiAcceptedResponse({ type: CommandAccepted, description: 'Location points at the report' })
   async request(
     @Body() body: RequestSalesReportRequest,
-    @Headers('idempotency-key') idempotencyHeader: string | undefined,
+    @Idempotency() idempotency: CommandIdempotency | undefined,
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
-    const idempotencyKey = parseIdempotencyKey(idempotencyHeader);
-    const reportId = creationId('report', context.userId, idempotencyKey);
+    const reportId = creationId('report', context.userId, idempotency?.clientKey);
     const outcome = await this.commands.execute(
-      new RequestSalesReportCommand(reportId, body.from, body.to, context, idempotencyKey),
+      new RequestSalesReportCommand(reportId, body.from, body.to, context, idempotency),
     );
     return commandAccepted(reply, outcome, `/v1/reports/${reportId}`);
   }

@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateStore } from '@shop/eventstore';
 import { reportDecider, reportStreamName, requestSalesReport } from '@shop/reporting';
-import { type CommandOutcome } from '../http/command-reply';
+import { type CommandOutcome, commandOutcome } from '../http/command-reply';
+import { idempotencyMetadata } from '../http/idempotency';
 import { RequestSalesReportCommand } from './request-sales-report.command';
 
 @CommandHandler(RequestSalesReportCommand)
@@ -13,17 +14,14 @@ export class RequestSalesReportHandler implements ICommandHandler<RequestSalesRe
     from,
     to,
     context,
-    idempotencyKey,
+    idempotency,
   }: RequestSalesReportCommand): Promise<CommandOutcome> {
     const result = await this.store.handle(
       reportDecider,
       reportStreamName(reportId),
-      requestSalesReport(
-        { reportId, from, to },
-        { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
-      ),
-      { context, expectNew: idempotencyKey === undefined },
+      requestSalesReport({ reportId, from, to }, { now: new Date(), ...idempotencyMetadata(idempotency) }),
+      { context, expectNew: idempotency === undefined },
     );
-    return { id: reportId, revision: result.nextRevision, position: result.position };
+    return commandOutcome(reportId, result);
   }
 }

@@ -57,12 +57,16 @@ export const withSnapshots = (every: number, schemaVersion = 1): typeof tally =>
 
 const defaultNow = new Date('2026-01-01T00:00:00.000Z');
 
-export const add = (by: number, extra: { now?: Date; idempotencyKey?: string } = {}): TallyCommand => ({
+export const add = (
+  by: number,
+  extra: { now?: Date; idempotencyKey?: string; requestFingerprint?: string } = {},
+): TallyCommand => ({
   type: 'Add',
   data: { by },
   metadata: {
     now: extra.now ?? defaultNow,
     ...(extra.idempotencyKey ? { idempotencyKey: extra.idempotencyKey } : {}),
+    ...(extra.requestFingerprint ? { requestFingerprint: extra.requestFingerprint } : {}),
   },
 });
 

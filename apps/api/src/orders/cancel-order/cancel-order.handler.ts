@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateStore } from '@shop/eventstore';
 import { cancelOrder, orderDecider, orderStreamName } from '@shop/ordering';
-import { type CommandOutcome } from '../../http/command-reply';
+import { type CommandOutcome, commandOutcome } from '../../http/command-reply';
+import { idempotencyMetadata } from '../../http/idempotency';
 import { assertOrderAccess } from '../order-access';
 import { CancelOrderCommand } from './cancel-order.command';
 
@@ -11,13 +12,13 @@ export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand> {
 
   async execute({ orderId, reason, options }: CancelOrderCommand): Promise<CommandOutcome> {
     await assertOrderAccess(this.store, orderId, options.onlyForCustomer);
-    const { idempotencyKey, expectedRevision, context } = options;
+    const { idempotency, expectedRevision, context } = options;
     const result = await this.store.handle(
       orderDecider,
       orderStreamName(orderId),
-      cancelOrder({ orderId, reason }, { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) }),
+      cancelOrder({ orderId, reason }, { now: new Date(), ...idempotencyMetadata(idempotency) }),
       { context, ...(expectedRevision !== undefined ? { expectedRevision } : {}) },
     );
-    return { id: orderId, revision: result.nextRevision, position: result.position };
+    return commandOutcome(orderId, result);
   }
 }

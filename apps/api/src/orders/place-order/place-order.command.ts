@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { type MessageContext } from '@shop/event-sourcing';
+import { type CommandIdempotency } from '../../http/idempotency';
 import { type CommandOutcome } from '../../http/command-reply';
 
 export class PlaceOrderCommand extends Command<CommandOutcome> {
@@ -8,7 +9,7 @@ export class PlaceOrderCommand extends Command<CommandOutcome> {
     readonly customerId: string,
     readonly lines: readonly { productId: string; quantity: number }[],
     readonly context: MessageContext,
-    readonly idempotencyKey: string | undefined,
+    readonly idempotency: CommandIdempotency | undefined,
   ) {
     super();
   }

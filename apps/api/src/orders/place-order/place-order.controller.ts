@@ -1,12 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
 import { type MessageContext, ValidationError } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
 import { type FastifyReply } from 'fastify';
-import { creationId, parseIdempotencyKey } from '../../http/command-headers';
+import { creationId } from '../../http/command-headers';
 import { CommandAccepted, commandAccepted } from '../../http/command-reply';
+import { ApiIdempotencyKey, type CommandIdempotency, Idempotency } from '../../http/idempotency';
 import { PlaceOrderCommand } from './place-order.command';
 import { PlaceOrderRequest } from './place-order.dto';
 
@@ -19,15 +20,11 @@ export class PlaceOrderController {
   @Post()
   @HttpCode(201)
   @Roles('customer', 'clerk', 'admin')
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Makes a retry return the original order',
-  })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: CommandAccepted })
   async place(
     @Body() body: PlaceOrderRequest,
-    @Headers('idempotency-key') idempotencyHeader: string | undefined,
+    @Idempotency() idempotency: CommandIdempotency | undefined,
     @CurrentUser() user: AuthUser,
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -39,10 +36,9 @@ export class PlaceOrderController {
         'customerId is required when ordering on behalf of a customer',
       );
     }
-    const idempotencyKey = parseIdempotencyKey(idempotencyHeader);
-    const orderId = creationId('order', user.sub, idempotencyKey);
+    const orderId = creationId('order', user.sub, idempotency?.clientKey);
     const outcome = await this.commands.execute(
-      new PlaceOrderCommand(orderId, customerId, body.lines, context, idempotencyKey),
+      new PlaceOrderCommand(orderId, customerId, body.lines, context, idempotency),
     );
     return commandAccepted(reply, outcome, `/v1/orders/${orderId}`);
   }

@@ -4,7 +4,8 @@ import { NotFoundError } from '@shop/event-sourcing';
 import { AggregateStore } from '@shop/eventstore';
 import { productDecider, productStreamName } from '@shop/inventory';
 import { orderDecider, orderStreamName, placeOrder } from '@shop/ordering';
-import { type CommandOutcome } from '../../http/command-reply';
+import { type CommandOutcome, commandOutcome } from '../../http/command-reply';
+import { idempotencyMetadata } from '../../http/idempotency';
 import { PlaceOrderCommand } from './place-order.command';
 
 @CommandHandler(PlaceOrderCommand)
@@ -19,7 +20,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
     customerId,
     lines,
     context,
-    idempotencyKey,
+    idempotency,
   }: PlaceOrderCommand): Promise<CommandOutcome> {
     // Unit prices come from the catalog as the write side knows it (the product streams), never from the
     // client and never from a read model that may lag.
@@ -37,11 +38,11 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
       orderStreamName(orderId),
       placeOrder(
         { orderId, customerId, lines: priced, currency: this.config.currency },
-        { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
+        { now: new Date(), ...idempotencyMetadata(idempotency) },
       ),
       // A fresh random id (no Idempotency-Key) names a stream that cannot exist yet: no need to read it.
-      { context, expectNew: idempotencyKey === undefined },
+      { context, expectNew: idempotency === undefined },
     );
-    return { id: orderId, revision: result.nextRevision, position: result.position };
+    return commandOutcome(orderId, result);
   }
 }

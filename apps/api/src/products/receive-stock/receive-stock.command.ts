@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { type MessageContext } from '@shop/event-sourcing';
+import { type CommandIdempotency } from '../../http/idempotency';
 import { type CommandOutcome } from '../../http/command-reply';
 
 export class ReceiveStockCommand extends Command<CommandOutcome> {
@@ -7,7 +8,7 @@ export class ReceiveStockCommand extends Command<CommandOutcome> {
     readonly productId: string,
     readonly quantity: number,
     readonly context: MessageContext,
-    readonly idempotencyKey: string | undefined,
+    readonly idempotency: CommandIdempotency | undefined,
     readonly expectedRevision: bigint | undefined,
   ) {
     super();

@@ -5,8 +5,9 @@ import { Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
 import { type FastifyReply } from 'fastify';
-import { parseIdempotencyKey, parseIfMatch } from '../../http/command-headers';
+import { parseIfMatch } from '../../http/command-headers';
 import { CommandAccepted, commandAccepted } from '../../http/command-reply';
+import { ApiIdempotencyKey, type CommandIdempotency, Idempotency } from '../../http/idempotency';
 import { ReceiveStockCommand } from './receive-stock.command';
 import { ReceiveStockRequest } from './receive-stock.dto';
 
@@ -23,24 +24,18 @@ export class ReceiveStockController {
     required: false,
     description: 'Apply only at this revision (412 otherwise)',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiOkResponse({ type: CommandAccepted })
   async receive(
     @Param('id', new ParseUUIDPipe()) productId: string,
     @Body() body: ReceiveStockRequest,
     @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Idempotency() idempotency: CommandIdempotency | undefined,
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
     const outcome = await this.commands.execute(
-      new ReceiveStockCommand(
-        productId,
-        body.quantity,
-        context,
-        parseIdempotencyKey(idempotencyKey),
-        parseIfMatch(ifMatch),
-      ),
+      new ReceiveStockCommand(productId, body.quantity, context, idempotency, parseIfMatch(ifMatch)),
     );
     return commandAccepted(reply, outcome);
   }

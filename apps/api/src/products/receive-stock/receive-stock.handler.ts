@@ -1,27 +1,21 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AggregateStore } from '@shop/eventstore';
 import { productDecider, productStreamName, receiveStock } from '@shop/inventory';
-import { type CommandOutcome } from '../../http/command-reply';
+import { commandOutcome } from '../../http/command-reply';
+import { idempotencyMetadata } from '../../http/idempotency';
 import { ReceiveStockCommand } from './receive-stock.command';
 
 @CommandHandler(ReceiveStockCommand)
 export class ReceiveStockHandler implements ICommandHandler<ReceiveStockCommand> {
   constructor(private readonly store: AggregateStore) {}
 
-  async execute({ productId, quantity, context, idempotencyKey, expectedRevision }: ReceiveStockCommand) {
+  async execute({ productId, quantity, context, idempotency, expectedRevision }: ReceiveStockCommand) {
     const result = await this.store.handle(
       productDecider,
       productStreamName(productId),
-      receiveStock(
-        { productId, quantity },
-        { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
-      ),
+      receiveStock({ productId, quantity }, { now: new Date(), ...idempotencyMetadata(idempotency) }),
       { context, ...(expectedRevision !== undefined ? { expectedRevision } : {}) },
     );
-    return {
-      id: productId,
-      revision: result.nextRevision,
-      position: result.position,
-    } satisfies CommandOutcome;
+    return commandOutcome(productId, result);
   }
 }

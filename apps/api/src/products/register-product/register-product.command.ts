@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { type MessageContext } from '@shop/event-sourcing';
+import { type CommandIdempotency } from '../../http/idempotency';
 import { type CommandOutcome } from '../../http/command-reply';
 
 export class RegisterProductCommand extends Command<CommandOutcome> {
@@ -9,7 +10,7 @@ export class RegisterProductCommand extends Command<CommandOutcome> {
     readonly name: string,
     readonly priceCents: number,
     readonly context: MessageContext,
-    readonly idempotencyKey: string | undefined,
+    readonly idempotency: CommandIdempotency | undefined,
   ) {
     super();
   }

@@ -1,13 +1,13 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
 import { type FastifyReply } from 'fastify';
 import { productIdForSku } from '@shop/inventory';
-import { parseIdempotencyKey } from '../../http/command-headers';
 import { CommandAccepted, commandAccepted } from '../../http/command-reply';
+import { ApiIdempotencyKey, type CommandIdempotency, Idempotency } from '../../http/idempotency';
 import { RegisterProductCommand } from './register-product.command';
 import { RegisterProductRequest } from './register-product.dto';
 
@@ -19,24 +19,19 @@ export class RegisterProductController {
   @Post()
   @HttpCode(201)
   @Roles('clerk', 'admin')
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Makes a retry return the original result',
-  })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: CommandAccepted })
   @ApiConflictResponse({ description: 'The SKU is already registered with other details' })
   async register(
     @Body() body: RegisterProductRequest,
-    @Headers('idempotency-key') idempotencyHeader: string | undefined,
+    @Idempotency() idempotency: CommandIdempotency | undefined,
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
-    const idempotencyKey = parseIdempotencyKey(idempotencyHeader);
     // One product per SKU, enforced on the write side: the SKU determines the stream.
     const productId = productIdForSku(body.sku);
     const outcome = await this.commands.execute(
-      new RegisterProductCommand(productId, body.sku, body.name, body.priceCents, context, idempotencyKey),
+      new RegisterProductCommand(productId, body.sku, body.name, body.priceCents, context, idempotency),
     );
     return commandAccepted(reply, outcome, `/v1/products/${productId}`);
   }

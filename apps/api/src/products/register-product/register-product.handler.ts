@@ -2,7 +2,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '@shop/config';
 import { AggregateStore } from '@shop/eventstore';
 import { productDecider, productStreamName, registerProduct } from '@shop/inventory';
-import { type CommandOutcome } from '../../http/command-reply';
+import { type CommandOutcome, commandOutcome } from '../../http/command-reply';
+import { idempotencyMetadata } from '../../http/idempotency';
 import { RegisterProductCommand } from './register-product.command';
 
 @CommandHandler(RegisterProductCommand)
@@ -13,16 +14,16 @@ export class RegisterProductHandler implements ICommandHandler<RegisterProductCo
   ) {}
 
   async execute(command: RegisterProductCommand): Promise<CommandOutcome> {
-    const { productId, sku, name, priceCents, context, idempotencyKey } = command;
+    const { productId, sku, name, priceCents, context, idempotency } = command;
     const result = await this.store.handle(
       productDecider,
       productStreamName(productId),
       registerProduct(
         { productId, sku, name, priceCents, currency: this.config.currency },
-        { now: new Date(), ...(idempotencyKey ? { idempotencyKey } : {}) },
+        { now: new Date(), ...idempotencyMetadata(idempotency) },
       ),
       { context },
     );
-    return { id: productId, revision: result.nextRevision, position: result.position };
+    return commandOutcome(productId, result);
   }
 }
