@@ -41,6 +41,35 @@ describe('TokenService (HS256 shared secret)', () => {
     await expect(tokens.verify(await make())).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
+  const withSubject = (sub: string) =>
+    new SignJWT({ roles: ['customer'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('eventshop')
+      .setAudience('eventshop-api')
+      .setSubject(sub)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  it.each(['auth0|5f7c8ec7c33c6c004bbafe82', 'google-oauth2|1234567890', 'tenant/alice', 'x'.repeat(255)])(
+    'accepts the opaque subject %s',
+    async (sub) => {
+      await expect(tokens.verify(await withSubject(sub))).resolves.toEqual({ sub, roles: ['customer'] });
+      await expect(tokens.verify(await tokens.mintToken({ role: 'customer', sub }))).resolves.toMatchObject({
+        sub,
+      });
+    },
+  );
+
+  it.each(['x'.repeat(256), 'with space', 'line\nbreak', 'ümlaut'])(
+    'refuses the subject %j, when verifying and when minting',
+    async (sub) => {
+      await expect(tokens.verify(await withSubject(sub))).rejects.toThrow(
+        /subject must be 1-255 visible ASCII/,
+      );
+      await expect(tokens.mintToken({ role: 'customer', sub })).rejects.toThrow(/subject must be/);
+    },
+  );
+
   it('says when a token has expired', async () => {
     const expired = await tokens.mintToken({ role: 'admin', sub: 'u', ttl: -60 });
     await expect(tokens.verify(expired)).rejects.toMatchObject({

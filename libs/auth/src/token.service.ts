@@ -12,6 +12,7 @@ import {
 } from 'jose';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type AuthUser, isRole, type Role } from './roles';
+import { isSubject, SUBJECT_RULE } from './subject';
 
 export interface JwtSettings {
   /** HS256 secret (configured, or the embedded one from DATA_DIR). */
@@ -102,6 +103,7 @@ export class TokenService {
     }
     const roles = rolesOf(payload);
     if (!payload.sub || roles.length === 0) throw new InvalidTokenError('The token has no subject or role');
+    if (!isSubject(payload.sub)) throw new InvalidTokenError(`The token subject must be ${SUBJECT_RULE}`);
     return { sub: payload.sub, roles };
   }
 
@@ -112,6 +114,7 @@ export class TokenService {
     }
     const roles = typeof role === 'string' ? [role] : [...role];
     if (roles.length === 0 || !roles.every(isRole)) throw new Error(`Unknown role in ${roles.join(',')}`);
+    if (!isSubject(sub)) throw new Error(`The subject must be ${SUBJECT_RULE}`);
     return new SignJWT({ roles })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(sub)

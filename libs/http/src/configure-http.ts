@@ -20,6 +20,9 @@ export function fastifyServerOptions(
     connectionTimeout: env.REQUEST_TIMEOUT_MS + 2 * RECEIVE_GRACE_MS,
     keepAliveTimeout: 5_000,
     genReqId: requestIdOf,
+    // Path parameters carry opaque customer ids (token subjects, up to 255 characters, each of which may be
+    // percent-encoded); find-my-way's default of 100 would answer 414 before validation could say why.
+    routerOptions: { maxParamLength: 3 * 255 },
     // Behind a proxy, configure trust explicitly; by default X-Forwarded-For is not believed.
     trustProxy: false,
     return503OnClosing: true,

@@ -74,10 +74,21 @@ describe('order decider', () => {
       const [event] = orderDecider.decide(place({ lines: many }), orderDecider.initialState());
       expect(event?.data.totalCents).toBe(50 * 1000 * 100);
     });
-    it('rejects a bad customer id or currency', () => {
-      given([])
-        .when(place({ customerId: '' }))
-        .thenThrows(ValidationError, 'invalid_customer_id');
+    it.each([
+      'auth0|5f7c8ec7c33c6c004bbafe82',
+      'google-oauth2|1234567890',
+      'user@example.com',
+      'a'.repeat(255),
+    ])('accepts the opaque customer id (token subject) %s', (customerId) => {
+      const [event] = orderDecider.decide(place({ customerId }), orderDecider.initialState());
+      expect(event?.data).toMatchObject({ customerId });
+    });
+    it.each(['', 'a'.repeat(256), 'has space', 'tab\there', 'nul\u0000', 'é-accent'])(
+      'rejects the customer id %j',
+      (customerId) =>
+        given([]).when(place({ customerId })).thenThrows(ValidationError, 'invalid_customer_id'),
+    );
+    it('rejects a bad currency', () => {
       given([])
         .when(place({ currency: 'E' }))
         .thenThrows(ValidationError, 'invalid_currency');

@@ -8,17 +8,18 @@ export const MAX_LINE_QUANTITY = 1000;
 export const MAX_UNIT_PRICE_CENTS = 100_000_000;
 export const MAX_REASON_LENGTH = 500;
 
-const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
+// The same bound as token subjects (libs/auth subject.ts): a customer id is the customer's token `sub`.
+const CUSTOMER_ID = /^[\x21-\x7E]{1,255}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 export const requireOrderId = (orderId: string): void => {
   if (!isUuid(orderId)) throw invalid('invalid_order_id', 'orderId must be a lowercase UUID', { orderId });
 };
 
-/** Customer ids come from authentication; any opaque, bounded identifier is accepted. */
+/** Customer ids come from authentication (`auth0|...`, UUIDs, ...): any opaque, bounded identifier. */
 export const requireCustomerId = (customerId: string): void => {
   if (!CUSTOMER_ID.test(customerId)) {
-    throw invalid('invalid_customer_id', 'customerId must be 1-128 letters, digits or _.:@-', {});
+    throw invalid('invalid_customer_id', 'customerId must be 1-255 visible ASCII characters (no spaces)', {});
   }
 };
 

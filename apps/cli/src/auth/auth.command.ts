@@ -1,4 +1,4 @@
-import { type Role, isRole, TokenService } from '@shop/auth';
+import { type Role, isRole, isSubject, SUBJECT_RULE, TokenService } from '@shop/auth';
 import { randomUUID } from 'node:crypto';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 
@@ -32,9 +32,10 @@ export class AuthTokenCommand extends CommandRunner {
 
   @Option({
     flags: '--sub <id>',
-    description: 'subject (user id; customers: their customer id). Default: a new UUID',
+    description: 'subject (user id, any provider format; customers: their customer id). Default: a new UUID',
   })
   parseSub(value: string): string {
+    if (!isSubject(value)) throw new Error(`--sub must be ${SUBJECT_RULE}, e.g. auth0|5f7c8ec7 or a UUID`);
     return value;
   }
 

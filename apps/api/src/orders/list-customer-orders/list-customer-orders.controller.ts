@@ -1,8 +1,9 @@
-import { Controller, ForbiddenException, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { type AuthUser, CurrentUser } from '@shop/auth';
+import { ApiOkResponse, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser, SUBJECT_MAX_LENGTH } from '@shop/auth';
 import { ordersProjection } from '@shop/ordering';
+import { ParseCustomerIdPipe } from '../../http/customer-id.pipe';
 import { ReadConsistency } from '../../http/read-consistency';
 import { canSeeCustomer } from '../get-order/get-order.controller';
 import { OrderResponse, toOrderResponse } from '../order.response';
@@ -23,9 +24,14 @@ export class ListCustomerOrdersController {
   ) {}
 
   @Get(':id/orders')
+  @ApiParam({
+    name: 'id',
+    description: "The customer's token subject (any provider's format, e.g. auth0|5f7c...; percent-encoded)",
+    schema: { type: 'string', minLength: 1, maxLength: SUBJECT_MAX_LENGTH },
+  })
   @ApiOkResponse({ type: OrderPageResponse })
   async list(
-    @Param('id', new ParseUUIDPipe()) customerId: string,
+    @Param('id', ParseCustomerIdPipe) customerId: string,
     @Query() request: ListCustomerOrdersRequest,
     @CurrentUser() user: AuthUser,
   ): Promise<OrderPageResponse> {

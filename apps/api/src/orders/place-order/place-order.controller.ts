@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
@@ -29,7 +29,13 @@ export class PlaceOrderController {
     @RequestContext() context: MessageContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAccepted> {
-    const customerId = user.roles.includes('customer') ? user.sub : body.customerId;
+    const ordersForOthers = user.roles.some((role) => role === 'clerk' || role === 'admin');
+    // A customer orders for themselves; naming someone else is refused, never silently re-owned.
+    if (!ordersForOthers && body.customerId !== undefined && body.customerId !== user.sub) {
+      throw new ForbiddenException('Customers place orders only for themselves');
+    }
+    const self = user.roles.includes('customer') ? user.sub : undefined;
+    const customerId = ordersForOthers ? (body.customerId ?? self) : user.sub;
     if (!customerId) {
       throw new ValidationError(
         'customer_required',

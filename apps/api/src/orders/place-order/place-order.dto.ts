@@ -6,11 +6,14 @@ import {
   IsArray,
   IsInt,
   IsOptional,
+  IsString,
   IsUUID,
+  Matches,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { SUBJECT_MAX_LENGTH, SUBJECT_PATTERN, SUBJECT_RULE } from '@shop/auth';
 import { MAX_LINE_QUANTITY, MAX_LINES } from '@shop/ordering';
 
 export class OrderLineRequest {
@@ -35,8 +38,15 @@ export class PlaceOrderRequest {
   @Type(() => OrderLineRequest)
   lines!: OrderLineRequest[];
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Clerks and admins order on behalf of a customer' })
+  @ApiPropertyOptional({
+    description:
+      "Clerks and admins order on behalf of a customer (the customer's token subject); a customer may " +
+      'only name themselves',
+    maxLength: SUBJECT_MAX_LENGTH,
+    example: 'auth0|5f7c8ec7c33c6c004bbafe82',
+  })
   @IsOptional()
-  @IsUUID()
+  @IsString()
+  @Matches(SUBJECT_PATTERN, { message: `customerId must be ${SUBJECT_RULE}` })
   customerId?: string;
 }
