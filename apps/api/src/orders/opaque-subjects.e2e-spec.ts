@@ -14,10 +14,10 @@ describe('customers identified by opaque token subjects', () => {
   });
   afterAll(() => api.close());
 
-  const ordersOf = (client: ShopClient, customerId: string, position?: unknown) =>
+  const ordersOf = (client: ShopClient, customerId: string, position?: string) =>
     client.request(
       'GET',
-      `/v1/customers/${encodeURIComponent(customerId)}/orders${position ? `?position=${String(position)}` : ''}`,
+      `/v1/customers/${encodeURIComponent(customerId)}/orders${position ? `?position=${position}` : ''}`,
     );
 
   it.each([
@@ -28,7 +28,7 @@ describe('customers identified by opaque token subjects', () => {
     const customer = await ShopClient.as(api, 'customer', sub);
     const placed = await customer.placeOrder([{ productId, quantity: 1 }]);
     expect(placed.status).toBe(201);
-    const listed = await ordersOf(customer, sub, placed.body.position);
+    const listed = await ordersOf(customer, sub, placed.body.position as string);
     expect(listed.status).toBe(200);
     expect(listed.body.items).toEqual([expect.objectContaining({ id: placed.body.id, customerId: sub })]);
     const read = await customer.request('GET', `/v1/orders/${placed.body.id as string}`);
@@ -46,7 +46,7 @@ describe('customers identified by opaque token subjects', () => {
     });
     expect(placed.status).toBe(201);
     const customer = await ShopClient.as(api, 'customer', sub);
-    const listed = await ordersOf(customer, sub, placed.body.position);
+    const listed = await ordersOf(customer, sub, placed.body.position as string);
     expect(listed.body.items).toEqual([expect.objectContaining({ id: placed.body.id })]);
   });
 
@@ -76,7 +76,7 @@ describe('customers identified by opaque token subjects', () => {
       customerId: sub,
     });
     expect(forSelf.status).toBe(201);
-    const listed = await ordersOf(customer, sub, forSelf.body.position);
+    const listed = await ordersOf(customer, sub, forSelf.body.position as string);
     expect(listed.body.items).toHaveLength(1);
   });
 });
