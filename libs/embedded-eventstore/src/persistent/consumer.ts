@@ -5,6 +5,8 @@ import { persistentPb, sharedPb } from '../protocol/generated';
 import { streamIdentifier } from '../protocol/convert';
 import { toRpcError } from '../protocol/rpc-errors';
 import type { StoredEvent } from '../storage/stored-event';
+import type { ResolvedRecord } from '../streams/resolve-link';
+import { originalOf } from '../streams/resolve-link';
 import { revisionString } from '../storage/stored-event';
 
 /** One connected subscriber of a group (one PersistentSubscriptions.Read call). */
@@ -39,29 +41,18 @@ export class Consumer {
     this.call.write(resp);
   }
 
-  send(event: StoredEvent, retryCount: number): void {
+  /** Sends an event (with the link it came through, if any); acks name the original (link) id. */
+  send(resolved: ResolvedRecord, retryCount: number): void {
     if (this.gone) return;
-    const recorded = new persistentPb.ReadResp.ReadEvent.RecordedEvent();
-    const id = new sharedPb.UUID();
-    id.setString(event.id);
-    recorded.setId(id);
-    recorded.setStreamIdentifier(streamIdentifier(event.streamName));
-    recorded.setStreamRevision(revisionString(event));
-    recorded.setPreparePosition(String(event.position));
-    recorded.setCommitPosition(String(event.position));
-    const metadata = recorded.getMetadataMap();
-    metadata.set('type', event.type);
-    metadata.set('content-type', event.isJson ? 'application/json' : 'application/octet-stream');
-    metadata.set('created', `${Math.trunc(event.createdMs)}0000`);
-    recorded.setCustomMetadata(event.metadata);
-    recorded.setData(event.data);
+    const original = originalOf(resolved);
     const readEvent = new persistentPb.ReadResp.ReadEvent();
-    readEvent.setEvent(recorded);
-    readEvent.setCommitPosition(String(event.position));
+    if (resolved.event) readEvent.setEvent(recordedOf(resolved.event));
+    if (resolved.link) readEvent.setLink(recordedOf(resolved.link));
+    readEvent.setCommitPosition(String(original.position));
     readEvent.setRetryCount(retryCount);
     const resp = new persistentPb.ReadResp();
     resp.setEvent(readEvent);
-    this.inFlight.add(event.id);
+    this.inFlight.add(original.id);
     this.delivered++;
     this.call.write(resp);
   }
@@ -74,3 +65,21 @@ export class Consumer {
     else this.call.end();
   }
 }
+
+const recordedOf = (event: StoredEvent): ReadResp.ReadEvent.RecordedEvent => {
+  const recorded = new persistentPb.ReadResp.ReadEvent.RecordedEvent();
+  const id = new sharedPb.UUID();
+  id.setString(event.id);
+  recorded.setId(id);
+  recorded.setStreamIdentifier(streamIdentifier(event.streamName));
+  recorded.setStreamRevision(revisionString(event));
+  recorded.setPreparePosition(String(event.position));
+  recorded.setCommitPosition(String(event.position));
+  const metadata = recorded.getMetadataMap();
+  metadata.set('type', event.type);
+  metadata.set('content-type', event.isJson ? 'application/json' : 'application/octet-stream');
+  metadata.set('created', `${Math.trunc(event.createdMs)}0000`);
+  recorded.setCustomMetadata(event.metadata);
+  recorded.setData(event.data);
+  return recorded;
+};

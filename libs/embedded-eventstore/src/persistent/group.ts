@@ -1,5 +1,7 @@
 import type { EventStore } from '../store/event-store';
 import type { StoredEvent } from '../storage/stored-event';
+import type { ResolvedRecord } from '../streams/resolve-link';
+import { originalOf, resolveLink } from '../streams/resolve-link';
 import { streamView } from '../streams/stream-view';
 import type { Consumer } from './consumer';
 import type { DeliverySource } from './delivery-source';
@@ -11,7 +13,8 @@ export const checkpointStreamOf = (config: Pick<GroupConfig, 'source' | 'group'>
   `${PERSISTENT_SYSTEM_PREFIX}-${sourceName(config.source)}::${config.group}-checkpoint`;
 
 interface Delivery {
-  event: StoredEvent;
+  /** What the consumer gets; in-flight, acks and nacks are keyed by the original (link) record's id. */
+  resolved: ResolvedRecord;
   retryCount: number;
   /** Read from the source in order (counts for the checkpoint); replayed parked events do not. */
   tracked: boolean;
@@ -20,6 +23,8 @@ interface InFlight extends Delivery {
   consumer: Consumer;
   deadline: number;
 }
+
+const idOf = (delivery: Delivery): string => originalOf(delivery.resolved).id;
 
 export type NackAction = 'park' | 'retry' | 'skip' | 'stop';
 
@@ -84,8 +89,12 @@ export class PersistentGroup {
     // Whatever it had not acknowledged goes to the next consumer, oldest first.
     const orphans = [...this.inFlight.values()].filter((f) => f.consumer === consumer);
     for (const orphan of orphans.reverse()) {
-      this.inFlight.delete(orphan.event.id);
-      this.retries.unshift({ event: orphan.event, retryCount: orphan.retryCount, tracked: orphan.tracked });
+      this.inFlight.delete(idOf(orphan));
+      this.retries.unshift({
+        resolved: orphan.resolved,
+        retryCount: orphan.retryCount,
+        tracked: orphan.tracked,
+      });
     }
     this.pump();
   }
@@ -117,7 +126,7 @@ export class PersistentGroup {
   tick(now = Date.now()): void {
     for (const flight of [...this.inFlight.values()]) {
       if (flight.deadline > now) continue;
-      this.take(flight.consumer, flight.event.id);
+      this.take(flight.consumer, idOf(flight));
       this.retry(flight, 'message timeout');
     }
     if (this.finishedSinceCheckpoint > 0 && now - this.lastCheckpointAt >= this.config.checkpointAfterMs) {
@@ -131,9 +140,10 @@ export class PersistentGroup {
     const view = streamView(this.store, this.parkedStream);
     if (view.kind !== 'ok') return;
     const last = Math.min(view.last, view.first + limit - 1);
+    // Replayed through the parked stream's own links (acked by their ids); lost targets are skipped.
     for (let r = view.first; r <= last; r++) {
-      const original = this.resolveLink(view.events[r]!);
-      if (original) this.retries.push({ event: original, retryCount: 0, tracked: false });
+      const resolved = resolveLink(this.store, view.events[r]!, true);
+      if (resolved.event) this.retries.push({ resolved, retryCount: 0, tracked: false });
     }
     const meta = this.store.metadataOf(this.parkedStream).raw;
     this.appendJson(`$$${this.parkedStream}`, '$metadata', { ...meta, $tb: last + 1 });
@@ -146,18 +156,18 @@ export class PersistentGroup {
       if (!this.consumers.some((c) => c.freeSlots > 0)) return;
       const delivery = this.nextDelivery();
       if (!delivery) return;
-      const consumer = this.choose(delivery.event);
+      const consumer = this.choose(delivery.resolved);
       if (!consumer) {
         this.retries.unshift(delivery);
         return;
       }
-      this.inFlight.set(delivery.event.id, {
+      this.inFlight.set(idOf(delivery), {
         ...delivery,
         consumer,
         deadline: Date.now() + this.config.messageTimeoutMs,
       });
       this.totalItems++;
-      consumer.send(delivery.event, delivery.retryCount);
+      consumer.send(delivery.resolved, delivery.retryCount);
     }
   }
 
@@ -175,10 +185,15 @@ export class PersistentGroup {
     const entry = { key: this.source.keyOf(event), done: false };
     this.order.push(entry);
     this.tracking.set(event.id, entry);
-    return { event, retryCount: 0, tracked: true };
+    return {
+      resolved: resolveLink(this.store, event, this.config.resolveLinks),
+      retryCount: 0,
+      tracked: true,
+    };
   }
 
-  private choose(event: StoredEvent): Consumer | undefined {
+  private choose(resolved: ResolvedRecord): Consumer | undefined {
+    const event = resolved.event ?? originalOf(resolved);
     const open = this.consumers.filter((c) => c.freeSlots > 0);
     if (open.length === 0) return undefined;
     switch (this.config.consumerStrategy) {
@@ -215,14 +230,16 @@ export class PersistentGroup {
   /** Parked events become `$>` links in the group's parked stream; writes stay in log order, so a
    * later checkpoint can never be durable without the park before it. */
   private park(delivery: Delivery, reason: string): void {
-    const { event } = delivery;
+    const { event, link } = delivery.resolved;
+    // A link whose target is gone is parked as the same link; otherwise the event itself is linked.
+    const target = event ? `${event.revision}@${event.streamName}` : Buffer.from(link!.data).toString('utf8');
     this.store
       .append(this.parkedStream, { kind: 'any' }, [
         {
           id: crypto.randomUUID(),
           type: '$>',
           isJson: false,
-          data: Buffer.from(`${event.revision}@${event.streamName}`),
+          data: Buffer.from(target),
           metadata: Buffer.from(JSON.stringify({ reason })),
         },
       ])
@@ -230,18 +247,11 @@ export class PersistentGroup {
     this.finish(delivery);
   }
 
-  private resolveLink(link: StoredEvent): StoredEvent | undefined {
-    const text = Buffer.from(link.data).toString('utf8');
-    const at = text.indexOf('@');
-    const state = this.store.stream(text.slice(at + 1));
-    return state?.events[Number(text.slice(0, at))];
-  }
-
   private finish(delivery: Delivery): void {
     if (!delivery.tracked) return;
-    const entry = this.tracking.get(delivery.event.id);
+    const entry = this.tracking.get(idOf(delivery));
     if (!entry) return;
-    this.tracking.delete(delivery.event.id);
+    this.tracking.delete(idOf(delivery));
     entry.done = true;
     this.finishedSinceCheckpoint++;
   }

@@ -62,7 +62,7 @@ export const streamIdentifier = (name: string): StreamIdentifier => {
   return identifier;
 };
 
-export const readEventResp = (event: StoredEvent): ReadResp => {
+const recordedOf = (event: StoredEvent): ReadResp.ReadEvent.RecordedEvent => {
   const recorded = new streamsPb.ReadResp.ReadEvent.RecordedEvent();
   const id = new sharedPb.UUID();
   id.setString(event.id);
@@ -78,9 +78,15 @@ export const readEventResp = (event: StoredEvent): ReadResp => {
   metadata.set('created', `${Math.trunc(event.createdMs)}0000`);
   recorded.setCustomMetadata(event.metadata);
   recorded.setData(event.data);
+  return recorded;
+};
+
+/** google-protobuf form of what `encodeReadEvent` writes by hand (the encoder's reference in tests). */
+export const readEventResp = (event: StoredEvent | undefined, link?: StoredEvent): ReadResp => {
   const readEvent = new streamsPb.ReadResp.ReadEvent();
-  readEvent.setEvent(recorded);
-  readEvent.setCommitPosition(position);
+  if (event) readEvent.setEvent(recordedOf(event));
+  if (link) readEvent.setLink(recordedOf(link));
+  readEvent.setCommitPosition(String((link ?? event)!.position));
   const resp = new streamsPb.ReadResp();
   resp.setEvent(readEvent);
   return resp;

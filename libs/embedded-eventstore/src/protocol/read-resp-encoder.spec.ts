@@ -32,4 +32,28 @@ describe('encodeReadEvent', () => {
     const decoded = ReadResp.deserializeBinary(encodeReadEvent(event));
     expect(decoded.toObject()).toEqual(readEventResp(event).toObject());
   });
+
+  const link: StoredEvent = {
+    ...base,
+    position: 4096,
+    streamName: '$ce-product',
+    revision: 3,
+    type: '$>',
+    isJson: false,
+    data: Buffer.from('0@product-ü-1'),
+    metadata: Buffer.from('{"$v":"1:-1:1:4"}'),
+  };
+
+  it("encodes a resolved link: event, link, and the link's position as the read position", () => {
+    const decoded = ReadResp.deserializeBinary(encodeReadEvent(base, link));
+    expect(decoded.toObject()).toEqual(readEventResp(base, link).toObject());
+    expect(decoded.getEvent()!.getCommitPosition()).toBe('4096');
+    expect(decoded.getEvent()!.getEvent()!.getCommitPosition()).toBe('16');
+  });
+
+  it('encodes a link whose target is gone as the link alone', () => {
+    const decoded = ReadResp.deserializeBinary(encodeReadEvent(undefined, link));
+    expect(decoded.getEvent()!.hasEvent()).toBe(false);
+    expect(decoded.toObject()).toEqual(readEventResp(undefined, link).toObject());
+  });
 });

@@ -64,14 +64,30 @@ const KEY_CREATED = Buffer.from('created');
 const mapEntrySize = (key: Uint8Array, value: Uint8Array): number =>
   lenField(key.length) + lenField(value.length);
 
-export const encodeReadEvent = (event: StoredEvent): Buffer => {
+interface RecordedParts {
+  event: StoredEvent;
+  id: Buffer;
+  stream: Buffer;
+  type: Buffer;
+  created: Buffer;
+  contentType: Buffer;
+  uuidSize: number;
+  streamIdSize: number;
+  revisionSize: number;
+  positionSize: number;
+  typeEntry: number;
+  contentEntry: number;
+  createdEntry: number;
+  size: number;
+}
+
+const recordedParts = (event: StoredEvent): RecordedParts => {
   const id = Buffer.from(event.id, 'latin1');
   const stream = Buffer.from(event.streamName, 'utf8');
   const type = Buffer.from(event.type, 'utf8');
   const created = Buffer.from(`${Math.trunc(event.createdMs)}0000`, 'latin1');
   const contentType = event.isJson ? CONTENT_JSON : CONTENT_BINARY;
   const position = event.position;
-
   const uuidSize = lenField(id.length);
   const streamIdSize = lenField(stream.length);
   const revisionSize = event.tombstone ? 1 + 9 : event.revision === 0 ? 0 : 1 + varintSize(event.revision);
@@ -79,7 +95,7 @@ export const encodeReadEvent = (event: StoredEvent): Buffer => {
   const typeEntry = mapEntrySize(KEY_TYPE, type);
   const contentEntry = mapEntrySize(KEY_CONTENT_TYPE, contentType);
   const createdEntry = mapEntrySize(KEY_CREATED, created);
-  const recordedSize =
+  const size =
     lenField(uuidSize) +
     lenField(streamIdSize) +
     revisionSize +
@@ -89,19 +105,35 @@ export const encodeReadEvent = (event: StoredEvent): Buffer => {
     lenField(createdEntry) +
     (event.metadata.length ? lenField(event.metadata.length) : 0) +
     (event.data.length ? lenField(event.data.length) : 0);
-  const readEventSize = lenField(recordedSize) + positionSize;
-  const w = new Writer(Buffer.allocUnsafe(lenField(readEventSize)));
+  return {
+    event,
+    id,
+    stream,
+    type,
+    created,
+    contentType,
+    uuidSize,
+    streamIdSize,
+    revisionSize,
+    positionSize,
+    typeEntry,
+    contentEntry,
+    createdEntry,
+    size,
+  };
+};
 
-  w.byte(tag(1, LEN)); // ReadResp.event
-  w.varint(readEventSize);
-  w.byte(tag(1, LEN)); // ReadEvent.event
-  w.varint(recordedSize);
+/** Writes `RecordedEvent` as field `field` of the enclosing ReadEvent. */
+const writeRecorded = (w: Writer, field: number, p: RecordedParts): void => {
+  const { event } = p;
+  w.byte(tag(field, LEN));
+  w.varint(p.size);
   w.byte(tag(1, LEN)); // RecordedEvent.id
-  w.varint(uuidSize);
-  w.bytes(2, id); // UUID.string
+  w.varint(p.uuidSize);
+  w.bytes(2, p.id); // UUID.string
   w.byte(tag(2, LEN)); // RecordedEvent.stream_identifier
-  w.varint(streamIdSize);
-  w.bytes(3, stream); // StreamIdentifier.stream_name
+  w.varint(p.streamIdSize);
+  w.bytes(3, p.stream); // StreamIdentifier.stream_name
   if (event.tombstone) {
     w.byte(tag(3, VARINT));
     w.bigVarint(TOMBSTONE);
@@ -109,16 +141,16 @@ export const encodeReadEvent = (event: StoredEvent): Buffer => {
     w.byte(tag(3, VARINT));
     w.varint(event.revision);
   }
-  if (position !== 0) {
+  if (event.position !== 0) {
     w.byte(tag(4, VARINT)); // prepare_position
-    w.varint(position);
+    w.varint(event.position);
     w.byte(tag(5, VARINT)); // commit_position
-    w.varint(position);
+    w.varint(event.position);
   }
   for (const [key, value, size] of [
-    [KEY_TYPE, type, typeEntry],
-    [KEY_CONTENT_TYPE, contentType, contentEntry],
-    [KEY_CREATED, created, createdEntry],
+    [KEY_TYPE, p.type, p.typeEntry],
+    [KEY_CONTENT_TYPE, p.contentType, p.contentEntry],
+    [KEY_CREATED, p.created, p.createdEntry],
   ] as const) {
     w.byte(tag(6, LEN)); // metadata map entry
     w.varint(size);
@@ -127,6 +159,24 @@ export const encodeReadEvent = (event: StoredEvent): Buffer => {
   }
   if (event.metadata.length) w.bytes(7, event.metadata);
   if (event.data.length) w.bytes(8, event.data);
+};
+
+/**
+ * `ReadResp.event` for an event and/or the link that points at it. The read position is the link's when
+ * there is one (the record actually read), like the real server's OriginalPosition.
+ */
+export const encodeReadEvent = (event: StoredEvent | undefined, link?: StoredEvent): Buffer => {
+  const eventParts = event ? recordedParts(event) : undefined;
+  const linkParts = link ? recordedParts(link) : undefined;
+  const position = (link ?? event)!.position;
+  const positionSize = position === 0 ? 0 : 1 + varintSize(position);
+  const readEventSize =
+    (eventParts ? lenField(eventParts.size) : 0) + (linkParts ? lenField(linkParts.size) : 0) + positionSize;
+  const w = new Writer(Buffer.allocUnsafe(lenField(readEventSize)));
+  w.byte(tag(1, LEN)); // ReadResp.event
+  w.varint(readEventSize);
+  if (eventParts) writeRecorded(w, 1, eventParts); // ReadEvent.event
+  if (linkParts) writeRecorded(w, 2, linkParts); // ReadEvent.link
   if (position !== 0) {
     w.byte(tag(3, VARINT)); // ReadEvent.commit_position
     w.varint(position);

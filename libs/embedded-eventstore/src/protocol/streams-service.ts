@@ -22,6 +22,6 @@ export const streamsServiceDefinition = (): ServiceDefinition<UntypedServiceImpl
   };
 };
 
-/** An event ready to write on a Read call registered through `streamsServiceDefinition`. */
-export const encodedReadResp = (event: StoredEvent): ReadResp =>
-  encodeReadEvent(event) as unknown as ReadResp;
+/** An event (and the link it was read through) ready to write on a Read call of `streamsServiceDefinition`. */
+export const encodedReadResp = (resolved: { event?: StoredEvent; link?: StoredEvent }): ReadResp =>
+  encodeReadEvent(resolved.event, resolved.link) as unknown as ReadResp;

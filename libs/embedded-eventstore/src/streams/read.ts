@@ -7,6 +7,7 @@ import { invalidArgument, streamDeleted, toRpcError } from '../protocol/rpc-erro
 import type { EventStore } from '../store/event-store';
 import type { EventFilter } from './event-filter';
 import { compileFilter } from './event-filter';
+import { resolveLink } from './resolve-link';
 import { lowerBound, streamView } from './stream-view';
 import { subscribe } from './subscriptions';
 import { BackpressuredWriter } from './write-stream';
@@ -23,6 +24,7 @@ export const readHandler =
       const options = call.request.getOptions();
       if (!options) throw invalidArgument('Read request carries no options.');
       const filter = options.hasFilter() ? compileFilter(options.getFilter()) : null;
+      const links = options.getResolveLinks();
       if (options.hasSubscription()) {
         subscribe(store, options, filter, writer).catch(fail);
         return;
@@ -31,9 +33,9 @@ export const readHandler =
       if (!Number.isFinite(count) || count < 0) throw invalidArgument('Invalid count.');
       const backwards = options.getReadDirection() !== streamsPb.ReadReq.Options.ReadDirection.FORWARDS;
       const read = options.hasStream()
-        ? readStream(store, options.getStream()!, backwards, count, writer)
+        ? readStream(store, options.getStream()!, backwards, count, links, writer)
         : options.hasAll()
-          ? readAll(store, options.getAll()!, backwards, count, filter, writer)
+          ? readAll(store, options.getAll()!, backwards, count, filter, links, writer)
           : Promise.reject(invalidArgument('Read needs stream or all options.'));
       read.then(() => writer.end(), fail);
     } catch (error) {
@@ -48,6 +50,7 @@ const readStream = async (
   options: ReadReq.Options.StreamOptions,
   backwards: boolean,
   count: number,
+  links: boolean,
   writer: Writer,
 ): Promise<void> => {
   const name = streamNameOf(options.getStreamIdentifier());
@@ -73,7 +76,7 @@ const readStream = async (
   const step = backwards ? -1 : 1;
   let sent = 0;
   for (let r = from; r >= first && r <= last && sent < count; r += step) {
-    const result = writer.write(encodedReadResp(events[r]!));
+    const result = writer.write(encodedReadResp(resolveLink(store, events[r]!, links)));
     if (result !== true && !(await result)) return;
     sent++;
   }
@@ -85,6 +88,7 @@ const readAll = async (
   backwards: boolean,
   count: number,
   filter: EventFilter | null,
+  links: boolean,
   writer: Writer,
 ): Promise<void> => {
   const end = store.durableCount;
@@ -103,7 +107,7 @@ const readAll = async (
   for (let i = index; i >= 0 && i < end && sent < count; i += step) {
     const event = all[i]!;
     if (filter && !filter.matches(event)) continue;
-    const result = writer.write(encodedReadResp(event));
+    const result = writer.write(encodedReadResp(resolveLink(store, event, links)));
     if (result !== true && !(await result)) return;
     sent++;
   }

@@ -7,6 +7,7 @@ import { invalidArgument, streamDeleted } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import type { StoredEvent } from '../storage/stored-event';
 import type { EventFilter } from './event-filter';
+import { resolveLink } from './resolve-link';
 import { lowerBound } from './stream-view';
 import type { BackpressuredWriter } from './write-stream';
 import { written } from './write-stream';
@@ -31,6 +32,7 @@ export const subscribe = async (
   filter: EventFilter | null,
   writer: Writer,
 ): Promise<void> => {
+  const links = options.getResolveLinks();
   const cursor = options.hasStream()
     ? streamCursor(store, options.getStream()!)
     : allCursor(store, options.getAll());
@@ -59,7 +61,7 @@ export const subscribe = async (
     for (let event = cursor.next(store); event; event = cursor.next(store)) {
       lastScanned = event;
       if (!filter || filter.matches(event)) {
-        const result = writer.write(encodedReadResp(event));
+        const result = writer.write(encodedReadResp(resolveLink(store, event, links)));
         if (result !== true && !(await result)) return;
       }
       if (filter && ++scanned >= filter.checkpointInterval && !(await checkpoint())) return;
