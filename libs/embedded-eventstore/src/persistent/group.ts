@@ -1,5 +1,4 @@
 import type { EventStore } from '../store/event-store';
-import type { StoredEvent } from '../storage/stored-event';
 import type { ResolvedRecord } from '../streams/resolve-link';
 import { originalOf, resolveLink } from '../streams/resolve-link';
 import { streamView } from '../streams/stream-view';
