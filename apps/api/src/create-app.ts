@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { validateEnvironment } from '@shop/config';
-import { configureHttp, fastifyServerOptions } from '@shop/http';
+import { configureHttp, fastifyServerOptions, installConditionalGet } from '@shop/http';
 import {
   eventStoreProbe,
   initTracing,
@@ -35,6 +35,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   app.useLogger(app.get(Logger));
   await configureHttp(app, env);
+  installConditionalGet(app.getHttpAdapter().getInstance());
   installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics));
   app.enableShutdownHooks();
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });

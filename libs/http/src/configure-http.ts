@@ -73,6 +73,7 @@ export async function configureHttp(
       'Authorization',
       'Content-Type',
       'If-Match',
+      'If-None-Match',
       'Idempotency-Key',
       'X-Request-Id',
       'X-Correlation-Id',

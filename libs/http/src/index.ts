@@ -1,3 +1,4 @@
+export { installConditionalGet, noneMatchHits } from './conditional-get';
 export { configureHttp, fastifyServerOptions } from './configure-http';
 export { GracefulShutdown } from './graceful-shutdown';
 export { ApiHttpModule } from './http.module';

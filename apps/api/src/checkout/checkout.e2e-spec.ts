@@ -55,7 +55,9 @@ describe('checkout over HTTP (embedded servers, simulated payment provider)', ()
     const customer = await ShopClient.as(api, 'customer', customerId);
     const placed = await customer.placeOrder([{ productId, quantity: 3 }]);
     expect(placed.status).toBe(201);
-    expect(placed.headers.location).toBe(`/v1/orders/${placed.body.id as string}`);
+    expect(placed.headers.location).toBe(
+      `/v1/orders/${placed.body.id as string}?position=${placed.body.position as string}`,
+    );
     expect(placed.headers.etag).toBe('"0"');
 
     const order = await orderOf(customer, placed.body.id as string, (o) => o.status === 'confirmed');
@@ -254,7 +256,9 @@ describe('checkout over HTTP (embedded servers, simulated payment provider)', ()
     const requested = await clerk.request('POST', '/v1/reports/sales', { from: today, to: tomorrow });
     expect(requested.status).toBe(202);
     const location = requested.headers.location as string;
-    expect(location).toBe(`/v1/reports/${requested.body.id as string}`);
+    expect(location).toBe(
+      `/v1/reports/${requested.body.id as string}?position=${requested.body.position as string}`,
+    );
     const report = await eventually(async () => {
       const res = await clerk.request('GET', location);
       return res.status === 200 && res.body.status !== 'pending' ? res.body : undefined;

@@ -6,9 +6,13 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 // Namespace for ids derived from idempotency keys (a fixed, project-specific UUID).
 const ID_NAMESPACE = '6c1a0e38-52f4-4f51-9d2b-7e3f0c9d1a47';
 
-/** `If-Match: "3"` -> 3n: the command then applies only if the aggregate is still at revision 3. */
+/**
+ * `If-Match: "3"` -> 3n: the command then applies only if the aggregate is still at revision 3.
+ * `If-Match: *` asks only that the aggregate exists, which every command on an existing aggregate already
+ * requires (a missing one answers 404): no revision constraint.
+ */
 export function parseIfMatch(header: string | undefined): bigint | undefined {
-  if (header === undefined || header === '') return undefined;
+  if (header === undefined || header === '' || header.trim() === '*') return undefined;
   const match = ETAG.exec(header.trim());
   if (!match) {
     throw new ValidationError('invalid_if_match', 'If-Match must be an ETag returned by this API, e.g. "3"', {

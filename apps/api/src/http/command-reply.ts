@@ -43,7 +43,11 @@ export const commandOutcome = (id: string, result: CommandResult<DomainEvent>): 
 /** Header marking a response as the replay of an earlier request with the same Idempotency-Key. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
-/** Sets ETag and X-Commit-Position (and Location when given) and returns the body. */
+/**
+ * Sets ETag and X-Commit-Position (and Location when given) and returns the body. The Location carries the
+ * command's position, so a client following it at once reads its own write (the query waits for its view)
+ * instead of a 404 from a view that has not caught up yet.
+ */
 export function commandAccepted(
   reply: FastifyReply,
   outcome: CommandOutcome,
@@ -52,7 +56,7 @@ export function commandAccepted(
   const position = outcome.position ? formatPosition(outcome.position) : null;
   void reply.header('ETag', `"${outcome.revision}"`);
   if (position) void reply.header('X-Commit-Position', position);
-  if (location) void reply.header('Location', location);
+  if (location) void reply.header('Location', position ? `${location}?position=${position}` : location);
   if (outcome.replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
   return { id: outcome.id, revision: outcome.revision.toString(), position };
 }

@@ -15,6 +15,9 @@ import { GetReportQuery } from './get-report.query';
 import { RequestSalesReportCommand } from './request-sales-report.command';
 import { RequestSalesReportRequest } from './request-sales-report.dto';
 
+/** Seconds a client should wait before polling a report it just requested. */
+const REPORT_POLL_SECONDS = 1;
+
 /** Sales reports are built in the background: request one (202 + Location), then poll it. */
 @ApiTags('reports')
 @Controller('reports')
@@ -29,7 +32,10 @@ export class ReportsController {
   @Post('sales')
   @HttpCode(202)
   @ApiIdempotencyKey()
-  @ApiAcceptedResponse({ type: CommandAccepted, description: 'Location points at the report' })
+  @ApiAcceptedResponse({
+    type: CommandAccepted,
+    description: 'Location points at the report (pending at once); Retry-After says when to poll it',
+  })
   async request(
     @Body() body: RequestSalesReportRequest,
     @Idempotency() idempotency: CommandIdempotency | undefined,
@@ -40,6 +46,8 @@ export class ReportsController {
     const outcome = await this.commands.execute(
       new RequestSalesReportCommand(reportId, body.from, body.to, context, idempotency),
     );
+    // Building takes a moment: poll the Location (which reads the report as pending at once) after this.
+    void reply.header('Retry-After', String(REPORT_POLL_SECONDS));
     return commandAccepted(reply, outcome, `/v1/reports/${reportId}`);
   }
 
