@@ -1,9 +1,10 @@
 import type { EventStore } from '../store/event-store';
 import type { StoredEvent } from '../storage/stored-event';
+import { allowedOnAll } from '../streams/default-all-filter';
 import { lowerBound } from '../streams/stream-view';
 import type { FilterSpec, GroupConfig } from './group-config';
 
-/** Streams the server writes for persistent subscriptions themselves; never delivered to $all groups. */
+/** Prefix of the checkpoint and parked streams the server writes for each group. */
 export const PERSISTENT_SYSTEM_PREFIX = '$persistentsubscription';
 export const CONFIG_STREAM = '$persistentSubscriptionConfig';
 
@@ -59,9 +60,7 @@ export const deliverySource = (
       while (next < store.durableCount) {
         const event = store.all[next++]!;
         source.scanned = event.position;
-        if (event.streamName.startsWith(PERSISTENT_SYSTEM_PREFIX) || event.streamName === CONFIG_STREAM)
-          continue;
-        if (matches(event)) return event;
+        if (allowedOnAll(event.streamName) && matches(event)) return event;
       }
       return undefined;
     },

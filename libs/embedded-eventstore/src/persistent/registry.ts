@@ -14,17 +14,16 @@ const TICK_MS = 100;
  */
 export class GroupRegistry {
   private readonly groups = new Map<string, PersistentGroup>();
+  /**
+   * Sources that had a group since the subsystem (re)started. The real server keeps a source's (possibly
+   * empty) list once a group was created on it, and answers List for any other source with NOT_FOUND.
+   */
+  private readonly topics = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private readonly offDurable: () => void;
 
   constructor(private readonly store: EventStore) {
-    for (const config of this.loadConfigs()) {
-      const checkpoint = this.lastJson(checkpointStreamOf(config));
-      this.groups.set(
-        groupKey(config.source, config.group),
-        new PersistentGroup(store, config, typeof checkpoint === 'number' ? checkpoint : null),
-      );
-    }
+    this.load();
     this.timer = setInterval(() => {
       for (const group of this.groups.values()) {
         try {
@@ -46,7 +45,22 @@ export class GroupRegistry {
 
   list(source?: GroupSource): PersistentGroup[] {
     const all = [...this.groups.values()];
-    return source ? all.filter((g) => sourceName(g.config.source) === sourceName(source)) : all;
+    if (!source) return all;
+    if (!this.topics.has(sourceName(source))) throw groupNotFound(sourceName(source), '');
+    return all.filter((g) => sourceName(g.config.source) === sourceName(source));
+  }
+
+  /**
+   * RestartSubsystem: every consumer is dropped, then groups come back from their stored definitions and
+   * checkpoints, so whatever was in flight and unacknowledged is delivered again.
+   */
+  restart(): void {
+    for (const group of this.groups.values()) {
+      group.dispose(groupDropped(sourceName(group.config.source), group.config.group, 'subsystem restart'));
+    }
+    this.groups.clear();
+    this.topics.clear();
+    this.load();
   }
 
   async create(config: Omit<GroupConfig, 'startKey'>): Promise<void> {
@@ -54,6 +68,7 @@ export class GroupRegistry {
     if (this.groups.has(key)) throw groupExists(sourceName(config.source), config.group);
     const full: GroupConfig = { ...config, startKey: this.resolveStart(config) };
     this.groups.set(key, new PersistentGroup(this.store, full, null));
+    this.topics.add(sourceName(config.source));
     await this.persist();
   }
 
@@ -66,7 +81,8 @@ export class GroupRegistry {
   async delete(source: GroupSource, group: string): Promise<void> {
     const existing = this.get(source, group);
     this.groups.delete(groupKey(source, group));
-    existing.dispose(groupDropped(sourceName(source), group, 'the group was deleted'));
+    // The real server drops consumers of a deleted group with PersistentSubscriptionDoesNotExist.
+    existing.dispose(groupNotFound(sourceName(source), group));
     await this.persist();
   }
 
@@ -84,6 +100,17 @@ export class GroupRegistry {
       return this.store.stream(config.source.stream)?.durableLength(this.store.durableCount) ?? 0;
     }
     return (this.store.all[this.store.durableCount - 1]?.position ?? 0) + 1;
+  }
+
+  private load(): void {
+    for (const config of this.loadConfigs()) {
+      const checkpoint = this.lastJson(checkpointStreamOf(config));
+      this.groups.set(
+        groupKey(config.source, config.group),
+        new PersistentGroup(this.store, config, typeof checkpoint === 'number' ? checkpoint : null),
+      );
+      this.topics.add(sourceName(config.source));
+    }
   }
 
   private async persist(): Promise<void> {

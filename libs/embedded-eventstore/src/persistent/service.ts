@@ -20,8 +20,8 @@ import type {
   UpdateReq,
   UpdateResp,
 } from '@eventstore/db-client/generated/persistent_pb';
-import type { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
-import { persistentPb } from '../protocol/generated';
+import type { Empty, StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
+import { persistentPb, sharedPb } from '../protocol/generated';
 import { streamNameOf, uuidOf } from '../protocol/convert';
 import { invalidArgument, toRpcError } from '../protocol/rpc-errors';
 import { Consumer } from './consumer';
@@ -131,6 +131,10 @@ export const persistentSubscriptionsService = (registry: GroupRegistry): Untyped
     const group = registry.get(sourceOf(options), options.getGroupName());
     group.replayParked(options.hasStopAt() ? Number(options.getStopAt()) : undefined);
     return new persistentPb.ReplayParkedResp();
+  }),
+  restartSubsystem: unary<Empty, Empty>(() => {
+    registry.restart();
+    return new sharedPb.Empty();
   }),
   read: (call: ServerDuplexStream<ReadReq, ReadResp>): void => {
     let consumer: Consumer | null = null;

@@ -24,6 +24,10 @@ export const STREAMS_METHODS: AdvertisedMethod[] = [
     method,
     features: ['stream', 'all'],
   })),
+  {
+    service: 'event_store.client.persistent_subscriptions.persistentsubscriptions',
+    method: 'restartsubsystem',
+  },
 ];
 
 export const serverFeaturesHandler =

@@ -1,6 +1,7 @@
 import type { ReadReq } from '@eventstore/db-client/generated/streams_pb';
 import { invalidArgument } from '../protocol/rpc-errors';
 import type { StoredEvent } from '../storage/stored-event';
+import { allowedOnAll } from './default-all-filter';
 
 export interface EventFilter {
   matches(event: StoredEvent): boolean;
@@ -35,7 +36,9 @@ export const compileFilter = (options: ReadReq.Options.FilterOptions | undefined
   const window = options.hasMax() && options.getMax() > 0 ? options.getMax() : DEFAULT_WINDOW;
   const multiplier = Math.max(1, options.getCheckpointintervalmultiplier());
   return {
-    matches: onStream ? (event) => test(event.streamName) : (event) => test(event.type),
+    matches: onStream
+      ? (event) => allowedOnAll(event.streamName) && test(event.streamName)
+      : (event) => allowedOnAll(event.streamName) && test(event.type),
     checkpointInterval: window * multiplier,
   };
 };
