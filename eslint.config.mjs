@@ -61,6 +61,16 @@ export default tseslint.config(
     },
   },
   {
+    // The spec-test runner interprets untyped JSON test files: `any` is the honest type there.
+    files: ['libs/embedded-mongo/src/testing/spec/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

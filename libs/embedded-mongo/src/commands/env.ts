@@ -12,6 +12,7 @@ export interface EngineOptions {
   replSetName: string;
   cursorTimeoutMs: number;
   transactionTimeoutMs: number;
+  enableTestCommands: boolean;
 }
 
 /** Server-wide state shared by every connection. */

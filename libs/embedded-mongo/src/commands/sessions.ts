@@ -46,7 +46,14 @@ const endSessions: Handler = (cmd, env) => {
   return { ok: 1 };
 };
 
+/** Ends every session's open transaction (what test runners send between tests). */
+const killAllSessions: Handler = (_cmd, env) => {
+  for (const txn of [...env.engine.txns.bySession.values()]) env.engine.txns.abort(txn);
+  return { ok: 1 };
+};
+
 export const sessionCommands: Record<string, Handler> = {
+  killAllSessions,
   commitTransaction,
   abortTransaction,
   endSessions,

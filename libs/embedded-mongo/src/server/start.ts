@@ -25,6 +25,8 @@ export interface EmbeddedMongoOptions {
   ttlMonitorMs?: number;
   /** Journal size that triggers folding it into a snapshot (default 64 MB). */
   compactAfterBytes?: number;
+  /** Test-only commands such as `configureFailPoint` (tests and devstack: yes; production: never). */
+  enableTestCommands?: boolean;
 }
 
 export interface EmbeddedMongo {
@@ -64,6 +66,7 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     replSetName,
     cursorTimeoutMs: options.cursorTimeoutMs ?? 10 * 60_000,
     transactionTimeoutMs: 60_000,
+    enableTestCommands: options.enableTestCommands === true,
   });
   const sockets = new Set<Socket>();
   let connectionIds = 0;
