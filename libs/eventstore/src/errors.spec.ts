@@ -1,4 +1,5 @@
 import {
+  CancelledError,
   DeadlineExceededError,
   NotLeaderError,
   StreamDeletedError as ClientStreamDeletedError,
@@ -29,10 +30,29 @@ describe('toEventStoreError', () => {
     ['not leader', notLeader(), 'eventstore_not_leader'],
     ['deadline exceeded', new DeadlineExceededError(undefined, 'slow'), 'eventstore_deadline_exceeded'],
     ['timeout', new TimeoutError(undefined, 'slow'), 'eventstore_deadline_exceeded'],
+    ['cancelled by a stopping server', new CancelledError(undefined, 'gone'), 'eventstore_unavailable'],
   ])('maps %s to a transient EventStoreUnavailableError', (_name, error, code) => {
     const mapped = toEventStoreError(error, 's-1');
     expect(mapped).toBeInstanceOf(EventStoreUnavailableError);
     expect(mapped).toMatchObject({ code, category: 'unavailable', cause: error });
+  });
+
+  it.each([
+    [status.UNAVAILABLE, 'eventstore_unavailable'],
+    [status.DEADLINE_EXCEEDED, 'eventstore_deadline_exceeded'],
+  ])('maps a raw gRPC status %i the client passed through unconverted', (code, mapped) => {
+    const raw = Object.assign(new Error(`${code} down`), { code, details: 'down', metadata: new Metadata() });
+    expect(toEventStoreError(raw, 's-1')).toMatchObject({
+      code: mapped,
+      category: 'unavailable',
+      cause: raw,
+    });
+    const invalid = Object.assign(new Error('bad'), {
+      code: status.INVALID_ARGUMENT,
+      details: 'bad',
+      metadata: new Metadata(),
+    });
+    expect(toEventStoreError(invalid, 's-1')).toBe(invalid);
   });
 
   it('leaves everything else alone (concurrency is handled by the store, bugs stay bugs)', () => {

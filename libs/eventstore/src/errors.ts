@@ -1,4 +1,5 @@
 import { ErrorType, isCommandError } from '@eventstore/db-client';
+import { status } from '@grpc/grpc-js';
 import { ConcurrencyError, NotFoundError, UnavailableError, UnprocessableError } from '@shop/event-sourcing';
 
 /** The caller's expected revision (HTTP If-Match) no longer holds. Never retried: the caller must re-read. */
@@ -78,11 +79,33 @@ const unavailable: Partial<Record<ErrorType, [EventStoreUnavailableCode, string]
   [ErrorType.UNAVAILABLE]: ['eventstore_unavailable', 'EventStoreDB is unavailable'],
   [ErrorType.DEADLINE_EXCEEDED]: ['eventstore_deadline_exceeded', 'EventStoreDB did not answer in time'],
   [ErrorType.TIMEOUT]: ['eventstore_deadline_exceeded', 'EventStoreDB did not answer in time'],
+  // A server shutting down cancels the calls it has open (e.g. the shared batch-append stream); the
+  // application never cancels a read or an append it still awaits.
+  [ErrorType.CANCELLED]: ['eventstore_unavailable', 'EventStoreDB closed the call'],
+};
+
+/**
+ * gRPC status codes the client sometimes passes through unconverted (e.g. an append whose request stream fails
+ * before the server answers): the same outage as its UnavailableError / DeadlineExceededError.
+ */
+const rawGrpcUnavailable: Partial<Record<number, [EventStoreUnavailableCode, string]>> = {
+  [status.UNAVAILABLE]: ['eventstore_unavailable', 'EventStoreDB is unavailable'],
+  [status.DEADLINE_EXCEEDED]: ['eventstore_deadline_exceeded', 'EventStoreDB did not answer in time'],
+};
+
+/** A @grpc/grpc-js ServiceError: a numeric status code, its details and the trailing metadata. */
+const grpcStatusOf = (error: Error): number | undefined => {
+  const { code, details, metadata } = error as { code?: unknown; details?: unknown; metadata?: unknown };
+  return typeof code === 'number' && typeof details === 'string' && metadata !== undefined ? code : undefined;
 };
 
 /** Translates the client's errors into the application's typed errors; anything else passes unchanged. */
 export const toEventStoreError = (error: unknown, streamName: string): unknown => {
-  if (!(error instanceof Error) || !isCommandError(error)) return error;
+  if (!(error instanceof Error)) return error;
+  if (!isCommandError(error)) {
+    const raw = rawGrpcUnavailable[grpcStatusOf(error) ?? -1];
+    return raw ? new EventStoreUnavailableError(raw[0], raw[1], { cause: error }) : error;
+  }
   if (error.type === ErrorType.STREAM_DELETED) return new StreamDeletedError(streamName, { cause: error });
   const mapped = unavailable[error.type];
   return mapped ? new EventStoreUnavailableError(mapped[0], mapped[1], { cause: error }) : error;

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { type ErrorCategory, isDomainError } from '@shop/event-sourcing';
+import { type Dependency, unavailableDependency } from './dependency-errors';
 import { type ProblemDetails, problemType, statusCode, statusTitle } from './problem';
 import { RequestValidationError } from './request-validation';
 
@@ -22,9 +23,21 @@ export interface MappedProblem {
 /**
  * The one mapping from anything thrown to a problem document: domain errors by category, Nest HTTP
  * exceptions (guards, pipes, throttling) by status, Fastify's own errors (body limit, bad JSON) by their
- * status, and everything else as an opaque 500.
+ * status, the database clients' "cannot reach the server" errors as 503, and everything else as an opaque 500.
  */
 export function toProblem(error: unknown): MappedProblem {
+  const mapped = mapError(error);
+  // Every 503 is "retry later": say when, so clients and proxies back off instead of hammering.
+  if (mapped.problem.status === 503) mapped.headers['retry-after'] ??= String(DEFAULT_RETRY_AFTER_SECONDS);
+  return mapped;
+}
+
+/** Seconds a client is told to wait before retrying a 503 whose cause gave no better estimate. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 2;
+
+const DEPENDENCY_NAMES: Record<Dependency, string> = { mongodb: 'MongoDB', eventstore: 'EventStoreDB' };
+
+function mapError(error: unknown): MappedProblem {
   const headers: Record<string, string> = {};
   if (error instanceof RequestValidationError) {
     return {
@@ -59,6 +72,12 @@ export function toProblem(error: unknown): MappedProblem {
     }
     if (status >= 500) return internal(headers);
     return { problem: base(status, statusCode(status), httpMessage(error)), headers, unexpected: false };
+  }
+  const dependency = unavailableDependency(error);
+  if (dependency) {
+    // The client's message names hosts and ports: say only which dependency, never how it failed.
+    const detail = `${DEPENDENCY_NAMES[dependency]} is unavailable; retry later`;
+    return { problem: base(503, `${dependency}_unavailable`, detail), headers, unexpected: false };
   }
   const fastifyStatus = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {

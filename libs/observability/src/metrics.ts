@@ -10,6 +10,7 @@ export interface ProjectionGaugeInput {
   lagEvents: number | null;
   lagMs: number | null;
   parked: number;
+  thirdParty?: string;
 }
 
 /**
@@ -78,6 +79,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly dependencyDegraded = new Gauge({
+    name: 'shop_dependency_degraded',
+    help: '1 while a third-party service (e.g. the payment provider) holds up the workers that call it',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+  });
+
   private readonly processStates = new Gauge({
     name: 'shop_process_manager_instances',
     help: 'Process manager instances (e.g. checkouts) by state',
@@ -130,6 +138,12 @@ export class Metrics {
       this.projectionParked.set(labels, s.parked);
       this.projectionStalled.set(labels, s.state === 'stalled' ? 1 : 0);
     }
+    const degraded = new Map<string, number>();
+    for (const s of statuses) {
+      if (!s.thirdParty) continue;
+      degraded.set(s.thirdParty, Math.max(degraded.get(s.thirdParty) ?? 0, s.state === 'stalled' ? 1 : 0));
+    }
+    for (const [dependency, value] of degraded) this.dependencyDegraded.set({ dependency }, value);
   }
 
   private readonly seenStates = new Map<string, Set<string>>();

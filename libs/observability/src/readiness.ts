@@ -1,5 +1,5 @@
 import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { MONGO_DB } from '@shop/mongo';
@@ -23,19 +23,43 @@ async function within<T>(promise: Promise<T>, ms = PROBE_TIMEOUT_MS): Promise<T>
   }
 }
 
+type Check = ReturnType<HealthIndicatorService['check']>;
+
 const reason = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).slice(0, 200);
 
 /**
  * Readiness checks for /health/ready: EventStoreDB answers a read through the official client, MongoDB
  * answers `ping`, and no projection is stalled. Each probe is bounded, so a hung server reports as down.
+ *
+ * The endpoint is public (load balancers call it without credentials), so a failing check says only
+ * `down`: why (the client's message, with hosts and ports) goes to the log, once per change.
+ *
+ * A worker stalled on a third party (the payment provider) does not make the process unready: taking every
+ * replica off the load balancer would not bring the provider back and would stop catalog reads too. It is
+ * reported as `degraded` instead, here and in the `shop_dependency_degraded` metric.
  */
 @Injectable()
 export class ReadinessIndicators {
+  private readonly logger = new Logger('Readiness');
+  private readonly lastReasons = new Map<string, string>();
+
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly health: HealthIndicatorService,
   ) {}
+
+  /** Logs why a check failed when that changes (a probe every few seconds must not flood the log). */
+  private down(check: Check, key: string, why: string, data?: Record<string, unknown>) {
+    if (this.lastReasons.get(key) !== why) this.logger.warn(`${key} not ready: ${why}`);
+    this.lastReasons.set(key, why);
+    return check.down(data);
+  }
+
+  private up(check: Check, key: string, data?: Record<string, unknown>) {
+    if (this.lastReasons.delete(key)) this.logger.log(`${key} ready again`);
+    return check.up(data);
+  }
 
   private find<T>(token: unknown): T | undefined {
     try {
@@ -48,7 +72,7 @@ export class ReadinessIndicators {
   async eventStore(): Promise<HealthIndicatorResult> {
     const check = this.health.check('eventstore');
     const client = this.find<EventStoreDBClient>(EventStoreDBClient);
-    if (!client) return check.down({ message: 'no EventStoreDB client' });
+    if (!client) return this.down(check, 'eventstore', 'no EventStoreDB client');
     try {
       // Reading a stream that does not exist costs the server nothing; "not found" proves it answered.
       const read = async () => {
@@ -63,21 +87,21 @@ export class ReadinessIndicators {
         }
       };
       await within(read());
-      return check.up();
+      return this.up(check, 'eventstore');
     } catch (error) {
-      return check.down({ message: reason(error) });
+      return this.down(check, 'eventstore', reason(error));
     }
   }
 
   async mongo(): Promise<HealthIndicatorResult> {
     const check = this.health.check('mongodb');
     const db = this.find<Db>(MONGO_DB);
-    if (!db) return check.down({ message: 'no MongoDB client' });
+    if (!db) return this.down(check, 'mongodb', 'no MongoDB client');
     try {
       await within(db.command({ ping: 1 }, { timeoutMS: PROBE_TIMEOUT_MS }));
-      return check.up();
+      return this.up(check, 'mongodb');
     } catch (error) {
-      return check.down({ message: reason(error) });
+      return this.down(check, 'mongodb', reason(error));
     }
   }
 
@@ -87,10 +111,14 @@ export class ReadinessIndicators {
     if (!manager) return check.up({ message: 'no projections in this process' });
     try {
       const statuses = await within(manager.status());
-      const stalled = statuses.filter((s) => s.state === 'stalled').map((s) => s.name);
-      return stalled.length === 0 ? check.up() : check.down({ stalled });
+      const stalled = statuses.filter((s) => s.state === 'stalled');
+      const own = stalled.filter((s) => !s.thirdParty).map((s) => s.name);
+      if (own.length > 0)
+        return this.down(check, 'projections', `stalled: ${own.join(', ')}`, { stalled: own });
+      const degraded = stalled.map((s) => s.name);
+      return this.up(check, 'projections', degraded.length > 0 ? { degraded } : undefined);
     } catch (error) {
-      return check.down({ message: reason(error) });
+      return this.down(check, 'projections', reason(error));
     }
   }
 }

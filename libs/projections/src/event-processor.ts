@@ -20,6 +20,11 @@ export interface ProcessorDefinition<E extends DomainEvent = DomainEvent> {
   /** Events with the same key are handled one after another in log order; different keys concurrently. */
   key(event: StoredEvent<E>): string;
   handle(event: StoredEvent<E>, signal: AbortSignal): Promise<void>;
+  /**
+   * The third-party service (outside this deployment) whose outage stalls this processor, e.g.
+   * 'payment-provider'. Its stall then degrades the shop without making the process unready.
+   */
+  readonly thirdParty?: string;
 }
 
 export interface ProcessorSinkDeps {

@@ -75,6 +75,8 @@ export interface ProjectionStatus {
   parked: number;
   owner: string | null;
   lastError?: string;
+  /** A processor's third party (see ProcessorDefinition.thirdParty): its stall is an outage elsewhere. */
+  thirdParty?: string;
 }
 
 /** How often a wait on a worker run elsewhere reads its stored checkpoint. */
@@ -368,6 +370,9 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       parked,
       owner: holder?.owner ?? null,
       ...(local?.lastError ? { lastError: local.lastError } : {}),
+      ...(worker.kind === 'processor' && worker.definition.thirdParty
+        ? { thirdParty: worker.definition.thirdParty }
+        : {}),
     };
   }
 

@@ -22,6 +22,7 @@ export const paymentReconciler = (
   provider: PaymentProvider,
 ): ProcessorDefinition<PaymentEvent> => ({
   name: 'payment-reconciler',
+  thirdParty: 'payment-provider',
   eventTypes: ['PaymentFailed'],
   key: (stored) => stored.streamName,
   handle: async (stored: StoredEvent<PaymentEvent>, signal: AbortSignal) => {

@@ -22,6 +22,7 @@ export const paymentProcessor = (
   provider: PaymentProvider,
 ): ProcessorDefinition<PaymentEvent> => ({
   name: 'payment-worker',
+  thirdParty: 'payment-provider',
   eventTypes: ['PaymentRequested', 'PaymentRefundRequested'],
   key: (stored) => stored.streamName,
   handle: async (stored: StoredEvent<PaymentEvent>, signal: AbortSignal) => {
