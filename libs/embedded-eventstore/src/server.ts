@@ -15,6 +15,8 @@ import { appendHandler } from './streams/append';
 import { batchAppendHandler } from './streams/batch-append';
 import { deleteHandler, tombstoneHandler } from './streams/delete';
 import { readHandler } from './streams/read';
+import type { EmbeddedEventStoreSecurity, PreparedSecurity } from './security/setup';
+import { prepareSecurity } from './security/setup';
 
 export interface EmbeddedEventStoreOptions {
   /** Directory for the durable log. Required unless `inMemory` is set. */
@@ -28,6 +30,8 @@ export interface EmbeddedEventStoreOptions {
   allowRemote?: boolean;
   /** Log segment size in bytes (tests use small segments to exercise rolling). */
   segmentSize?: number;
+  /** Secure mode: TLS, users and stream ACLs, as a real node. Default: insecure, like `--insecure`. */
+  security?: EmbeddedEventStoreSecurity;
 }
 
 export interface EmbeddedEventStore {
@@ -36,6 +40,8 @@ export interface EmbeddedEventStore {
   port: number;
   /** What start-up recovery found (null in memory): worth a log line, e.g. a truncated torn tail. */
   recovery: RecoveryReport | null;
+  /** The CA file clients must trust (secure mode only). */
+  caFile?: string;
   stop(): Promise<void>;
 }
 
@@ -55,6 +61,8 @@ export const startEmbeddedEventStore = async (
   if (!options.inMemory && !options.dataDir) {
     throw new Error('embedded-eventstore: pass dataDir for a durable store or inMemory: true');
   }
+  let security: PreparedSecurity | null = null;
+  if (options.security) security = await prepareSecurity(options.security, options.dataDir);
   const releaseLock = options.inMemory ? () => undefined : acquireLock(options.dataDir!);
   let store: EventStore;
   let recovery: RecoveryReport | null = null;
@@ -73,6 +81,7 @@ export const startEmbeddedEventStore = async (
   const server = new Server({
     'grpc.max_receive_message_length': 32 * 1024 * 1024,
     'grpc.max_send_message_length': 32 * 1024 * 1024,
+    ...(security ? { interceptors: security.interceptors(store) } : {}),
   });
   let boundPort = 0;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -95,7 +104,7 @@ export const startEmbeddedEventStore = async (
   try {
     boundPort = await new Promise<number>((resolve, reject) => {
       const address = host.includes(':') ? `[${host}]:${options.port ?? 0}` : `${host}:${options.port ?? 0}`;
-      server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+      server.bindAsync(address, security?.credentials ?? ServerCredentials.createInsecure(), (error, port) =>
         error ? reject(error) : resolve(port),
       );
     });
@@ -111,9 +120,12 @@ export const startEmbeddedEventStore = async (
 
   let stopping: Promise<void> | null = null;
   return {
-    url: `esdb://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${boundPort}?tls=false`,
+    url: security
+      ? security.url(urlHost.includes(':') ? `[${urlHost}]` : urlHost, boundPort)
+      : `esdb://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${boundPort}?tls=false`,
     port: boundPort,
     recovery,
+    ...(security ? { caFile: security.tls.caFile } : {}),
     stop: () =>
       (stopping ??= (async () => {
         // Long-lived calls (subscriptions, BatchAppend) would keep a graceful shutdown waiting forever.

@@ -1,0 +1,47 @@
+import * as path from 'node:path';
+import { ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
+import { ensureTlsFiles, readTlsFiles, TLS_DIR_NAME, type TlsFiles } from '@shop/embedded-tls';
+import type { EventStore } from '../store/event-store';
+import { securityInterceptor } from './interceptor';
+import { DEFAULT_USERS, type EsdbUser, UserRegistry } from './users';
+
+/** A node run the way production runs one: TLS, users, ACLs (the real server without `--insecure`). */
+export interface EmbeddedEventStoreSecurity {
+  /** PEM files to serve; default: a CA and node certificate generated into `<dataDir>/tls` on first start. */
+  tls?: TlsFiles;
+  /** Added to the default users `admin`/`changeit` ($admins) and `ops`/`changeit` ($ops); same login replaces. */
+  users?: EsdbUser[];
+}
+
+export interface PreparedSecurity {
+  credentials: ServerCredentials;
+  interceptors: (store: EventStore) => ServerInterceptor[];
+  tls: TlsFiles;
+  /** Connection string for `host:port` as the admin user, trusting the node's CA. */
+  url(host: string, port: number): string;
+}
+
+export const prepareSecurity = async (
+  security: EmbeddedEventStoreSecurity,
+  dataDir: string | undefined,
+): Promise<PreparedSecurity> => {
+  if (!security.tls && !dataDir)
+    throw new Error('embedded-eventstore: secure mode in memory needs security.tls (PEM file paths)');
+  const tls = security.tls ?? (await ensureTlsFiles(path.join(dataDir!, TLS_DIR_NAME)));
+  const material = await readTlsFiles(tls);
+  const users = new UserRegistry(security.users);
+  const admin = [...DEFAULT_USERS, ...(security.users ?? [])].filter((user) => user.login === 'admin').pop()!;
+  return {
+    // Client certificates are not required: like a real node, callers prove who they are with credentials.
+    credentials: ServerCredentials.createSsl(
+      material.ca,
+      [{ cert_chain: material.cert, private_key: material.key }],
+      false,
+    ),
+    interceptors: (store) => [securityInterceptor(users, store)],
+    tls,
+    url: (host, port) =>
+      `esdb://${encodeURIComponent(admin.login)}:${encodeURIComponent(admin.password)}@${host}:${port}` +
+      `?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`,
+  };
+};
