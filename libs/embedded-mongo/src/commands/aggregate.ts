@@ -1,9 +1,8 @@
-import { Aggregator } from 'mingo';
 import { parseSort, type SortSpec } from '../bson/compare';
 import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
-import { matchView } from '../engine/index-store';
-import { findRecords, NO_SCRIPTS } from '../engine/query';
+import { runPipeline } from '../engine/pipeline';
+import { findRecords } from '../engine/query';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
 
 interface Prefix {
@@ -70,13 +69,15 @@ const aggregate: Handler = (cmd, env) => {
   } else if (p.rest.length === 0) {
     docs = recs.map((r) => r.doc);
   } else {
-    const collectionResolver = (name: string): Doc[] =>
-      findRecords(env.ctx, `${env.db}.${name}`, { filter: {}, sort: [], skip: 0, limit: 0 }).map(matchView);
-    try {
-      docs = new Aggregator(p.rest, { ...NO_SCRIPTS, collectionResolver }).run<Doc>(recs.map(matchView));
-    } catch (e) {
-      throw new MongoServerError(2, (e as Error).message);
-    }
+    const collection = (name: string): Doc[] =>
+      findRecords(env.ctx, `${env.db}.${name}`, { filter: {}, sort: [], skip: 0, limit: 0 }).map(
+        (r) => r.doc,
+      );
+    docs = runPipeline(
+      p.rest,
+      recs.map((r) => r.doc),
+      collection,
+    );
   }
   const cursor = asDoc(cmd.cursor);
   const batchSize = cursor.batchSize === undefined ? undefined : asNumber(cursor.batchSize);

@@ -1,53 +1,17 @@
-import { Decimal128, Double, Long, Timestamp } from 'bson';
+import { Timestamp } from 'bson';
 import { compareBson } from '../bson/compare';
-import { type Doc, isLong } from '../bson/values';
+import { arith as numericArith, numKind } from '../bson/numeric';
+import type { Doc } from '../bson/values';
 import { MongoServerError } from './errors';
 
 /**
  * The update operators whose numeric semantics mingo does not get right (BSON number types, $setOnInsert),
  * applied to plain (non-positional) paths of a document the caller owns.
  */
-type Kind = 0 | 1 | 2 | 3; // int32 < int64 < double < decimal: the result takes the wider kind
+const arith = (op: '$inc' | '$mul', a: unknown, b: unknown): unknown =>
+  numericArith(op === '$inc' ? 'add' : 'mul', a, b);
 
-const INT32_MAX = 2147483647;
-const INT32_MIN = -2147483648;
-
-const kindOf = (v: unknown): Kind | null => {
-  if (typeof v === 'number') return Number.isInteger(v) && v <= INT32_MAX && v >= INT32_MIN ? 0 : 2;
-  if (isLong(v)) return 1;
-  if (v instanceof Double) return 2;
-  if (v instanceof Decimal128) return 3;
-  return null;
-};
-
-const asBig = (v: unknown): bigint => (isLong(v) ? v.toBigInt() : BigInt(v as number));
-const asNum = (v: unknown): number =>
-  isLong(v)
-    ? v.toNumber()
-    : v instanceof Double
-      ? v.value
-      : v instanceof Decimal128
-        ? Number(v.toString())
-        : (v as number);
-
-const makeDouble = (n: number): unknown =>
-  Number.isInteger(n) && n <= INT32_MAX && n >= INT32_MIN ? new Double(n) : n;
-
-const arith = (op: '$inc' | '$mul', a: unknown, b: unknown): unknown => {
-  const ka = kindOf(a);
-  const kb = kindOf(b);
-  if (ka === null || kb === null) return undefined;
-  const k = Math.max(ka, kb) as Kind;
-  if (k === 3) {
-    const r = op === '$inc' ? asNum(a) + asNum(b) : asNum(a) * asNum(b);
-    return Decimal128.fromString(String(r));
-  }
-  if (k === 2) return makeDouble(op === '$inc' ? asNum(a) + asNum(b) : asNum(a) * asNum(b));
-  const r = op === '$inc' ? asBig(a) + asBig(b) : asBig(a) * asBig(b);
-  if (k === 0 && r <= BigInt(INT32_MAX) && r >= BigInt(INT32_MIN)) return Number(r);
-  if (r <= 9223372036854775807n && r >= -9223372036854775808n) return Long.fromBigInt(r);
-  return makeDouble(Number(r)); // int64 overflow: MongoDB promotes to double as well
-};
+const kindOf = numKind;
 
 const pathError = (path: string, msg: string): MongoServerError =>
   new MongoServerError(28, `Cannot create field in path '${path}': ${msg}`);

@@ -1,0 +1,22 @@
+import { Aggregator } from 'mingo/aggregator';
+import { cloneValue, type Doc } from '../bson/values';
+import { NUMERIC_CONTEXT } from './agg-numeric';
+import { MongoServerError } from './errors';
+import { NO_SCRIPTS } from './query';
+
+/**
+ * Runs pipeline stages in mingo over copies of the stored documents, BSON numeric types included (see
+ * agg-numeric.ts); stages may modify their input documents, so the stored ones are never handed out.
+ */
+export const runPipeline = (stages: Doc[], docs: Doc[], collection: (name: string) => Doc[]): Doc[] => {
+  try {
+    return new Aggregator(stages, {
+      ...NO_SCRIPTS,
+      context: NUMERIC_CONTEXT,
+      collectionResolver: (name: string) => collection(name).map(cloneValue),
+    }).run<Doc>(docs.map(cloneValue));
+  } catch (e) {
+    if (e instanceof MongoServerError) throw e;
+    throw new MongoServerError(2, (e as Error).message);
+  }
+};
