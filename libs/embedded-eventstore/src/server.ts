@@ -7,6 +7,7 @@ import { streamsServiceDefinition } from './protocol/streams-service';
 import { gossipHandler } from './services/gossip';
 import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
 import { EventStore } from './store/event-store';
+import { writeNodeStartEvents } from './store/node-start';
 import { MemoryLog } from './storage/event-log';
 import { acquireLock } from './storage/lock-file';
 import type { RecoveryReport } from './storage/recovery';
@@ -64,6 +65,7 @@ export const startEmbeddedEventStore = async (
   let security: PreparedSecurity | null = null;
   if (options.security) security = await prepareSecurity(options.security, options.dataDir);
   const releaseLock = options.inMemory ? () => undefined : acquireLock(options.dataDir!);
+  const instanceId = randomUUID();
   let store: EventStore;
   let recovery: RecoveryReport | null = null;
   try {
@@ -73,6 +75,7 @@ export const startEmbeddedEventStore = async (
       store = EventStore.recover(log, records);
       recovery = report;
     }
+    await writeNodeStartEvents(store, instanceId);
   } catch (error) {
     releaseLock();
     throw error;
@@ -98,7 +101,7 @@ export const startEmbeddedEventStore = async (
     getSupportedMethods: serverFeaturesHandler(STREAMS_METHODS),
   });
   server.addService(GossipService, {
-    read: gossipHandler(randomUUID(), () => ({ address: urlHost, port: boundPort })),
+    read: gossipHandler(instanceId, () => ({ address: urlHost, port: boundPort })),
   });
 
   try {
