@@ -12,8 +12,13 @@ export {
   type ProductState,
   type RegisteredProduct,
   reservedQuantity,
-  type ReservationOutcome,
 } from './product.state';
+export {
+  type ReservationOutcome,
+  SETTLED_REMEMBERED,
+  settledCount,
+  type SettledReservations,
+} from './settled-reservations';
 export { PRODUCT_STREAM_CATEGORY, productIdFromStreamName, productStreamName } from './product.streams';
 export { MAX_NAME_LENGTH, MAX_PRICE_CENTS, MAX_STOCK_QUANTITY } from './product.validation';
 export { PRODUCTS_COLLECTION, productsProjection, type ProductView } from './products.projection';

@@ -15,7 +15,9 @@ import {
   stockReservationCommitted,
   stockReservationReleased,
   stockReserved,
+  type ProductEvent,
 } from './product.events';
+import { SETTLED_REMEMBERED, settledCount } from './settled-reservations';
 
 const productId = '6f1c1b0e-8a3d-4c55-9a51-0d6f3c2b1a01';
 const orderA = '0b7f4b52-2c1e-4f0a-8a8e-3f1b2c3d4e01';
@@ -214,7 +216,80 @@ describe('product decider', () => {
     expect(state).toMatchObject({
       onHand: 2,
       reservations: { [orderB]: 2 },
-      settled: { [orderA]: 'committed' },
+      settled: { recent: [[orderA, 'committed']], older: [] },
+    });
+  });
+
+  describe('a product with a long order history', () => {
+    const orderId = (i: number) => `0b7f4b52-2c1e-4f0a-8a8e-${i.toString(16).padStart(12, '0')}`;
+    /** `orders` orders, each reserved one unit and then committed (even) or released (odd). */
+    const history = (orders: number) => {
+      const events: ProductEvent[] = [registered, received(orders)];
+      for (let i = 0; i < orders; i++) {
+        events.push(
+          reserved(orderId(i), 1),
+          i % 2 === 0 ? committed(orderId(i), 1) : released(orderId(i), 1),
+        );
+      }
+      return events;
+    };
+    const folded = history(10_000).reduce(productDecider.evolve, productDecider.initialState());
+
+    it('keeps only open reservations and a bounded memory of settled ones', () => {
+      if (folded.status !== 'registered') throw new Error('not registered');
+      expect(folded.reservations).toEqual({});
+      expect(settledCount(folded.settled)).toBeGreaterThanOrEqual(SETTLED_REMEMBERED);
+      expect(settledCount(folded.settled)).toBeLessThanOrEqual(SETTLED_REMEMBERED + 64);
+      expect(JSON.stringify(folded).length).toBeLessThan(100_000);
+      expect(folded.onHand).toBe(5_000);
+    });
+    /** What the decider answers on the folded history: the events, or the code of its refusal. */
+    const outcome = (command: Parameters<typeof productDecider.decide>[0]): unknown => {
+      try {
+        return productDecider.decide(command, folded);
+      } catch (error) {
+        return (error as RuleViolatedError).code;
+      }
+    };
+    it('still recognises the latest settlements: no-ops and refusals', () => {
+      const committedLast = orderId(9_998);
+      const releasedLast = orderId(9_999);
+      expect(outcome(commitReservation({ productId, orderId: committedLast }, meta))).toEqual([]);
+      expect(outcome(releaseReservation({ productId, orderId: releasedLast }, meta))).toEqual([]);
+      expect(outcome(releaseReservation({ productId, orderId: committedLast }, meta))).toBe(
+        'reservation_committed',
+      );
+      expect(outcome(commitReservation({ productId, orderId: releasedLast }, meta))).toBe(
+        'reservation_released',
+      );
+      expect(outcome(reserveStock({ productId, orderId: orderId(9_000), quantity: 1 }, meta))).toBe(
+        'reservation_settled',
+      );
+    });
+    it('treats an order settled long ago as unknown, and still reserves for new orders', () => {
+      const forgotten = orderId(0);
+      expect(outcome(releaseReservation({ productId, orderId: forgotten }, meta))).toEqual([]);
+      expect(outcome(commitReservation({ productId, orderId: forgotten }, meta))).toBe(
+        'reservation_not_found',
+      );
+      given(history(200))
+        .when(reserveStock({ productId, orderId: orderB, quantity: 100 }, meta))
+        .then([reserved(orderB, 100)]);
+    });
+    it('folds streams written before the bound from their events alone (no upcaster)', () => {
+      // The events are unchanged; only the state's shape is new, and version-1 snapshots are ignored.
+      expect(productDecider.snapshots?.schemaVersion).toBe(2);
+      const short = history(3).reduce(productDecider.evolve, productDecider.initialState());
+      expect(short).toMatchObject({
+        onHand: 1,
+        settled: {
+          recent: [
+            [orderId(0), 'committed'],
+            [orderId(1), 'released'],
+            [orderId(2), 'committed'],
+          ],
+        },
+      });
     });
   });
 });

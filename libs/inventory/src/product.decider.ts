@@ -27,6 +27,7 @@ import {
   requireQuantity,
   requireSku,
 } from './product.validation';
+import { settledOutcome } from './settled-reservations';
 
 const registered = (state: ProductState, productId: string): RegisteredProduct => {
   if (state.status !== 'registered') throw productNotFound(productId);
@@ -40,8 +41,9 @@ const registered = (state: ProductState, productId: string): RegisteredProduct =
 export const productDecider: Decider<ProductState, ProductCommand, ProductEvent> = {
   initialState: initialProductState,
   evolve: evolveProduct,
-  // Busy products collect many reservation events; snapshots keep loading them cheap.
-  snapshots: { every: 100, schemaVersion: 1 },
+  // Busy products collect many reservation events; snapshots keep loading them cheap. Version 2: `settled`
+  // became bounded; version-1 snapshots are ignored and those streams fold again from their events.
+  snapshots: { every: 100, schemaVersion: 2 },
   decide: (command, state) => {
     requireProductId(command.data.productId);
     switch (command.type) {
@@ -106,7 +108,7 @@ export const productDecider: Decider<ProductState, ProductCommand, ProductEvent>
             },
           );
         }
-        const outcome = product.settled[orderId];
+        const outcome = settledOutcome(product.settled, orderId);
         if (outcome !== undefined) {
           throw ruleViolated('reservation_settled', `The reservation of order ${orderId} was ${outcome}`, {
             productId,
@@ -124,7 +126,7 @@ export const productDecider: Decider<ProductState, ProductCommand, ProductEvent>
         const product = registered(state, productId);
         const quantity = product.reservations[orderId];
         if (quantity !== undefined) return [stockReservationReleased({ productId, orderId, quantity })];
-        if (product.settled[orderId] === 'committed') {
+        if (settledOutcome(product.settled, orderId) === 'committed') {
           throw ruleViolated('reservation_committed', `Order ${orderId} has already shipped this product`, {
             productId,
             orderId,
@@ -139,7 +141,7 @@ export const productDecider: Decider<ProductState, ProductCommand, ProductEvent>
         const product = registered(state, productId);
         const quantity = product.reservations[orderId];
         if (quantity !== undefined) return [stockReservationCommitted({ productId, orderId, quantity })];
-        const outcome = product.settled[orderId];
+        const outcome = settledOutcome(product.settled, orderId);
         if (outcome === 'committed') return [];
         if (outcome === 'released') {
           throw ruleViolated('reservation_released', `The reservation of order ${orderId} was released`, {

@@ -1,6 +1,5 @@
 import { type ProductEvent } from './product.events';
-
-export type ReservationOutcome = 'released' | 'committed';
+import { noSettledReservations, rememberSettled, type SettledReservations } from './settled-reservations';
 
 export interface RegisteredProduct {
   readonly status: 'registered';
@@ -13,11 +12,11 @@ export interface RegisteredProduct {
   /** Open reservations: quantity by order id. */
   readonly reservations: Readonly<Record<string, number>>;
   /**
-   * Reservations that were released or committed, kept so a late or replayed command for the same order is
-   * recognised (a commit twice is a no-op, a reserve after the order was settled is refused). Grows with
-   * the number of orders of this product: snapshots keep loading cheap.
+   * The most recently released or committed reservations, so a late duplicate command for the same order is
+   * recognised (a commit twice is a no-op, a reserve after the order was settled is refused). Bounded: the
+   * state does not grow with the product's order history.
    */
-  readonly settled: Readonly<Record<string, ReservationOutcome>>;
+  readonly settled: SettledReservations;
 }
 
 /** Plain JSON (records, no Map), so the kernel can snapshot it without a serializer. */
@@ -38,7 +37,13 @@ const without = <V>(record: Readonly<Record<string, V>>, key: string): Record<st
 
 export const evolveProduct = (state: ProductState, event: ProductEvent): ProductState => {
   if (event.type === 'ProductRegistered') {
-    return { status: 'registered', ...event.data, onHand: 0, reservations: {}, settled: {} };
+    return {
+      status: 'registered',
+      ...event.data,
+      onHand: 0,
+      reservations: {},
+      settled: noSettledReservations(),
+    };
   }
   // Events for an unregistered product cannot exist in a valid stream; ignoring them keeps evolve total.
   if (state.status !== 'registered') return state;
@@ -56,14 +61,14 @@ export const evolveProduct = (state: ProductState, event: ProductEvent): Product
       return {
         ...state,
         reservations: without(state.reservations, event.data.orderId),
-        settled: { ...state.settled, [event.data.orderId]: 'released' },
+        settled: rememberSettled(state.settled, event.data.orderId, 'released'),
       };
     case 'StockReservationCommitted':
       return {
         ...state,
         onHand: state.onHand - event.data.quantity,
         reservations: without(state.reservations, event.data.orderId),
-        settled: { ...state.settled, [event.data.orderId]: 'committed' },
+        settled: rememberSettled(state.settled, event.data.orderId, 'committed'),
       };
   }
 };
