@@ -1,1 +1,3 @@
 export { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from './server/start';
+export type { EmbeddedMongoSecurity } from './security/setup';
+export type { BootstrapUser } from './security/user-store';

@@ -59,8 +59,10 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   const ctx = new Ctx(engine.storage, engine.txns, null);
   const appliedBefore = engine.storage.applied;
   try {
-    const handler = Object.prototype.hasOwnProperty.call(HANDLERS, name) ? HANDLERS[name] : undefined;
+    const own = Object.prototype.hasOwnProperty.call(HANDLERS, name) ? HANDLERS[name] : undefined;
+    const handler = engine.guard ? engine.guard.handler(name, own) : own;
     if (!handler) throw new MongoServerError(59, `no such command: '${name}'`);
+    engine.guard?.authorize(name, cmd, db, conn);
     const info = txnInfo(cmd, lsid);
     if (info && !TXN_CONTROL.has(name)) {
       if (!IN_TXN.has(name))

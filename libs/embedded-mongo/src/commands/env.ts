@@ -15,8 +15,17 @@ export interface EngineOptions {
   enableTestCommands: boolean;
 }
 
+/** Authentication and authorization in front of the handlers (secure mode); without one every command runs. */
+export interface CommandGuard {
+  /** The handler for `name`: the guard's own (authentication, users), `base` wrapped, or `base`. */
+  handler(name: string, base: Handler | undefined): Handler | undefined;
+  /** Throws Unauthorized (13) when this connection may not run the command. */
+  authorize(name: string, cmd: Doc, db: string, conn: ConnectionInfo): void;
+}
+
 /** Server-wide state shared by every connection. */
 export class Engine {
+  guard: CommandGuard | null = null;
   readonly txns: TransactionManager;
   readonly cursors: CursorRegistry;
   /** Last retryable write per session: a retried txnNumber gets the original reply instead of a second write. */

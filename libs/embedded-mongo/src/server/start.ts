@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { unlinkSync } from 'node:fs';
 import { runCommand } from '../commands/dispatch';
 import { Engine } from '../commands/env';
+import { type EmbeddedMongoSecurity, prepareMongoSecurity } from '../security/setup';
 import { Storage } from '../storage/storage';
 import { Connection } from '../wire/connection';
 
@@ -27,12 +29,16 @@ export interface EmbeddedMongoOptions {
   compactAfterBytes?: number;
   /** Test-only commands such as `configureFailPoint` (tests and devstack: yes; production: never). */
   enableTestCommands?: boolean;
+  /** Secure mode: TLS, SCRAM-SHA-256 users and role checks, as mongod with `--auth` and TLS required. */
+  security?: EmbeddedMongoSecurity;
 }
 
 export interface EmbeddedMongo {
   /** Connection string for the official driver: a one-member replica set, so transactions work. */
   uri: string;
   port: number;
+  /** The CA file clients must trust (secure mode only). */
+  caFile?: string;
   stop(): Promise<void>;
   /** Folds the journal into a snapshot now (otherwise done automatically as the journal grows). */
   compact(): Promise<void>;
@@ -68,17 +74,26 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     transactionTimeoutMs: 60_000,
     enableTestCommands: options.enableTestCommands === true,
   });
+  let security: Awaited<ReturnType<typeof prepareMongoSecurity>> | null = null;
+  try {
+    if (options.security) security = await prepareMongoSecurity(options.security, options.dbPath ?? null);
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  engine.guard = security?.guard ?? null;
   const sockets = new Set<Socket>();
   let connectionIds = 0;
   const servers: Server[] = [];
-  const serve = (advertised: (socket: Socket) => string): Server => {
-    const server = createServer((socket) => {
+  const serve = (advertised: (socket: Socket) => string, plain = false): Server => {
+    const accept = (socket: Socket): void => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       new Connection(socket, { id: ++connectionIds, localAddress: advertised(socket) }, (req, conn) =>
         runCommand(engine, req, conn),
       );
-    });
+    };
+    const server = security && !plain ? createTlsServer(security.tlsOptions, accept) : createServer(accept);
     servers.push(server);
     return server;
   };
@@ -111,7 +126,8 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
         // no stale socket file
       }
       await listen(
-        serve(() => socketPath),
+        // Like mongod, the Unix socket (owner-only by default) speaks plain wire protocol; auth still applies.
+        serve(() => socketPath, true),
         { path: socketPath },
       );
     }
@@ -128,8 +144,11 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
   ttl.unref();
   let stopped: Promise<void> | null = null;
   return {
-    uri: `mongodb://${advertisedHost}:${port}/?replicaSet=${encodeURIComponent(replSetName)}`,
+    uri:
+      `mongodb://${security?.credentials ?? ''}${advertisedHost}:${port}/?replicaSet=${encodeURIComponent(replSetName)}` +
+      (security?.uriOptions ?? ''),
     port,
+    ...(security ? { caFile: security.tls.caFile } : {}),
     compact: () => storage.compact(),
     stop: () =>
       (stopped ??= (async () => {
