@@ -12,6 +12,7 @@ import { ProjectionsRebuildCommand } from './projections/projections-rebuild.com
 import { ProjectionsResetCommand } from './projections/projections-reset.command';
 import { ProjectionsVerifyCommand } from './projections/projections-verify.command';
 import { ProjectionsCommand } from './projections/projections.command';
+import { StoreCommand, StoreSalvageCommand, StoreVerifyCommand } from './store/store.command';
 import {
   StreamsCommand,
   StreamsDiffCommand,
@@ -44,4 +45,7 @@ export const COMMANDS = [
   TraceCommand,
   AuthCommand,
   AuthTokenCommand,
+  StoreCommand,
+  StoreVerifyCommand,
+  StoreSalvageCommand,
 ];

@@ -4,6 +4,7 @@ import { AppConfig } from '@shop/config';
 import { InspectionService } from '@shop/inspection';
 import { ProjectionManager } from '@shop/projections';
 import { COMMANDS } from './cli-commands';
+import { StoreLocation } from './store/store.command';
 
 /**
  * What `--help` needs: the commands' names, arguments, options and descriptions, which live in their
@@ -13,7 +14,7 @@ import { COMMANDS } from './cli-commands';
 @Module({
   providers: [
     ...COMMANDS,
-    ...[TokenService, AppConfig, InspectionService, ProjectionManager].map((service) => ({
+    ...[TokenService, AppConfig, InspectionService, ProjectionManager, StoreLocation].map((service) => ({
       provide: service,
       useValue: null,
     })),

@@ -30,11 +30,15 @@ async function main(): Promise<void> {
   // Commander names the program after argv[1]; show the installed name, not the entry file's.
   process.argv[1] = 'eventshop';
   const { CliHelpModule, wantsHelpOnly } = await import('./cli-help.module');
+  const args = process.argv.slice(2);
   const [{ CommandFactory }, module] = await Promise.all([
     import('nest-commander'),
-    wantsHelpOnly(process.argv.slice(2))
+    wantsHelpOnly(args)
       ? CliHelpModule
-      : import('./cli.module').then(({ CliModule }) => CliModule),
+      : args[0] === 'store'
+        ? // reads the files itself: it must work exactly when the servers refuse to start
+          import('./store/store-cli.module').then(({ StoreCliModule }) => StoreCliModule)
+        : import('./cli.module').then(({ CliModule }) => CliModule),
   ]);
   await CommandFactory.run(module, {
     logger: false,

@@ -5,3 +5,7 @@ export type { RecoveryReport } from './storage/recovery';
 export type { EmbeddedEventStoreSecurity } from './security/setup';
 export { DEFAULT_USERS } from './security/users';
 export type { EsdbUser } from './security/users';
+export { salvageStore, verifyStore } from './storage/store-check';
+export type { SalvageReport, StoreVerifyReport } from './storage/store-check';
+export type { LogProblem } from './storage/log-scan';
+export { StoreCorruptionError } from './storage/store-corruption-error';

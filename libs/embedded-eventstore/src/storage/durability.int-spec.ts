@@ -58,7 +58,11 @@ describe('durable storage', () => {
     const second = await startHarness({ dataDir });
     try {
       // 10 events plus the first start's epoch and `$scavenges` metadata.
-      expect(second.server.recovery).toEqual({ records: 12, segments: 1, truncatedBytes: garbage.length });
+      expect(second.server.recovery).toMatchObject({
+        records: 12,
+        segments: 1,
+        truncatedBytes: garbage.length,
+      });
       // The good prefix is kept and the garbage is gone (the restart's own epoch record follows it).
       const recovered = await readFile(path);
       expect(recovered.subarray(0, goodSize).equals(good)).toBe(true);
@@ -109,7 +113,9 @@ describe('durable storage', () => {
     await first.dispose();
     const [only] = await segmentFiles(dataDir);
     await writeFile(join(dataDir, only!), Buffer.alloc(4, 0), { flag: 'r+' });
-    await expect(startEmbeddedEventStore({ dataDir })).rejects.toThrow(/invalid header; refusing to start/);
+    await expect(startEmbeddedEventStore({ dataDir })).rejects.toThrow(
+      /damaged at offset 0 \(invalid segment header\) with 3 valid record\(s\) after it; refusing to start/,
+    );
   });
 
   it('lets one owner hold a data directory at a time, naming the lock file', async () => {

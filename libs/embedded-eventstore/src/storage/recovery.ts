@@ -2,93 +2,67 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredEvent } from './stored-event';
 import { SEGMENT_HEADER_SIZE } from './event-log';
-import { decodeRecord } from './record-codec';
+import { scanLog, verifyLog } from './log-scan';
 import type { Segment } from './segment-log';
-import {
-  DEFAULT_SEGMENT_SIZE,
-  SEGMENT_FILE_RE,
-  SegmentLog,
-  checkSegmentHeader,
-  fsyncDir,
-  segmentHeader,
-} from './segment-log';
+import { DEFAULT_SEGMENT_SIZE, SegmentLog, fsyncDir, segmentHeader } from './segment-log';
+import { StoreCorruptionError } from './store-corruption-error';
 
 export interface RecoveryReport {
   records: number;
   segments: number;
   /** Bytes cut from the tail of the last segment (a write that was never acknowledged). */
   truncatedBytes: number;
+  /** Said at startup: a cut torn tail, an unreadable acknowledged-end mark. */
+  warnings: string[];
 }
 
 /**
- * Opens the log in `dir`: validates every record's checksum, truncates a torn write at the end of the
- * last segment (it was never acknowledged, because acks wait for fsync), and refuses to start on damage
- * anywhere else, since silently dropping acknowledged events would be worse than not starting.
+ * Opens the log in `dir`. The only thing it ever cuts is a torn tail: bytes past the acknowledged end of
+ * the last segment with no valid record after them (a write that was never acknowledged, because acks wait
+ * for fsync). Damage anywhere else throws a StoreCorruptionError and leaves every file untouched, since
+ * silently dropping acknowledged events would be worse than not starting.
  */
 export const openSegmentLog = async (
   dir: string,
   segmentSize = DEFAULT_SEGMENT_SIZE,
 ): Promise<{ log: SegmentLog; records: StoredEvent[]; report: RecoveryReport }> => {
-  await fsp.mkdir(dir, { recursive: true });
-  const bases = (await fsp.readdir(dir))
-    .map((name) => SEGMENT_FILE_RE.exec(name)?.[1])
-    .filter((base): base is string => base !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
-  const records: StoredEvent[] = [];
-  const segments: Segment[] = [];
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  const scan = await scanLog(dir);
+  const problems = verifyLog(scan);
+  const damage = problems.find((p) => !p.tornTail);
+  if (damage) throw new StoreCorruptionError(damage.file, damage.offset, damage.reason, damage.recordsAfter);
+  const warnings: string[] = [];
+  if (scan.mark.state === 'invalid') {
+    warnings.push(
+      `embedded-eventstore: ${join(dir, 'acknowledged.mark')} is unreadable; recovered without it, so a ` +
+        'damaged last record could not be told from a torn write',
+    );
+  }
   let truncatedBytes = 0;
-  for (const [index, base] of bases.entries()) {
-    const isLast = index === bases.length - 1;
-    const path = join(dir, `segment-${String(base).padStart(16, '0')}.log`);
-    const buf = await fsp.readFile(path);
-    if (!checkSegmentHeader(buf, base)) {
-      // A crash while creating the newest segment, before its header was written (what follows is a torn
-      // tail): it never held an acknowledged record, since the first one is fsynced after the header. A
-      // valid record behind a bad header is damage to acknowledged data instead.
-      const holdsRecord =
-        buf.length > SEGMENT_HEADER_SIZE &&
-        decodeRecord(buf, SEGMENT_HEADER_SIZE, records.length, base + SEGMENT_HEADER_SIZE).ok;
-      if (!isLast || holdsRecord) {
-        throw new Error(`embedded-eventstore: segment ${path} has an invalid header; refusing to start`);
-      }
-      await rewriteEmpty(path, base);
-      truncatedBytes += buf.length;
-      segments.push({
-        base,
-        size: SEGMENT_HEADER_SIZE,
-        written: SEGMENT_HEADER_SIZE,
-        handle: null,
-        fresh: false,
-      });
-      continue;
+  const segments: Segment[] = [];
+  for (const segment of scan.segments) {
+    const cut = problems.find((p) => p.file === segment.path);
+    let size = segment.size;
+    if (cut) {
+      if (cut.offset === 0) await rewriteEmpty(segment.path, segment.base);
+      else await truncate(segment.path, cut.offset);
+      size = Math.max(cut.offset, SEGMENT_HEADER_SIZE);
+      truncatedBytes += segment.size - cut.offset;
+      warnings.push(
+        `embedded-eventstore: cut a torn tail of ${segment.size - cut.offset} byte(s) (${cut.reason}) at ` +
+          `offset ${cut.offset} of ${segment.path}: a write that was never acknowledged`,
+      );
     }
-    let offset = SEGMENT_HEADER_SIZE;
-    while (offset < buf.length) {
-      const result = decodeRecord(buf, offset, records.length, base + offset);
-      if (!result.ok) {
-        if (!isLast) {
-          throw new Error(
-            `embedded-eventstore: corrupt record (${result.reason}) at offset ${offset} of ${path}, ` +
-              'which is not the last segment; refusing to start',
-          );
-        }
-        truncatedBytes += buf.length - offset;
-        await truncate(path, offset);
-        break;
-      }
-      records.push(result.event);
-      offset += result.size;
-    }
-    segments.push({ base, size: offset, written: offset, handle: null, fresh: false });
+    segments.push({ base: segment.base, size, written: size, handle: null, fresh: false });
   }
   if (segments.length === 0) {
     segments.push({ base: 0, size: SEGMENT_HEADER_SIZE, written: 0, handle: null, fresh: true });
   }
+  for (const warning of warnings) console.warn(warning);
   return {
     log: new SegmentLog(dir, segments, segmentSize),
-    records,
-    report: { records: records.length, segments: segments.length, truncatedBytes },
+    records: scan.records,
+    report: { records: scan.records.length, segments: segments.length, truncatedBytes, warnings },
   };
 };
 

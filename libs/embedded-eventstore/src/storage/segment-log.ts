@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventLog } from './event-log';
 import { SEGMENT_HEADER_SIZE } from './event-log';
+import { AckMarkWriter } from './ack-mark';
 import { GroupCommit } from './group-commit';
 import type { EncodableEvent } from './record-codec';
 import { encodeRecord } from './record-codec';
@@ -46,6 +47,7 @@ export interface Segment {
  */
 export class SegmentLog implements EventLog {
   private readonly commit: GroupCommit<{ segment: Segment; buf: Buffer }>;
+  private readonly mark: AckMarkWriter;
 
   constructor(
     private readonly dir: string,
@@ -53,6 +55,7 @@ export class SegmentLog implements EventLog {
     private readonly segmentSize = DEFAULT_SEGMENT_SIZE,
   ) {
     this.commit = new GroupCommit((batch) => this.writeBatch(batch));
+    this.mark = new AckMarkWriter(dir);
   }
 
   append(events: readonly EncodableEvent[]): { positions: number[]; durable: Promise<void> } {
@@ -81,6 +84,7 @@ export class SegmentLog implements EventLog {
 
   async close(): Promise<void> {
     await this.commit.drain();
+    await this.mark.close();
     for (const segment of this.segments) {
       await segment.handle?.close();
       segment.handle = null;
@@ -112,6 +116,9 @@ export class SegmentLog implements EventLog {
       touched.push(segment);
     }
     for (const segment of touched) await segment.handle?.datasync();
+    // Before the acknowledgements go out: everything up to here may no longer be cut as a torn tail.
+    const last = touched[touched.length - 1];
+    if (last) await this.mark.write(last.base + last.written);
     // Earlier segments are complete once a later one receives data: close them to free descriptors.
     for (const segment of this.segments) {
       if (segment !== this.tail() && segment.handle && !touched.includes(segment)) {
@@ -125,7 +132,7 @@ export class SegmentLog implements EventLog {
     if (segment.handle) return segment.handle;
     const path = join(this.dir, segmentFileName(segment.base));
     if (segment.fresh) {
-      const handle = await fsp.open(path, 'wx+');
+      const handle = await fsp.open(path, 'wx+', 0o600);
       await handle.write(segmentHeader(segment.base), 0, SEGMENT_HEADER_SIZE, 0);
       segment.written = SEGMENT_HEADER_SIZE;
       segment.fresh = false;
