@@ -15,6 +15,10 @@ interface Verify {
 describe('eventshop store verify / salvage', () => {
   let dataDir: string;
   let storeDir: string;
+  /** Records in the log: the 10 appended plus the node's own start records. */
+  let records: number;
+  /** File offset of the first appended event, and how many records follow it. */
+  let hit: { offset: number; after: number };
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'store-cli-'));
     storeDir = path.join(dataDir, 'eventstore');
@@ -22,6 +26,12 @@ describe('eventshop store verify / salvage', () => {
     const client = EventStoreDBClient.connectionString(server.url);
     for (let i = 0; i < 10; i++)
       await client.appendToStream(`ledger-${i % 2}`, [jsonEvent({ type: 'Booked', data: { i } })]);
+    const streams: [string, number][] = [];
+    for await (const e of client.readAll())
+      streams.push([e.event!.streamId, Number(e.event!.position.commit)]);
+    records = streams.length;
+    const first = streams.findIndex(([stream]) => stream === 'ledger-0');
+    hit = { offset: streams[first]![1], after: records - first - 1 };
     await client.dispose();
     await server.stop();
   });
@@ -30,11 +40,11 @@ describe('eventshop store verify / salvage', () => {
   it('verifies a healthy store, then reports damage, salvages the rest into a new store that starts', async () => {
     const healthy = await runCli(['store', 'verify', '--json'], { DATA_DIR: dataDir });
     expect(healthy.code).toBe(0);
-    expect(json<Verify>(healthy)).toMatchObject({ ok: true, validRecords: 10, problems: [] });
+    expect(json<Verify>(healthy)).toMatchObject({ ok: true, validRecords: records, problems: [] });
 
     const segment = path.join(storeDir, 'segment-0000000000000000.log');
     const bytes = await fs.readFile(segment);
-    bytes[16 + 40] = bytes[16 + 40]! ^ 0xff;
+    bytes[hit.offset + 40] = bytes[hit.offset + 40]! ^ 0xff;
     await fs.writeFile(segment, bytes);
     await expect(startEmbeddedEventStore({ dataDir: storeDir })).rejects.toThrow(/refusing to start/);
 
@@ -42,8 +52,15 @@ describe('eventshop store verify / salvage', () => {
     expect(damaged.code).toBe(1);
     expect(json<Verify>(damaged)).toMatchObject({
       ok: false,
-      validRecords: 9,
-      problems: [{ file: segment, offset: 16, recordsAfter: 9, verdict: 'damage (start refuses)' }],
+      validRecords: records - 1,
+      problems: [
+        {
+          file: segment,
+          offset: hit.offset,
+          recordsAfter: hit.after,
+          verdict: 'damage (start refuses)',
+        },
+      ],
     });
     expect(damaged.stderr).toMatch(/store salvage --to/);
     expect(await fs.readFile(segment)).toEqual(bytes);
@@ -51,7 +68,7 @@ describe('eventshop store verify / salvage', () => {
     const target = path.join(dataDir, 'salvaged');
     const salvage = await runCli(['store', 'salvage', '--to', target, '--json'], { DATA_DIR: dataDir });
     expect(salvage.code).toBe(0);
-    expect(json(salvage)).toMatchObject({ copied: 9, streamsWithGaps: ['ledger-0'] });
+    expect(json(salvage)).toMatchObject({ copied: records - 1, streamsWithGaps: ['ledger-0'] });
     expect(await fs.readFile(segment)).toEqual(bytes);
 
     const again = await runCli(['store', 'salvage', '--to', target], { DATA_DIR: dataDir });

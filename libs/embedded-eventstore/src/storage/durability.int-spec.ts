@@ -114,7 +114,7 @@ describe('durable storage', () => {
     const [only] = await segmentFiles(dataDir);
     await writeFile(join(dataDir, only!), Buffer.alloc(4, 0), { flag: 'r+' });
     await expect(startEmbeddedEventStore({ dataDir })).rejects.toThrow(
-      /damaged at offset 0 \(invalid segment header\) with 3 valid record\(s\) after it; refusing to start/,
+      /damaged at offset 0 \(invalid segment header\) with 5 valid record\(s\) after it; refusing to start/,
     );
   });
 
