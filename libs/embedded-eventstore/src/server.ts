@@ -4,6 +4,7 @@ import { GossipService, PersistentSubscriptionsService, ServerFeaturesService } 
 import { GroupRegistry } from './persistent/registry';
 import { persistentSubscriptionsService } from './persistent/service';
 import { streamsServiceDefinition } from './protocol/streams-service';
+import { CallTracker, closeGracefully } from './services/call-tracker';
 import { gossipHandler } from './services/gossip';
 import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
 import { EventStore } from './store/event-store';
@@ -16,6 +17,7 @@ import { appendHandler } from './streams/append';
 import { batchAppendHandler } from './streams/batch-append';
 import { deleteHandler, tombstoneHandler } from './streams/delete';
 import { readHandler } from './streams/read';
+import { writeSettingsOf } from './streams/write-settings';
 import type { EmbeddedEventStoreSecurity, PreparedSecurity } from './security/setup';
 import { prepareSecurity } from './security/setup';
 
@@ -31,6 +33,12 @@ export interface EmbeddedEventStoreOptions {
   allowRemote?: boolean;
   /** Log segment size in bytes (tests use small segments to exercise rolling). */
   segmentSize?: number;
+  /** Bytes per append, counted as 24.10 counts them (event data only); default 1 MiB, like MaxAppendSize. */
+  maxAppendSize?: number;
+  /** A write not durable within this answers "Operation timed out" (BatchAppend: Timeout); default 2000. */
+  commitTimeoutMs?: number;
+  /** BatchAppend: cap on the request deadline, counted from its first chunk; default 2000 (WriteTimeoutMs). */
+  writeTimeoutMs?: number;
   /** Secure mode: TLS, users and stream ACLs, as a real node. Default: insecure, like `--insecure`. */
   security?: EmbeddedEventStoreSecurity;
 }
@@ -62,6 +70,11 @@ export const startEmbeddedEventStore = async (
   if (!options.inMemory && !options.dataDir) {
     throw new Error('embedded-eventstore: pass dataDir for a durable store or inMemory: true');
   }
+  const writeSettings = writeSettingsOf({
+    ...(options.maxAppendSize !== undefined ? { maxAppendSize: options.maxAppendSize } : {}),
+    ...(options.commitTimeoutMs !== undefined ? { commitTimeoutMs: options.commitTimeoutMs } : {}),
+    ...(options.writeTimeoutMs !== undefined ? { writeTimeoutMs: options.writeTimeoutMs } : {}),
+  });
   let security: PreparedSecurity | null = null;
   if (options.security) security = await prepareSecurity(options.security, options.dataDir);
   const releaseLock = options.inMemory ? () => undefined : acquireLock(options.dataDir!);
@@ -88,15 +101,21 @@ export const startEmbeddedEventStore = async (
   });
   let boundPort = 0;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  server.addService(streamsServiceDefinition(), {
+  const calls = new CallTracker();
+  const streams = streamsServiceDefinition();
+  const streamsImpl = {
     read: readHandler(store),
-    append: appendHandler(store),
-    batchAppend: batchAppendHandler(store),
+    append: appendHandler(store, writeSettings),
+    batchAppend: batchAppendHandler(store, writeSettings),
     delete: deleteHandler(store),
     tombstone: tombstoneHandler(store),
-  });
+  };
+  server.addService(streams, calls.wrap(streams, streamsImpl, ['batchAppend']));
   const groups = new GroupRegistry(store);
-  server.addService(PersistentSubscriptionsService, persistentSubscriptionsService(groups));
+  server.addService(
+    PersistentSubscriptionsService,
+    calls.wrap(PersistentSubscriptionsService, persistentSubscriptionsService(groups)),
+  );
   server.addService(ServerFeaturesService, {
     getSupportedMethods: serverFeaturesHandler(STREAMS_METHODS),
   });
@@ -131,8 +150,10 @@ export const startEmbeddedEventStore = async (
     ...(security ? { caFile: security.tls.caFile } : {}),
     stop: () =>
       (stopping ??= (async () => {
-        // Long-lived calls (subscriptions, BatchAppend) would keep a graceful shutdown waiting forever.
-        server.forceShutdown();
+        // As a real node: writes in progress fail UNAVAILABLE, streaming reads are cancelled, then the
+        // (now idle) server closes; long-lived calls would otherwise keep a graceful shutdown waiting.
+        calls.stop();
+        await closeGracefully(server);
         groups.close();
         await store.close();
         releaseLock();

@@ -52,9 +52,12 @@ export const proposedEventOf = (message: ProposedMessageLike): ProposedEvent => 
   };
 };
 
-/** Bytes the real server counts against the append limit for one event. */
-export const appendSizeOf = (event: ProposedEvent): number =>
-  event.data.length + event.metadata.length + Buffer.byteLength(event.type, 'utf8');
+/**
+ * Bytes 24.10 counts against the append limit for one event. Its `Event.SizeOnDisk` reads
+ * `data?.Length ?? 0 + metadata?.Length ?? 0 + eventType.Length * 2`, which C# groups as
+ * `data?.Length ?? (...)`: data is never null on gRPC, so only the data bytes count.
+ */
+export const appendSizeOf = (event: ProposedEvent): number => event.data.length;
 
 export const streamIdentifier = (name: string): StreamIdentifier => {
   const identifier = new sharedPb.StreamIdentifier();

@@ -1,8 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ExpectedRevision } from '../store/expected-revision';
 
-export const MAX_APPEND_SIZE = 1024 * 1024;
-
 /**
  * A gRPC error the way the official client decodes it: the `exception` trailer picks the typed error,
  * the other trailers fill its fields; the status code is the fallback.
@@ -53,10 +51,10 @@ export const wrongExpectedVersion = (stream: string, expected: ExpectedRevision,
     },
   );
 
-export const maxAppendSizeExceeded = (): RpcError =>
-  new RpcError(status.INVALID_ARGUMENT, `Maximum Append Size of ${MAX_APPEND_SIZE} Exceeded.`, {
+export const maxAppendSizeExceeded = (maxAppendSize: number): RpcError =>
+  new RpcError(status.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
     exception: 'maximum-append-size-exceeded',
-    'maximum-append-size': String(MAX_APPEND_SIZE),
+    'maximum-append-size': String(maxAppendSize),
   });
 
 export const missingMetadata = (...properties: string[]): RpcError =>

@@ -14,7 +14,8 @@ export interface AdvertisedMethod {
 export const STREAMS_METHODS: AdvertisedMethod[] = [
   { service: 'event_store.client.streams.streams', method: 'read', features: ['position', 'events'] },
   { service: 'event_store.client.streams.streams', method: 'append' },
-  { service: 'event_store.client.streams.streams', method: 'batchappend', features: ['deadline_duration'] },
+  // Not 'deadline_duration': only the Timestamp deadline is read, so newer clients must keep sending that.
+  { service: 'event_store.client.streams.streams', method: 'batchappend' },
   { service: 'event_store.client.streams.streams', method: 'delete' },
   { service: 'event_store.client.streams.streams', method: 'tombstone' },
   { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },

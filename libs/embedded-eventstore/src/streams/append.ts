@@ -2,21 +2,17 @@ import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
 import type { AppendReq, AppendResp } from '@eventstore/db-client/generated/streams_pb';
 import { sharedPb, streamsPb } from '../protocol/generated';
 import { appendSizeOf, proposedEventOf, streamNameOf } from '../protocol/convert';
-import {
-  MAX_APPEND_SIZE,
-  invalidArgument,
-  maxAppendSizeExceeded,
-  streamDeleted,
-  toRpcError,
-} from '../protocol/rpc-errors';
+import { invalidArgument, maxAppendSizeExceeded, streamDeleted, toRpcError } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import type { ExpectedRevision, WriteResult } from '../store/expected-revision';
 import type { ProposedEvent } from '../storage/stored-event';
 import { expectedRevisionOf } from './expected';
+import type { WriteSettings } from './write-settings';
+import { TIMED_OUT, commitTimeout, withTimeout } from './write-settings';
 
 /** Streams.Append: client streaming, options first, then one proposed message per event. */
 export const appendHandler =
-  (store: EventStore) =>
+  (store: EventStore, settings: WriteSettings) =>
   (call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>): void => {
     let target: { stream: string; expected: ExpectedRevision } | null = null;
     const events: ProposedEvent[] = [];
@@ -42,7 +38,7 @@ export const appendHandler =
         if (!message) throw invalidArgument('Expected a proposed message after the options.');
         const event = proposedEventOf(message);
         size += appendSizeOf(event);
-        if (size > MAX_APPEND_SIZE) throw maxAppendSizeExceeded();
+        if (size > settings.maxAppendSize) throw maxAppendSizeExceeded(settings.maxAppendSize);
         events.push(event);
       } catch (error) {
         fail(error);
@@ -61,9 +57,10 @@ export const appendHandler =
       } catch (error) {
         return fail(error);
       }
-      pending.then(
+      withTimeout(pending, settings.commitTimeoutMs).then(
         (result) => {
           if (settled) return;
+          if (result === TIMED_OUT) return fail(commitTimeout());
           if (result.kind === 'stream_deleted') return fail(streamDeleted(stream));
           settled = true;
           callback(null, appendResp(result, expected));

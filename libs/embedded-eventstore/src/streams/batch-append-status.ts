@@ -1,7 +1,6 @@
 import type { Status } from '@eventstore/db-client/generated/status_pb';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { anyPb, emptyPb, sharedPb, statusPb } from '../protocol/generated';
-import { MAX_APPEND_SIZE } from '../protocol/rpc-errors';
 import { streamIdentifier } from '../protocol/convert';
 import type { ExpectedRevision } from '../store/expected-revision';
 
@@ -62,12 +61,12 @@ export const streamDeletedStatus = (stream: string): Status => {
   );
 };
 
-export const maxAppendSizeStatus = (): Status => {
+export const maxAppendSizeStatus = (maxAppendSize: number): Status => {
   const detail = new sharedPb.MaximumAppendSizeExceeded();
-  detail.setMaxappendsize(MAX_APPEND_SIZE);
+  detail.setMaxappendsize(maxAppendSize);
   return status(
     grpcStatus.INVALID_ARGUMENT,
-    `Maximum Append Size of ${MAX_APPEND_SIZE} Exceeded.`,
+    'MaximumAppendSizeExceeded',
     'event_store.client.MaximumAppendSizeExceeded',
     detail,
   );
@@ -81,3 +80,7 @@ export const badRequestStatus = (message: string): Status => {
 
 export const unknownStatus = (message: string): Status =>
   status(grpcStatus.UNKNOWN, message, 'event_store.client.Unknown', new sharedPb.Unknown());
+
+/** The real server's Status.Timeout: a deadline or write/commit timeout passed. */
+export const timeoutStatus = (): Status =>
+  status(grpcStatus.DEADLINE_EXCEEDED, 'Timeout', 'event_store.client.Timeout', new sharedPb.Timeout());

@@ -4,7 +4,7 @@ import type { BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/gene
 import type { UUID } from '@eventstore/db-client/generated/shared_pb';
 import { emptyPb, sharedPb, streamsPb } from '../protocol/generated';
 import { appendSizeOf, proposedEventOf, streamIdentifier, streamNameOf } from '../protocol/convert';
-import { MAX_APPEND_SIZE, RpcError } from '../protocol/rpc-errors';
+import { RpcError } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import type { ExpectedRevision, WriteResult } from '../store/expected-revision';
 import type { ProposedEvent } from '../storage/stored-event';
@@ -13,15 +13,20 @@ import {
   badRequestStatus,
   maxAppendSizeStatus,
   streamDeletedStatus,
+  timeoutStatus,
   unknownStatus,
   wrongExpectedVersionStatus,
 } from './batch-append-status';
+import type { WriteSettings } from './write-settings';
+import { TIMED_OUT, withTimeout } from './write-settings';
 
 interface PendingWrite {
   stream: string;
   expected: ExpectedRevision;
   events: ProposedEvent[];
   size: number;
+  /** Fires when the request's deadline (capped by writeTimeoutMs) passes before its final chunk. */
+  timer: NodeJS.Timeout;
 }
 
 /**
@@ -30,7 +35,7 @@ interface PendingWrite {
  * request fails only its own correlation id, never the shared call.
  */
 export const batchAppendHandler =
-  (store: EventStore) =>
+  (store: EventStore, settings: WriteSettings) =>
   (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void => {
     const pending = new Map<string, PendingWrite>();
     let inFlight = 0;
@@ -68,7 +73,20 @@ export const batchAppendHandler =
           stream = Buffer.from(options.getStreamIdentifier()?.getStreamName_asU8() ?? []).toString('utf8');
           stream = streamNameOf(options.getStreamIdentifier());
           const exact = options.hasStreamPosition() ? options.getStreamPosition() : undefined;
-          pending.set(key, { stream, expected: expectedRevisionOf(options, exact), events: [], size: 0 });
+          const expected = expectedRevisionOf(options, exact);
+          const deadline = options.getDeadline();
+          const requested = deadline ? deadline.toDate().getTime() - Date.now() : Number.POSITIVE_INFINITY;
+          const timeoutMs = Math.min(requested, settings.writeTimeoutMs);
+          if (timeoutMs <= 0) return sendError(correlation, stream, timeoutStatus());
+          const named = stream;
+          clearTimeout(pending.get(key)?.timer);
+          const timer = setTimeout(() => {
+            if (pending.get(key)?.timer !== timer) return;
+            pending.delete(key);
+            sendError(correlation, named, timeoutStatus());
+          }, timeoutMs);
+          timer.unref();
+          pending.set(key, { stream, expected, events: [], size: 0, timer });
         }
         const write = pending.get(key);
         if (!write) return; // an earlier chunk of this append already failed
@@ -78,17 +96,21 @@ export const batchAppendHandler =
           write.size += appendSizeOf(event);
           write.events.push(event);
         }
-        if (write.size > MAX_APPEND_SIZE) {
+        if (write.size > settings.maxAppendSize) {
           pending.delete(key);
-          return sendError(correlation, stream, maxAppendSizeStatus());
+          clearTimeout(write.timer);
+          return sendError(correlation, stream, maxAppendSizeStatus(settings.maxAppendSize));
         }
         if (!req.getIsFinal()) return;
         pending.delete(key);
+        clearTimeout(write.timer);
         inFlight++;
-        store
-          .append(write.stream, write.expected, write.events)
+        withTimeout(store.append(write.stream, write.expected, write.events), settings.commitTimeoutMs)
           .then(
-            (result) => sendResult(correlation, write, result),
+            (result) =>
+              result === TIMED_OUT
+                ? sendError(correlation, write.stream, timeoutStatus())
+                : sendResult(correlation, write, result),
             (error: unknown) => sendError(correlation, write.stream, unknownStatus(messageOf(error))),
           )
           .finally(() => {
@@ -96,6 +118,7 @@ export const batchAppendHandler =
             finishIfIdle();
           });
       } catch (error) {
+        clearTimeout(pending.get(key)?.timer);
         pending.delete(key);
         sendError(correlation, stream, badRequestStatus(messageOf(error)));
       }
@@ -132,12 +155,13 @@ export const batchAppendHandler =
       ended = true;
       finishIfIdle();
     });
-    call.on('error', () => {
+    const close = (): void => {
       closed = true;
-    });
-    call.on('cancelled', () => {
-      closed = true;
-    });
+      for (const write of pending.values()) clearTimeout(write.timer);
+      pending.clear();
+    };
+    call.on('error', close);
+    call.on('cancelled', close);
   };
 
 const correlationKey = (uuid: UUID): string => {
