@@ -24,7 +24,9 @@ const find: Handler = (cmd, env) => {
   const recs = findRecords(env.ctx, ns, spec);
   const projection = cmd.projection as Doc | undefined;
   const project =
-    projection && Object.keys(projection).length ? (d: Doc[]) => applyProjection(d, projection) : undefined;
+    projection && Object.keys(projection).length
+      ? (d: Doc[]) => applyProjection(d, projection, spec.filter)
+      : undefined;
   const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize);
   const source = { docs: recs.map((r) => r.doc), sizes: recs.map((r) => r.bytes.length), project };
   return env.engine.cursors.first(ns, source, batchSize, spec.single);

@@ -1,5 +1,5 @@
 import { Decimal128, Long } from 'bson';
-import { Context, Query } from 'mingo';
+import { Context } from 'mingo';
 import { evalExpr } from 'mingo/core';
 import { Lazy } from 'mingo/lazy';
 import * as accumulators from 'mingo/operators/accumulator';
@@ -25,6 +25,7 @@ import {
 import { bsonTypeName } from '../bson/types';
 import { type Doc, isLong, keyString, numericView } from '../bson/values';
 import { MongoServerError } from './errors';
+import { compileQuery, type MatcherHooks } from './matcher';
 
 /**
  * mingo operators replaced so aggregation keeps BSON numeric types: documents reach mingo with their Long,
@@ -193,14 +194,12 @@ const extreme =
     return best;
   };
 
-/** `$match` over documents that hold numeric wrappers: mingo's query operators compare plain numbers. */
-const $match = (
-  coll: { filter: (f: (d: Doc) => boolean) => unknown },
-  expr: unknown,
-  options: Options,
-): unknown => {
-  const q = new Query(numericView(expr) as Doc, options as never);
-  return coll.filter((d) => q.test(numericView(d) as Doc));
+/** `$match` with the server's own query matcher (BSON types, bounded regexes). */
+const $match = (coll: { filter: (f: (d: Doc) => boolean) => unknown }, expr: unknown): unknown => {
+  if (!expr || typeof expr !== 'object' || Array.isArray(expr))
+    throw new MongoServerError(15959, 'the match filter must be an expression in an object');
+  const q = compileQuery(expr as Doc, QUERY_HOOKS);
+  return coll.filter((d) => q(d));
 };
 
 /** `$sort` with MongoDB's cross-type order and array/number semantics. */
@@ -248,7 +247,7 @@ const OURS: Record<'expression' | 'accumulator' | 'pipeline', Record<string, unk
   pipeline: { $sort, $match },
 };
 
-export const NUMERIC_CONTEXT = Context.init({
+export const NUMERIC_CONTEXT: Context = Context.init({
   accumulator: { ...accumulators, ...OURS.accumulator } as never,
   expression: { ...expressions, ...OURS.expression } as never,
   pipeline: { ...pipelines, ...OURS.pipeline } as never,
@@ -256,3 +255,22 @@ export const NUMERIC_CONTEXT = Context.init({
   query: { ...queries } as never,
   window: { ...windows } as never,
 });
+
+const EVAL_OPTIONS = { context: NUMERIC_CONTEXT, scriptEnabled: false };
+
+/** Evaluates an aggregation expression against one document (`$expr`, computed projection fields). */
+export const evaluate = (doc: unknown, expr: unknown): unknown => {
+  try {
+    return evalExpr(doc, expr, EVAL_OPTIONS);
+  } catch (e) {
+    if (e instanceof MongoServerError) throw e;
+    throw new MongoServerError(2, (e as Error).message);
+  }
+};
+
+const truthy = (v: unknown): boolean =>
+  isNumeric(v) ? !isZero(v) : v !== null && v !== undefined && v !== false;
+
+export const QUERY_HOOKS: MatcherHooks = {
+  expr: (expr) => (doc) => truthy(evaluate(doc, expr)),
+};

@@ -1,6 +1,6 @@
-import { Query } from 'mingo';
 import { compareBson } from '../bson/compare';
 import { type Doc, getPathValues, keyString, numericView } from '../bson/values';
+import { compileQuery, type DocMatcher } from './matcher';
 import { SortedList } from './sorted-list';
 
 export interface IndexSpec {
@@ -42,7 +42,7 @@ export class IndexStore {
   readonly fields: [string, 1 | -1][];
   readonly entries: SortedList<IndexEntry>;
   private readonly uniqueKeys = new Map<string, string>();
-  private readonly partial?: Query;
+  private readonly partial?: DocMatcher;
   multikey = false;
 
   constructor(readonly spec: IndexSpec) {
@@ -55,8 +55,7 @@ export class IndexStore {
       }
       return a.seq - b.seq;
     });
-    if (spec.partialFilterExpression)
-      this.partial = new Query(spec.partialFilterExpression, { scriptEnabled: false });
+    if (spec.partialFilterExpression) this.partial = compileQuery(spec.partialFilterExpression);
   }
 
   get name(): string {
@@ -69,7 +68,7 @@ export class IndexStore {
 
   /** Every key tuple of a document (several when a field holds an array), or none when sparse/partial skip it. */
   keysOf(rec: Rec): unknown[][] {
-    if (this.partial && !this.partial.test(matchView(rec))) return [];
+    if (this.partial && !this.partial(rec.doc)) return [];
     const perField = this.fields.map(([path]) => getPathValues(rec.doc, path));
     if (this.spec.sparse && perField.every((vs) => vs.length === 1 && vs[0] === undefined)) return [];
     let tuples: unknown[][] = [[]];

@@ -1,9 +1,10 @@
-import { Query } from 'mingo';
 import { type SortSpec, sortDocs } from '../bson/compare';
-import { type Doc, keyString, numericView } from '../bson/values';
+import { type Doc, keyString } from '../bson/values';
+import { evaluate, QUERY_HOOKS } from './agg-numeric';
 import type { Ctx } from './context';
-import { badValue } from './errors';
-import { matchView, type Rec } from './index-store';
+import type { Rec } from './index-store';
+import { compileQuery } from './matcher';
+import { compileProjection } from './projection';
 import { plan, scanEntries } from './planner';
 
 export interface FindSpec {
@@ -28,12 +29,8 @@ export const NO_SCRIPTS = { scriptEnabled: false } as const;
 
 export const compileFilter = (filter: Doc): Matcher => {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  try {
-    const q = new Query(numericView(filter) as Doc, NO_SCRIPTS);
-    return (rec) => q.test(matchView(rec));
-  } catch (e) {
-    throw badValue((e as Error).message);
-  }
+  const q = compileQuery(filter, QUERY_HOOKS);
+  return (rec) => q(rec.doc);
 };
 
 /** `{_id: <plain value>}` – the single most common lookup, served straight from the primary map. */
@@ -56,6 +53,8 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const st: ExecStats = stats ?? { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 };
   const coll = ctx.coll(ns);
   const overlay = ctx.txn?.entries(ns);
+  // compiled before anything is read, so an invalid filter fails even when no document is examined
+  const match: Matcher = compileFilter(spec.filter);
   const id = idEquality(spec.filter);
   if (id !== undefined) {
     st.stage = 'IDHACK';
@@ -67,8 +66,6 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     st.stage = 'EOF';
     return [];
   }
-  let compiled: Matcher | null = null;
-  const match: Matcher = (rec) => (compiled ??= compileFilter(spec.filter))(rec);
   const want = spec.limit > 0 ? spec.skip + spec.limit : Infinity;
   const out: Rec[] = [];
   const snap = ctx.txn?.snapshot;
@@ -123,11 +120,8 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     : sorted;
 };
 
-export const applyProjection = (docs: Doc[], projection: Doc | undefined): Doc[] => {
+export const applyProjection = (docs: Doc[], projection: Doc | undefined, filter?: Doc): Doc[] => {
   if (!projection || Object.keys(projection).length === 0) return docs;
-  try {
-    return new Query({}, NO_SCRIPTS).find(docs, projection).all() as Doc[];
-  } catch (e) {
-    throw badValue((e as Error).message);
-  }
+  const project = compileProjection(projection, { filter, hooks: QUERY_HOOKS, compute: evaluate });
+  return docs.map(project);
 };

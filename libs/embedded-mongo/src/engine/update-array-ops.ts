@@ -1,8 +1,8 @@
-import { Query } from 'mingo';
 import { compareBson, parseSort, sortDocs } from '../bson/compare';
-import { cloneValue, type Doc, keyString, numericView } from '../bson/values';
+import { cloneValue, type Doc, keyString } from '../bson/values';
+import { QUERY_HOOKS } from './agg-numeric';
 import { MongoServerError } from './errors';
-import { NO_SCRIPTS } from './query';
+import { compileQuery } from './matcher';
 import { parentOf, read, write } from './update-ops';
 
 /**
@@ -16,6 +16,8 @@ const isOperatorDoc = (v: unknown): v is Doc =>
   typeof v === 'object' &&
   v.constructor === Object &&
   Object.keys(v).some((k) => k.startsWith('$'));
+
+const LOGICAL = new Set(['$and', '$or', '$nor', '$expr']);
 
 const typeName = (v: unknown): string => (v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v);
 
@@ -94,14 +96,14 @@ const pull = (doc: Doc, path: string, arg: unknown, all: boolean): void => {
     const keys = new Set(arg.map(keyString));
     remove = (el) => keys.has(keyString(el));
   } else if (arg !== null && typeof arg === 'object' && arg.constructor === Object) {
-    const cond = numericView(arg) as Doc;
-    if (isOperatorDoc(arg) && Object.keys(arg).every((k) => k.startsWith('$'))) {
-      const q = new Query({ v: cond }, NO_SCRIPTS);
-      remove = (el) => q.test({ v: numericView(el) });
+    const first = Object.keys(arg)[0] ?? '';
+    // `{$gt: 1}` tests each element as a value; `{a: 1}` or `{$or: [...]}` tests elements as documents
+    if (first.startsWith('$') && !LOGICAL.has(first)) {
+      const q = compileQuery({ v: arg }, QUERY_HOOKS);
+      remove = (el) => q({ v: el });
     } else {
-      const q = new Query(cond, NO_SCRIPTS);
-      remove = (el) =>
-        el !== null && typeof el === 'object' && !Array.isArray(el) && q.test(numericView(el) as Doc);
+      const q = compileQuery(arg as Doc, QUERY_HOOKS);
+      remove = (el) => el !== null && typeof el === 'object' && !Array.isArray(el) && q(el);
     }
   } else {
     const k = keyString(arg);

@@ -2,6 +2,8 @@ import { ObjectId } from 'bson';
 import { Aggregator, update as mingoUpdate } from 'mingo';
 import { cloneValue, type Doc, keyString, normalize } from '../bson/values';
 import { MongoServerError } from './errors';
+import { QUERY_HOOKS } from './agg-numeric';
+import { compileQuery, type MatchState } from './matcher';
 import { NO_SCRIPTS } from './query';
 import { applyArrayOp, ARRAY_OPS } from './update-array-ops';
 import { applySimpleOp, setPath, SIMPLE_OPS } from './update-ops';
@@ -72,16 +74,19 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
     const ops = u as Doc;
     checkConflicts(ops);
     out = cloneValue(doc);
+    const positional = positionalResolver(doc, opts);
     for (const [op, fields] of Object.entries(ops)) {
       if (SIMPLE_OPS.has(op)) {
-        for (const [path, arg] of Object.entries(fields as Doc)) {
+        for (const [rawPath, arg] of Object.entries(fields as Doc)) {
+          const path = positional(rawPath);
           if (path.includes('$')) {
             if (op === '$setOnInsert' && !opts.isInsert) continue;
             delegate(out, { [op === '$setOnInsert' ? '$set' : op]: { [path]: arg } }, opts);
           } else applySimpleOp(out, op, path, arg, opts.isInsert);
         }
       } else if (ARRAY_OPS.has(op)) {
-        for (const [path, arg] of Object.entries(fields as Doc)) {
+        for (const [rawPath, arg] of Object.entries(fields as Doc)) {
+          const path = positional(rawPath);
           if (path.includes('$')) delegate(out, { [op]: { [path]: arg } }, opts);
           else applyArrayOp(out, op, path, arg);
         }
@@ -96,6 +101,28 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
   if (doc._id !== undefined && (out._id === undefined || keyString(out._id) !== keyString(doc._id)))
     throw immutableId();
   return out;
+};
+
+/**
+ * Replaces the positional `$` of a path with the array index the query matched (mongod does this once per
+ * document, so several `a.$.x` paths in one update all address the same element).
+ */
+const positionalResolver = (doc: Doc, opts: UpdateOptions): ((path: string) => string) => {
+  let pos: number | undefined | null = null;
+  return (path) => {
+    const parts = path.split('.');
+    const at = parts.indexOf('$');
+    if (at < 0 || opts.isInsert) return path;
+    if (pos === null) {
+      const state: MatchState = {};
+      compileQuery(opts.query ?? {}, QUERY_HOOKS)(doc, state);
+      pos = state.pos;
+    }
+    if (pos === undefined)
+      throw new MongoServerError(2, 'The positional operator did not find the match needed from the query.');
+    parts[at] = String(pos);
+    return parts.join('.');
+  };
 };
 
 const delegate = (doc: Doc, modifier: Doc, opts: UpdateOptions): void => {
