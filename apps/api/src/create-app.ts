@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { validateEnvironment } from '@shop/config';
+import { assertExplicitProductionSettings, validateEnvironment } from '@shop/config';
 import { configureHttp, fastifyServerOptions, installConditionalGet } from '@shop/http';
 import {
   eventStoreProbe,
@@ -18,6 +18,7 @@ import { AppModule } from './app.module';
 /** Builds the HTTP application without listening, so tests and main share one composition. */
 export async function createApp(): Promise<NestFastifyApplication> {
   const env = validateEnvironment(process.env);
+  assertExplicitProductionSettings(env, { tokens: true, payments: env.RUN_WORKERS });
   initTracing('eventshop-api');
   // External servers may still be starting (compose, k8s): wait for them with backoff instead of crashing.
   // Embedded ones are started in-process by the StackModule.

@@ -25,6 +25,21 @@ describe('api process', () => {
     expect(stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
   });
 
+  it('with external servers, refuses the generated JWT secret and the payment simulator, naming both', async () => {
+    const child = startApi({
+      EVENTSTORE_URL: 'esdb://127.0.0.1:9?tls=false',
+      MONGO_URL: 'mongodb://127.0.0.1:9/?directConnection=true',
+      JWT_SECRET: '',
+      PAYMENT_PROVIDER_URL: '',
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/JWT_SECRET: .*JWT_EMBEDDED_SECRET=true/);
+    expect(stderr).toMatch(/PAYMENT_PROVIDER_URL: .*PAYMENT_SIMULATE=true/);
+  });
+
   it('listens and serves /health/live, then shuts down gracefully on SIGTERM', async () => {
     const port = await freePort();
     const child = startApi({ PORT: String(port), LOG_LEVEL: 'info' });

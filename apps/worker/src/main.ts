@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { InvalidEnvironmentError, validateEnvironment } from '@shop/config';
+import { assertExplicitProductionSettings, InvalidEnvironmentError, validateEnvironment } from '@shop/config';
 
 async function main(): Promise<void> {
   // The worker exists to run the workers, whatever the API processes are told.
   process.env.RUN_WORKERS = 'true';
-  validateEnvironment(process.env);
+  assertExplicitProductionSettings(validateEnvironment(process.env), { tokens: false, payments: true });
   const { initTracing } = await import('@shop/observability');
   initTracing('eventshop-worker');
   const [{ NestFactory }, { Logger }, { WorkerModule }] = await Promise.all([

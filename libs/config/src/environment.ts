@@ -9,8 +9,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
 import { BooleanVariable, NumberVariable } from './variable-decorators';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -89,6 +91,10 @@ export class Environment {
   @BooleanVariable('PAYMENT_SIM_OUTAGE', false)
   PAYMENT_SIM_OUTAGE = false;
 
+  /** With external servers, the simulator replaces a missing PAYMENT_PROVIDER_URL only when this says so. */
+  @BooleanVariable('PAYMENT_SIMULATE', false)
+  PAYMENT_SIMULATE = false;
+
   @NumberVariable('PAYMENT_TIMEOUT_MS', 1, 120_000, 2_000)
   PAYMENT_TIMEOUT_MS = 2_000;
 
@@ -140,6 +146,10 @@ export class Environment {
   )
   JWT_ALGORITHMS?: string;
 
+  /** With external servers, a secret generated into DATA_DIR replaces real JWT settings only when this says so. */
+  @BooleanVariable('JWT_EMBEDDED_SECRET', false)
+  JWT_EMBEDDED_SECRET = false;
+
   @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'eventshop')
   @IsString()
   @MinLength(1)
@@ -177,6 +187,19 @@ export class Environment {
   /** A handler slower than this answers 503 (the client may retry with its Idempotency-Key). */
   @NumberVariable('REQUEST_TIMEOUT_MS', 100, 600_000, 30_000)
   REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Which peers may set X-Forwarded-For/-Proto/-Host (see parseTrustProxy); unset: none. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseTrustProxy(value) !== undefined,
+      defaultMessage: () =>
+        'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal or uniquelocal',
+    },
+  })
+  TRUST_PROXY?: string;
 
   /** Origins allowed by CORS (comma-separated, or *); unset: no cross-origin access. */
   @IsOptional()

@@ -8,3 +8,5 @@ export {
   type LogLevel,
   validateEnvironment,
 } from './environment';
+export { assertExplicitProductionSettings, type ProcessNeeds } from './production-settings';
+export { parseTrustProxy, type TrustProxy } from './trust-proxy';

@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Environment } from '@shop/config';
+import { type Environment, parseTrustProxy } from '@shop/config';
 import { type FastifyServerOptions } from 'fastify';
 import { CORRELATION_ID_HEADER, correlationIdOf, REQUEST_ID_HEADER, requestIdOf } from './request-ids';
 import './fastify-types';
@@ -11,7 +11,8 @@ const RECEIVE_GRACE_MS = 5_000;
 
 /** Options of the Fastify server itself: body size limit, socket timeouts, request ids. */
 export function fastifyServerOptions(
-  env: Pick<Environment, 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS'>,
+  env: Pick<Environment, 'BODY_LIMIT_BYTES' | 'REQUEST_TIMEOUT_MS'> &
+    Partial<Pick<Environment, 'TRUST_PROXY'>>,
 ): FastifyServerOptions {
   return {
     bodyLimit: env.BODY_LIMIT_BYTES,
@@ -23,8 +24,9 @@ export function fastifyServerOptions(
     // Path parameters carry opaque customer ids (token subjects, up to 255 characters, each of which may be
     // percent-encoded); find-my-way's default of 100 would answer 414 before validation could say why.
     routerOptions: { maxParamLength: 3 * 255 },
-    // Behind a proxy, configure trust explicitly; by default X-Forwarded-For is not believed.
-    trustProxy: false,
+    // X-Forwarded-For/-Proto/-Host are believed only from the proxies TRUST_PROXY names (none by default):
+    // request.ip, which rate limits and logs use, is then the client's address, not the proxy's.
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     return503OnClosing: true,
   };
 }
@@ -44,7 +46,11 @@ export async function configureHttp(
   fastify.addHook('onRequest', (request, reply, done) => {
     request.correlationId = correlationIdOf(request.raw, String(request.id));
     // pino-http logs the raw request: the ids go on every log line of the request.
-    Object.assign(request.raw, { id: request.id, correlationId: request.correlationId });
+    Object.assign(request.raw, {
+      id: request.id,
+      correlationId: request.correlationId,
+      clientIp: request.ip,
+    });
     void reply.header(REQUEST_ID_HEADER, String(request.id));
     void reply.header(CORRELATION_ID_HEADER, request.correlationId);
     done();

@@ -9,6 +9,8 @@ import { type Options } from 'pino-http';
 type LoggedRequest = IncomingMessage & {
   correlationId?: string;
   traceId?: string;
+  /** The client's address (through the proxies TRUST_PROXY trusts), not necessarily the socket's peer. */
+  clientIp?: string;
   user?: { sub: string };
 };
 
@@ -28,6 +30,7 @@ export function pinoHttpOptions(
       correlationId: req.correlationId,
       traceId: req.traceId,
       userId: req.user?.sub,
+      clientIp: req.clientIp,
     }),
     // Log lines outside requests (projections, jobs) still carry the trace they belong to.
     mixin: () => {

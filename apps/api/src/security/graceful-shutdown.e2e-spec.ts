@@ -28,7 +28,12 @@ describe('graceful shutdown', () => {
     esdb = await startEmbeddedEventStore({ inMemory: true, port: 0 });
     mongo = await startEmbeddedMongo({ inMemory: true, port: 0 });
     api = await startApiUnderTest(
-      { EVENTSTORE_URL: esdb.url, MONGO_URL: mongo.uri },
+      {
+        EVENTSTORE_URL: esdb.url,
+        MONGO_URL: mongo.uri,
+        JWT_EMBEDDED_SECRET: 'true',
+        PAYMENT_SIMULATE: 'true',
+      },
       {
         listen: true,
         beforeInit: (fastify) =>

@@ -11,7 +11,12 @@ describe('GET /health/ready against external servers that stop and come back', (
   beforeAll(async () => {
     esdb = await startEmbeddedEventStore({ inMemory: true, port: 0 });
     mongo = await startEmbeddedMongo({ inMemory: true, port: 0 });
-    api = await startApiUnderTest({ EVENTSTORE_URL: esdb.url, MONGO_URL: mongo.uri });
+    api = await startApiUnderTest({
+      EVENTSTORE_URL: esdb.url,
+      MONGO_URL: mongo.uri,
+      JWT_EMBEDDED_SECRET: 'true',
+      PAYMENT_SIMULATE: 'true',
+    });
   });
 
   afterAll(async () => {
