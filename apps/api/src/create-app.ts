@@ -1,7 +1,6 @@
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { assertExplicitProductionSettings, validateEnvironment } from '@shop/config';
 import { configureHttp, fastifyServerOptions, installConditionalGet } from '@shop/http';
@@ -14,6 +13,7 @@ import {
   waitForDependencies,
 } from '@shop/observability';
 import { AppModule } from './app.module';
+import { setUpApiDocs } from './docs/open-api';
 
 /** Builds the HTTP application without listening, so tests and main share one composition. */
 export async function createApp(): Promise<NestFastifyApplication> {
@@ -41,14 +41,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableShutdownHooks();
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('Event-sourced shop API')
-    .setDescription(
-      'Commands append events to EventStoreDB; queries read MongoDB views built by projections.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  setUpApiDocs(app);
   return app;
 }

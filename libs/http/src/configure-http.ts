@@ -58,17 +58,24 @@ export async function configureHttp(
 
   // helmet itself, built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
   const securityHeaders = helmet({
-    // The API serves JSON; Swagger UI at /docs needs its inline scripts and styles.
+    // The API serves JSON; Swagger UI at /docs needs its inline scripts and styles. No
+    // upgrade-insecure-requests: over plain HTTP on any host but localhost the browser would upgrade the
+    // page's own scripts to https and show a blank page. HSTS only on requests that came over https.
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        upgradeInsecureRequests: null,
       },
     },
+    strictTransportSecurity: false,
   });
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.protocol === 'https') {
+      void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    }
     securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   const origins = env.CORS_ORIGINS?.split(',') ?? [];

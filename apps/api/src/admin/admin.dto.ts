@@ -75,7 +75,7 @@ export class DiffQuery {
 }
 
 export class SearchQuery {
-  @ApiPropertyOptional({ example: 'OrderPlaced' })
+  @ApiPropertyOptional({ description: 'Event type, e.g. OrderPlaced' })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, { message: 'type must be an event type name' })
@@ -97,7 +97,7 @@ export class SearchQuery {
 }
 
 export class StreamListQuery {
-  @ApiPropertyOptional({ example: 'order-' })
+  @ApiPropertyOptional({ description: 'Stream name prefix, e.g. order-' })
   @IsOptional()
   @IsString()
   @MaxLength(100)

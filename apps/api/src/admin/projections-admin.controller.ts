@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
 import { DomainError, NotFoundError, RuleViolatedError } from '@shop/event-sourcing';
 import { summarize } from '@shop/inspection';
@@ -12,6 +12,7 @@ export class ProjectionsAdminController {
   constructor(private readonly projections: ProjectionManager) {}
 
   @Get()
+  @ApiOperation({ summary: 'Projections: position, lag, status and parked events' })
   @Roles('admin', 'auditor')
   async status() {
     return {
@@ -24,6 +25,7 @@ export class ProjectionsAdminController {
 
   /** Starts a zero-downtime rebuild and returns at once; follow it in GET /admin/projections. */
   @Post(':name/rebuild')
+  @ApiOperation({ summary: 'Start a zero-downtime rebuild of a projection' })
   @HttpCode(202)
   @Roles('admin')
   rebuild(@Param('name') name: string) {
@@ -33,6 +35,7 @@ export class ProjectionsAdminController {
   }
 
   @Get(':name/parked')
+  @ApiOperation({ summary: "A projection's parked events" })
   @Roles('admin', 'auditor')
   async parked(@Param('name') name: string) {
     this.projections.assertExists(name);
@@ -46,6 +49,7 @@ export class ProjectionsAdminController {
   }
 
   @Post(':name/parked/:id/replay')
+  @ApiOperation({ summary: 'Replay a parked event' })
   @HttpCode(200)
   @Roles('admin')
   async replay(@Param('name') name: string, @Param('id') id: string) {
@@ -63,6 +67,7 @@ export class ProjectionsAdminController {
   }
 
   @Post(':name/parked/:id/skip')
+  @ApiOperation({ summary: 'Skip a parked event for good' })
   @HttpCode(200)
   @Roles('admin')
   async skip(@Param('name') name: string, @Param('id') id: string) {

@@ -1,5 +1,5 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@shop/auth';
@@ -17,6 +17,7 @@ export class HealthController {
 
   /** Liveness: the process is up and its event loop answers. Never depends on other services. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness' })
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
@@ -24,6 +25,7 @@ export class HealthController {
 
   /** Readiness: EventStoreDB and MongoDB answer and no projection is stalled; 503 with details otherwise. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([

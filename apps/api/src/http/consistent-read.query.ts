@@ -4,8 +4,9 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 /** Every query accepts the position a command returned, to read its own writes. */
 export class ConsistentReadQuery {
   @ApiPropertyOptional({
-    description: 'A position returned by a command (X-Commit-Position): wait until the view includes it',
-    example: '1234/1234',
+    // No example: Swagger UI would pre-fill it, and a made-up position makes every try wait or fail.
+    description:
+      'A position returned by a command (X-Commit-Position, e.g. 1234/1234): wait until the view includes it',
   })
   @IsOptional()
   @IsString()

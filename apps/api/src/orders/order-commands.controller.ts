@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
@@ -22,6 +22,7 @@ export class OrderCommandsController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/cancel')
+  @ApiOperation({ summary: 'Cancel an order' })
   @HttpCode(200)
   @Roles('customer', 'clerk', 'admin')
   @ApiOkResponse({ type: CommandAccepted })
@@ -42,6 +43,7 @@ export class OrderCommandsController {
   }
 
   @Post(':id/ship')
+  @ApiOperation({ summary: 'Mark an order shipped' })
   @HttpCode(200)
   @Roles('clerk', 'admin')
   @ApiOkResponse({ type: CommandAccepted })

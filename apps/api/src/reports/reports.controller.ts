@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
 import { type MessageContext, NotFoundError } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
@@ -30,6 +30,7 @@ export class ReportsController {
   ) {}
 
   @Post('sales')
+  @ApiOperation({ summary: 'Request a sales report (built in the background)' })
   @HttpCode(202)
   @ApiIdempotencyKey()
   @ApiAcceptedResponse({
@@ -53,6 +54,7 @@ export class ReportsController {
 
   /** pending, ready (with rows and totals) or failed (with the reason). */
   @Get(':id')
+  @ApiOperation({ summary: 'Get a sales report (pending, ready or failed)' })
   @ApiOkResponse({ description: 'The report and its status' })
   async get(@Param('id', new ParseUUIDPipe()) reportId: string, @Query() query: ConsistentReadQuery) {
     await this.consistency.atLeast(reportsProjection.name, query.position);

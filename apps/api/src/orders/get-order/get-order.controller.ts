@@ -1,6 +1,6 @@
 import { Controller, ForbiddenException, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser } from '@shop/auth';
 import { NotFoundError } from '@shop/event-sourcing';
 import { ordersProjection } from '@shop/ordering';
@@ -20,6 +20,7 @@ export class GetOrderController {
 
   /** Status, lines, payment and the history of status changes. Customers see only their own orders. */
   @Get(':id')
+  @ApiOperation({ summary: 'Get an order with its status history' })
   @ApiOkResponse({ type: OrderResponse })
   @ApiNotFoundResponse()
   async get(

@@ -1,6 +1,6 @@
 import { Controller, ForbiddenException, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, SUBJECT_MAX_LENGTH } from '@shop/auth';
 import { ordersProjection } from '@shop/ordering';
 import { ParseCustomerIdPipe } from '../../http/customer-id.pipe';
@@ -24,6 +24,7 @@ export class ListCustomerOrdersController {
   ) {}
 
   @Get(':id/orders')
+  @ApiOperation({ summary: "List a customer's orders, newest first" })
   @ApiParam({
     name: 'id',
     description: "The customer's token subject (any provider's format, e.g. auth0|5f7c...; percent-encoded)",

@@ -1,6 +1,6 @@
 import { Body, Controller, ForbiddenException, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
 import { type MessageContext, ValidationError } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
@@ -18,6 +18,7 @@ export class PlaceOrderController {
 
   /** Places the order; checkout (stock reservation, payment, confirmation) then runs asynchronously. */
   @Post()
+  @ApiOperation({ summary: 'Place an order (checkout then runs asynchronously)' })
   @HttpCode(201)
   @Roles('customer', 'clerk', 'admin')
   @ApiIdempotencyKey()

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@shop/event-sourcing';
 import { productsProjection } from '@shop/inventory';
 import { type FastifyReply } from 'fastify';
@@ -18,6 +18,7 @@ export class GetProductController {
   ) {}
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a product with its stock levels' })
   @ApiOkResponse({ type: ProductResponse })
   @ApiNotFoundResponse()
   async get(

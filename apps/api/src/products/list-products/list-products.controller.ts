@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { productsProjection } from '@shop/inventory';
 import { ReadConsistency } from '../../http/read-consistency';
 import { ProductResponse, toProductResponse } from '../product.response';
@@ -21,6 +21,7 @@ export class ListProductsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List products (search, price range, sort, cursor)' })
   @ApiOkResponse({ type: ProductPageResponse })
   async list(@Query() request: ListProductsRequest): Promise<ProductPageResponse> {
     await this.consistency.atLeast(productsProjection.name, request.position);

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
@@ -17,6 +17,7 @@ export class ReceiveStockController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':id/stock')
+  @ApiOperation({ summary: 'Receive stock for a product' })
   @HttpCode(200)
   @Roles('clerk', 'admin')
   @ApiHeader({
