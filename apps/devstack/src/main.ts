@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     eventStorePort: Number(process.env.DEVSTACK_EVENTSTORE_PORT ?? 2113),
     mongoPort: Number(process.env.DEVSTACK_MONGO_PORT ?? 27017),
     reuse: false,
+    enableTestCommands: true,
   });
   process.stdout.write(
     `devstack running (data in ${dataDir})\n` +

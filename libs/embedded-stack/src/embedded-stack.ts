@@ -14,6 +14,8 @@ export interface StackOptions {
   mongoPort?: number;
   /** Reuse servers already run by another process on the same data directory (default true). */
   reuse?: boolean;
+  /** Test-only server commands (fail points) on the embedded MongoDB: devstack yes, production never. */
+  enableTestCommands?: boolean;
 }
 
 export interface Stack {
@@ -64,6 +66,7 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
       : await startEmbeddedMongo({
           dbPath: path.join(options.dataDir, 'mongo'),
           port: options.mongoPort ?? 0,
+          enableTestCommands: options.enableTestCommands === true,
         });
   } catch (error) {
     await eventStore?.stop();

@@ -1,13 +1,16 @@
 import { Binary, Long } from 'bson';
 import type { Doc } from '../bson/values';
 import { Ctx } from '../engine/context';
+import { errorLabelsFor, type LabelContext } from '../engine/error-labels';
 import { MongoServerError } from '../engine/errors';
+import type { FailAction } from '../engine/failpoints';
 import { type Transaction, txnInfo } from '../engine/transactions';
 import type { Request } from '../wire/codec';
 import type { ConnectionInfo } from '../wire/connection';
 import { aggregateCommands } from './aggregate';
 import { ddlCommands } from './ddl';
 import type { Engine, Env, Handler } from './env';
+import { failPointCommands } from './failpoints';
 import { findAndModifyCommands } from './find-and-modify';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
@@ -25,6 +28,55 @@ const HANDLERS: Record<string, Handler> = {
   ...indexCommands,
   ...sessionCommands,
 };
+const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands };
+
+/** Thrown to drop the client's connection without a reply (a `closeConnection` fail point). */
+export class CloseConnection extends Error {}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const lookup = (engine: Engine, name: string): Handler | undefined => {
+  if (Object.prototype.hasOwnProperty.call(HANDLERS, name)) return HANDLERS[name];
+  if (engine.options.enableTestCommands && Object.prototype.hasOwnProperty.call(TEST_HANDLERS, name))
+    return TEST_HANDLERS[name];
+  return undefined;
+};
+
+const injectedError = (action: FailAction, labels: LabelContext): MongoServerError => {
+  const e = action.error as NonNullable<FailAction['error']>;
+  const err = new MongoServerError(e.code, e.errmsg ?? "Failing command via 'failCommand' failpoint");
+  for (const l of e.labels ?? errorLabelsFor(labels, e.code)) err.withLabel(l);
+  return err;
+};
+
+/** A one-member replica set can satisfy w:1 and w:"majority"; more nodes or unknown modes fail like mongod. */
+const writeConcernProblem = (wc: unknown): Doc | null => {
+  if (!wc || typeof wc !== 'object') return null;
+  const w = (wc as Doc).w;
+  if (w === undefined || w === 'majority') return null;
+  if (typeof w === 'string')
+    return {
+      code: 79,
+      codeName: 'UnknownReplWriteConcern',
+      errmsg: `No write concern mode named '${w}' found in replica set configuration`,
+    };
+  const n = Number((w as { valueOf(): unknown }).valueOf());
+  if (n > 1)
+    return { code: 100, codeName: 'UnsatisfiableWriteConcern', errmsg: 'Not enough data-bearing nodes' };
+  return null;
+};
+
+const withWriteConcernError = (
+  reply: Doc,
+  wce: Doc,
+  action: FailAction | null,
+  labels: LabelContext,
+): Doc => {
+  const code = typeof wce.code === 'number' ? wce.code : Number(wce.code);
+  const given = action?.error?.labels;
+  const errorLabels = given ?? errorLabelsFor(labels, undefined, code);
+  return { ...reply, writeConcernError: wce, ...(errorLabels.length ? { errorLabels } : {}) };
+};
 
 const IN_TXN = new Set([
   'find',
@@ -37,7 +89,6 @@ const IN_TXN = new Set([
   'findandmodify',
   'aggregate',
   'distinct',
-  'count',
   'create',
   'createIndexes',
   'commitTransaction',
@@ -58,11 +109,25 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   let reply: Doc;
   const ctx = new Ctx(engine.storage, engine.txns, null);
   const appliedBefore = engine.storage.applied;
+  const labels: LabelContext = {
+    command: name,
+    inTransaction: cmd.autocommit === false,
+    hasTxnNumber: cmd.txnNumber !== undefined,
+  };
+  const own = lookup(engine, name);
+  const handler = engine.guard ? engine.guard.handler(name, own) : own;
+  const fail =
+    handler && engine.options.enableTestCommands ? engine.failPoints.check(name, conn.appName) : null;
+  if (fail?.blockMs) await sleep(fail.blockMs);
+  if (fail?.close) throw new CloseConnection(`fail point closed the connection on '${name}'`);
   try {
-    const own = Object.prototype.hasOwnProperty.call(HANDLERS, name) ? HANDLERS[name] : undefined;
-    const handler = engine.guard ? engine.guard.handler(name, own) : own;
     if (!handler) throw new MongoServerError(59, `no such command: '${name}'`);
     engine.guard?.authorize(name, cmd, db, conn);
+    // An injected error fails the command before it runs: an open transaction stays open, as on mongod.
+    if (fail?.error) {
+      reply = injectedError(fail, labels).toReply();
+      return finish(engine, reply);
+    }
     const info = txnInfo(cmd, lsid);
     if (info && !TXN_CONTROL.has(name)) {
       if (!IN_TXN.has(name))
@@ -81,6 +146,11 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
       reply = await handler(cmd, env);
       if (retryKey) engine.retries.set(retryKey, { txnNumber, reply });
     }
+    if (fail?.writeConcernError) reply = withWriteConcernError(reply, fail.writeConcernError, fail, labels);
+    else {
+      const unsatisfiable = writeConcernProblem(cmd.writeConcern);
+      if (unsatisfiable && reply.ok === 1) reply = withWriteConcernError(reply, unsatisfiable, null, labels);
+    }
   } catch (e) {
     const err =
       e instanceof MongoServerError ? e : new MongoServerError(1, e instanceof Error ? e.message : String(e));
@@ -93,6 +163,10 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   } catch (e) {
     reply = new MongoServerError(1, `journal write failed: ${(e as Error).message}`).toReply();
   }
+  return finish(engine, reply);
+};
+
+const finish = (engine: Engine, reply: Doc): Doc => {
   const t = engine.clusterTime();
   return {
     ...reply,

@@ -3,6 +3,7 @@ import type { Doc } from '../bson/values';
 import type { Ctx } from '../engine/context';
 import { CursorRegistry } from '../engine/cursors';
 import { MongoServerError } from '../engine/errors';
+import { FailPoints } from '../engine/failpoints';
 import { TransactionManager } from '../engine/transactions';
 import { expireTtl } from '../engine/ttl';
 import type { Storage } from '../storage/storage';
@@ -28,6 +29,7 @@ export class Engine {
   guard: CommandGuard | null = null;
   readonly txns: TransactionManager;
   readonly cursors: CursorRegistry;
+  readonly failPoints = new FailPoints();
   /** Last retryable write per session: a retried txnNumber gets the original reply instead of a second write. */
   readonly retries = new Map<string, { txnNumber: bigint; reply: Doc }>();
   readonly electionId = '7fffffff0000000000000001';

@@ -10,6 +10,8 @@ const VERSION = '7.0.0';
 const hello: Handler = (cmd: Doc, env: Env) => {
   const me = env.conn.localAddress;
   const legacy = cmd.hello === undefined;
+  const app = ((cmd.client as Doc | undefined)?.application as Doc | undefined)?.name;
+  if (typeof app === 'string') env.conn.appName = app;
   return {
     ...(legacy ? { ismaster: true } : {}),
     isWritablePrimary: true,

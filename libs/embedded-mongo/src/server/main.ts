@@ -1,5 +1,6 @@
 // Runs the server as its own process (used by the benchmark; handy for poking at it with mongosh):
 //   node -r @swc-node/register libs/embedded-mongo/src/server/main.ts [--dbPath DIR | --inMemory] [--port N]
+//   [--enableTestCommands] (configureFailPoint; never in production)
 // Prints one JSON line {uri, port} once listening; stops cleanly on SIGINT/SIGTERM.
 import { startEmbeddedMongo } from './start';
 
@@ -14,6 +15,7 @@ const main = async (): Promise<void> => {
     ...(dbPath ? { dbPath } : { inMemory: true }),
     port: Number(arg('port') ?? 27017),
     host: arg('host') ?? '127.0.0.1',
+    enableTestCommands: process.argv.includes('--enableTestCommands'),
   });
   process.stdout.write(JSON.stringify({ uri: server.uri, port: server.port }) + '\n');
   const stop = (): void => {

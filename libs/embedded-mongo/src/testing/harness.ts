@@ -12,7 +12,7 @@ export interface Harness {
 
 /** An in-process server on a random port with a connected driver client. */
 export const startHarness = async (options: EmbeddedMongoOptions = { inMemory: true }): Promise<Harness> => {
-  const server = await startEmbeddedMongo({ port: 0, ...options });
+  const server = await startEmbeddedMongo({ port: 0, enableTestCommands: true, ...options });
   const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
   await client.connect();
   return {

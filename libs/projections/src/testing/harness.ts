@@ -28,7 +28,7 @@ export async function startHarness(): Promise<Harness> {
   // Keep test output to what matters; the engine's info logs (rebuilds, swaps) are noise here.
   Logger.overrideLogger(['warn', 'error']);
   const eventStore = await startEmbeddedEventStore({ inMemory: true, port: 0 });
-  const mongoServer = await startEmbeddedMongo({ inMemory: true, port: 0 });
+  const mongoServer = await startEmbeddedMongo({ inMemory: true, port: 0, enableTestCommands: true });
   const esdb = EventStoreDBClient.connectionString(eventStore.url);
   const mongo = await new MongoClient(mongoServer.uri).connect();
   const dbName = `projections_${randomUUID().slice(0, 8)}`;

@@ -117,7 +117,7 @@ export class EntityMap {
       const [kind, spec] = Object.entries(item)[0] as [string, Doc];
       switch (kind) {
         case 'client':
-          this.set(spec.id, await this.createClient(spec));
+          this.set(spec.id, this.createClient(spec));
           break;
         case 'database': {
           const client = this.client(spec.client);
@@ -150,7 +150,7 @@ export class EntityMap {
     }
   }
 
-  private async createClient(spec: Doc): Promise<ClientEntity> {
+  private createClient(spec: Doc): ClientEntity {
     const url = new URL(this.uri);
     for (const [k, v] of Object.entries(spec.uriOptions ?? {})) {
       if (k === 'appname') url.searchParams.set('appName', String(v));
@@ -189,7 +189,7 @@ export class EntityMap {
       if (!started.delete(event.requestId)) return;
       if (observe.has('commandFailedEvent')) entity.events.push({ type: 'commandFailedEvent', event });
     });
-    await client.connect();
+    // Not connected here: like the driver's own runner, the first operation connects (with its read preference).
     return entity;
   }
 

@@ -104,6 +104,8 @@ export class Matcher {
 
   /** Throws a MatchError naming the path of the first difference. */
   match(expected: unknown, actual: unknown, root = true, path = ''): void {
+    // The driver keeps some command fields (sort, index keys) as Maps to preserve their order.
+    if (actual instanceof Map) actual = Object.fromEntries(actual);
     const op = operatorOf(expected);
     if (op) return this.operator(op, (expected as Doc)[op], actual, root, path);
     if (isDoc(expected)) {

@@ -24,7 +24,6 @@ const options = (entities: EntityMap, args: Doc, positional: string[]): Doc => {
     else if (k === 'readPreference' || k === 'writeConcern' || k === 'readConcern')
       Object.assign(out, driverOptions({ [k]: v }));
     else if (NUMERIC_OPTIONS.has(k)) out[k] = plainNumbers(v);
-    else if (k === 'rawData') throw new UnsupportedError('the rawData option');
     else out[k] = docArg(v);
   }
   return out;
