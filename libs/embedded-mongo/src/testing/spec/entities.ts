@@ -112,7 +112,7 @@ export class EntityMap {
     return e.kind === 'value' ? e.value : e;
   }
 
-  async create(list: Doc[]): Promise<void> {
+  create(list: Doc[]): void {
     for (const item of list) {
       const [kind, spec] = Object.entries(item)[0] as [string, Doc];
       switch (kind) {

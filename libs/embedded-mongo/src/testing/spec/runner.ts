@@ -220,7 +220,7 @@ export const runTest = async (ctx: RunContext, file: SpecFile, test: SpecTest): 
   let outcome: TestOutcome = { status: 'passed' };
   try {
     await setUpData(internal, file.initialData);
-    await entities.create(file.createEntities ?? []);
+    entities.create(file.createEntities ?? []);
     for (const [i, op] of test.operations.entries()) {
       try {
         await runOperation(ctx, entities, m, op, failPoints);

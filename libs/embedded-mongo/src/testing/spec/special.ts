@@ -108,7 +108,8 @@ export const runSpecialOperation = async (
       return;
     }
     case 'createEntities':
-      return entities.create(a.entities);
+      entities.create(a.entities);
+      return;
     default:
       throw new UnsupportedError(`testRunner operation ${op.name}`);
   }
