@@ -36,7 +36,6 @@ const CODE_NAMES: Record<number, string> = {
   13436: 'NotPrimaryOrSecondary',
   9: 'FailedToParse',
   11: 'UserNotFound',
-  13: 'Unauthorized',
   14: 'TypeMismatch',
   17: 'ProtocolError',
   18: 'AuthenticationFailed',
