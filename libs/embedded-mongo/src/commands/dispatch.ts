@@ -1,3 +1,4 @@
+import { deadlineOf, withDeadline } from '../engine/deadline';
 import { Binary, Long } from 'bson';
 import type { Doc } from '../bson/values';
 import { Ctx } from '../engine/context';
@@ -143,7 +144,8 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     if (previous && previous.txnNumber === txnNumber) {
       reply = previous.reply;
     } else {
-      reply = await handler(cmd, env);
+      const deadline = deadlineOf(cmd.maxTimeMS);
+      reply = await withDeadline(deadline, () => handler(cmd, env));
       if (retryKey) engine.retries.set(retryKey, { txnNumber, reply });
     }
     if (fail?.writeConcernError) reply = withWriteConcernError(reply, fail.writeConcernError, fail, labels);

@@ -24,6 +24,7 @@ import {
 } from '../bson/numeric';
 import { bsonTypeName } from '../bson/types';
 import { type Doc, isLong, keyString, numericView } from '../bson/values';
+import { tick } from './deadline';
 import { MongoServerError } from './errors';
 import { compileQuery, type MatcherHooks } from './matcher';
 
@@ -38,6 +39,7 @@ type Acc = (coll: unknown[], expr: unknown, options: Options) => unknown;
 
 const nil = (v: unknown): boolean => v === null || v === undefined;
 const args = (obj: unknown, expr: unknown, options: Options): unknown[] => {
+  tick();
   const v = evalExpr(obj, expr, options);
   return Array.isArray(expr) ? (v as unknown[]) : [v];
 };

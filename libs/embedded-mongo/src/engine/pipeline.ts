@@ -1,6 +1,7 @@
 import { Aggregator } from 'mingo/aggregator';
 import { cloneValue, type Doc } from '../bson/values';
 import { NUMERIC_CONTEXT } from './agg-numeric';
+import { tick } from './deadline';
 import { MongoServerError } from './errors';
 import { NO_SCRIPTS } from './query';
 
@@ -14,7 +15,12 @@ export const runPipeline = (stages: Doc[], docs: Doc[], collection: (name: strin
       ...NO_SCRIPTS,
       context: NUMERIC_CONTEXT,
       collectionResolver: (name: string) => collection(name).map(cloneValue),
-    }).run<Doc>(docs.map(cloneValue));
+    }).run<Doc>(
+      docs.map((d) => {
+        tick();
+        return cloneValue(d);
+      }),
+    );
   } catch (e) {
     if (e instanceof MongoServerError) throw e;
     throw new MongoServerError(2, (e as Error).message);

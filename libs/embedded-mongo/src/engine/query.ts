@@ -3,6 +3,7 @@ import { type Doc, keyString } from '../bson/values';
 import { evaluate, QUERY_HOOKS } from './agg-numeric';
 import type { Ctx } from './context';
 import type { Rec } from './index-store';
+import { tick } from './deadline';
 import { compileQuery } from './matcher';
 import { compileProjection } from './projection';
 import { plan, scanEntries } from './planner';
@@ -81,6 +82,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     st.indexName = p.index.name;
     const seen = p.index.multikey || p.scans.length > 1 ? new Set<string>() : null;
     for (const e of scanEntries(p)) {
+      tick();
       st.keysExamined++;
       if (seen) {
         if (seen.has(e.id)) continue;
@@ -97,6 +99,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     }
   } else if (coll) {
     for (const rec of coll.records.values()) {
+      tick();
       if (overlay?.has(rec.id) || (snap !== undefined && (rec.ver ?? 0) > snap)) continue;
       st.docsExamined++;
       if (match(rec)) {
