@@ -1,3 +1,4 @@
 export { startEmbeddedMongo, type EmbeddedMongo, type EmbeddedMongoOptions } from './server/start';
 export type { EmbeddedMongoSecurity } from './security/setup';
 export type { BootstrapUser } from './security/user-store';
+export { MongoStorageCorruptionError } from './storage/journal';

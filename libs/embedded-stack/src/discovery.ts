@@ -25,7 +25,7 @@ export async function readDiscovery(dataDir: string): Promise<DiscoveryRecord | 
 
 export async function writeDiscovery(dataDir: string, record: DiscoveryRecord): Promise<void> {
   const file = discoveryPath(dataDir);
-  await fs.writeFile(`${file}.tmp`, JSON.stringify(record, null, 2));
+  await fs.writeFile(`${file}.tmp`, JSON.stringify(record, null, 2), { mode: 0o600 });
   await fs.rename(`${file}.tmp`, file);
 }
 

@@ -1,7 +1,8 @@
 import { type EmbeddedEventStore, startEmbeddedEventStore } from '@shop/embedded-eventstore';
 import { type EmbeddedMongo, startEmbeddedMongo } from '@shop/embedded-mongo';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { prepareDataDir } from './data-dir-permissions';
+import { startMongoOrFallBack } from './mongo-fallback';
 import { processAlive, reachable, readDiscovery, removeDiscovery, writeDiscovery } from './discovery';
 
 export interface StackOptions {
@@ -52,7 +53,7 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
       };
     }
   }
-  await fs.mkdir(options.dataDir, { recursive: true });
+  await prepareDataDir(options.dataDir);
   const eventStore = external.eventStoreUrl
     ? undefined
     : await startEmbeddedEventStore({
@@ -63,11 +64,13 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
   try {
     mongo = external.mongoUrl
       ? undefined
-      : await startEmbeddedMongo({
-          dbPath: path.join(options.dataDir, 'mongo'),
-          port: options.mongoPort ?? 0,
-          enableTestCommands: options.enableTestCommands === true,
-        });
+      : await startMongoOrFallBack(path.join(options.dataDir, 'mongo'), (dbPath) =>
+          startEmbeddedMongo({
+            dbPath,
+            port: options.mongoPort ?? 0,
+            enableTestCommands: options.enableTestCommands === true,
+          }),
+        );
   } catch (error) {
     await eventStore?.stop();
     throw error;

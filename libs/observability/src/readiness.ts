@@ -110,6 +110,13 @@ export class ReadinessIndicators {
     const manager = this.find<ProjectionManager>(ProjectionManager);
     if (!manager) return check.up({ message: 'no projections in this process' });
     try {
+      const ahead = await within(manager.divergence.check());
+      if (ahead.length > 0) {
+        const names = ahead.map((a) => a.name);
+        return this.down(check, 'projections', `ahead of the event log: ${names.join(', ')}`, {
+          aheadOfLog: names,
+        });
+      }
       const statuses = await within(manager.status());
       const stalled = statuses.filter((s) => s.state === 'stalled');
       const own = stalled.filter((s) => !s.thirdParty).map((s) => s.name);

@@ -17,3 +17,4 @@ export { type RebuildProgress } from './rebuild';
 export { type ProcessorDefinition } from './event-processor';
 export { PROCESSORS, PROJECTIONS } from './projection-manager';
 export { EVENT_TRACER, type EventTracer } from './event-tracer';
+export { type AheadOfLog, LogDivergence } from './log-divergence';

@@ -20,6 +20,7 @@ import { headOfAll, pendingEvents } from './event-scan';
 import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { Leases } from './lease';
+import { LogDivergence } from './log-divergence';
 import { replayParked } from './parked-replay';
 import { ParkedStore } from './parked-store';
 import {
@@ -112,6 +113,8 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   readonly parked: ParkedStore;
   private readonly leases: Leases;
   private readonly options: ProjectionEngineOptions;
+  /** Read models whose checkpoint is beyond the end of $all (see LogDivergence). */
+  readonly divergence: LogDivergence;
 
   constructor(
     @Inject(MONGO_CLIENT) private readonly client: MongoClient,
@@ -144,6 +147,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     const names = this.workers.map((w) => w.name);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`two projections or processors are named "${duplicate}"`);
+    this.divergence = new LogDivergence(esdb, this.checkpoints, names);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -151,8 +155,19 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     for (const worker of this.workers) {
       if (worker.kind === 'projection') await ensureIndexes(this.db, worker.definition, 'live');
     }
+    await this.warnIfAheadOfLog();
     if (!this.options.runWorkers) return;
     for (const worker of this.workers) this.track(this.supervise(worker));
+  }
+
+  private async warnIfAheadOfLog(): Promise<void> {
+    try {
+      const message = LogDivergence.describe(await this.divergence.check());
+      if (message) this.logger.error(message);
+    } catch (error) {
+      // The event store may not answer yet; readiness keeps checking.
+      this.logger.warn(`could not compare checkpoints with the event log: ${(error as Error).message}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -182,6 +197,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   /** Resolves true once `name` has applied everything it handles up to `position`; false on timeout. */
   async waitFor(name: string, position: LogPosition, timeoutMs: number): Promise<boolean> {
     const worker = this.worker(name);
+    await this.divergence.assertNotAhead(name);
     const runner = this.runners.get(name);
     if (runner?.running) return runner.waitFor(position, timeoutMs);
     // Another process runs it: follow its stored checkpoint.

@@ -27,11 +27,11 @@ export const acquireLock = (dataDir: string): (() => void) => {
       `embedded-eventstore: data directory ${dir} is locked: lock file ${path} is held by another ` +
         `${owner}. Stop it or use another dataDir.`,
     );
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (heldHere.has(dir)) throw held(`embedded event store in this process (pid ${process.pid})`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       heldHere.add(dir);

@@ -10,32 +10,80 @@ export const frame = (payload: Buffer): Buffer => {
   return Buffer.concat([head, payload]);
 };
 
-/**
- * Reads every complete, checksummed frame. A torn or corrupt tail (the process died mid-write) ends the log:
- * nothing after it was ever acknowledged, because acknowledgements wait for fsync of the whole batch.
- */
-export const readFrames = (path: string, truncateTornTail: boolean): Buffer[] => {
-  let data: Buffer;
+/** A stretch of a journal or snapshot that holds no checksummed frame. */
+export interface DamagedRange {
+  offset: number;
+  /** Offset of the next valid frame, or the file's length when none follows. */
+  end: number;
+}
+
+export interface FrameScan {
+  frames: Buffer[];
+  /** File offset of each frame's header. */
+  offsets: number[];
+  damage: DamagedRange[];
+  size: number;
+}
+
+const frameAt = (data: Buffer, off: number): Buffer | null => {
+  if (off + HEADER > data.length) return null;
+  const len = data.readUInt32LE(off);
+  if (len === 0 || off + HEADER + len > data.length) return null;
+  const payload = data.subarray(off + HEADER, off + HEADER + len);
+  return crc32(payload) === data.readUInt32LE(off + 4) ? payload : null;
+};
+
+/** Decodes every checksummed frame, resyncing past damage so the caller learns what lies beyond it. */
+export const scanFrames = (data: Buffer): FrameScan => {
+  const scan: FrameScan = { frames: [], offsets: [], damage: [], size: data.length };
+  let off = 0;
+  while (off < data.length) {
+    const payload = frameAt(data, off);
+    if (payload) {
+      scan.frames.push(payload);
+      scan.offsets.push(off);
+      off += HEADER + payload.length;
+      continue;
+    }
+    let next = off + 1;
+    while (next < data.length && !frameAt(data, next)) next++;
+    scan.damage.push({ offset: off, end: next });
+    off = next;
+  }
+  return scan;
+};
+
+export const readFileIfExists = (path: string): Buffer | null => {
   try {
-    data = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
-  const out: Buffer[] = [];
-  let off = 0;
-  while (off + HEADER <= data.length) {
-    const len = data.readUInt32LE(off);
-    const sum = data.readUInt32LE(off + 4);
-    if (off + HEADER + len > data.length) break;
-    const payload = data.subarray(off + HEADER, off + HEADER + len);
-    if (crc32(payload) !== sum) break;
-    out.push(payload);
-    off += HEADER + len;
-  }
-  if (off < data.length && truncateTornTail) truncateSync(path, off);
-  return out;
 };
+
+/** Cuts a torn tail (the process died mid-write, nothing after it was acknowledged). */
+export const truncateTornTail = (path: string, length: number): void => truncateSync(path, length);
+
+/**
+ * Damage to acknowledged data in a journal or snapshot. The database refuses to open and leaves the file
+ * as it found it; the embedded stack then rebuilds the read models from the event log instead.
+ */
+export class MongoStorageCorruptionError extends Error {
+  override readonly name = 'MongoStorageCorruptionError';
+
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly reason: string,
+    readonly framesAfter: number,
+  ) {
+    super(
+      `embedded-mongo: ${file} is damaged at offset ${offset} (${reason}) with ${framesAfter} valid ` +
+        'frame(s) after it; refusing to open it, nothing was modified',
+    );
+  }
+}
 
 /** Append-only log with group commit: every append made while an fsync is running shares the next fsync. */
 export class JournalWriter {
@@ -53,7 +101,7 @@ export class JournalWriter {
 
   /** `predecessor`: a rotated-out journal whose writes must reach disk before any of this one's. */
   static async open(path: string, predecessor: JournalWriter | null = null): Promise<JournalWriter> {
-    const handle = await fsp.open(path, 'a');
+    const handle = await fsp.open(path, 'a', 0o600);
     const w = new JournalWriter(path, handle, predecessor);
     w.bytes = (await handle.stat()).size;
     return w;

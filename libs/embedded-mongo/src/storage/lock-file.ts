@@ -22,7 +22,7 @@ export const acquireLock = (dbPath: string): (() => void) => {
     throw new Error(`dbPath is already in use by this process (lock file ${path})`);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       heldInThisProcess.add(path);

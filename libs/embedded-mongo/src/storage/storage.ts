@@ -1,9 +1,9 @@
-import { deserialize, serialize } from 'bson';
 import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalog, type Op } from '../engine/catalog';
 import { decodeOps, encodeOps } from './op-codec';
-import { frame, JournalWriter, readFrames } from './journal';
+import { frame, JournalWriter } from './journal';
+import { readJournal, readSnapshot, snapshotHeader, snapshotTrailer } from './recovery';
 import { acquireLock } from './lock-file';
 
 export const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
@@ -32,7 +32,7 @@ export class Storage {
   static async open(dbPath: string | null, compactAfter = COMPACT_AFTER_BYTES): Promise<Storage> {
     const s = new Storage(dbPath, compactAfter);
     if (dbPath) {
-      mkdirSync(dbPath, { recursive: true });
+      mkdirSync(dbPath, { recursive: true, mode: 0o700 });
       s.releaseLock = acquireLock(dbPath);
       try {
         await s.recover(dbPath);
@@ -45,11 +45,11 @@ export class Storage {
   }
 
   private async recover(dbPath: string): Promise<void> {
-    const snap = readFrames(join(dbPath, SNAPSHOT), false);
+    const snap = readSnapshot(join(dbPath, SNAPSHOT));
     let firstGen = 0;
-    if (snap.length) {
-      firstGen = Number(deserialize(snap[0] as Buffer).gen);
-      for (const payload of snap.slice(1))
+    if (snap) {
+      firstGen = snap.gen;
+      for (const payload of snap.payloads)
         for (const op of decodeOps(payload, this.catalog)) this.catalog.apply(op);
     }
     const gens = readdirSync(dbPath)
@@ -60,7 +60,13 @@ export class Storage {
       await fsp.rm(join(dbPath, journalName(g)), { force: true });
     const live = gens.filter((g) => g >= firstGen);
     live.forEach((g, i) => {
-      for (const payload of readFrames(join(dbPath, journalName(g)), i === live.length - 1)) {
+      const journal = readJournal(join(dbPath, journalName(g)), i === live.length - 1);
+      if (journal.cutBytes > 0)
+        console.warn(
+          `embedded-mongo: cut a torn tail of ${journal.cutBytes} byte(s) from ${journalName(g)}: a write ` +
+            'that was never acknowledged',
+        );
+      for (const payload of journal.payloads) {
         this.replayedBytes += payload.length;
         for (const op of decodeOps(payload, this.catalog)) this.catalog.apply(op);
       }
@@ -139,18 +145,25 @@ export class Storage {
       recs: [...c.records.values()],
     }));
     const tmp = join(dbPath, SNAPSHOT + '.tmp');
-    const fh = await fsp.open(tmp, 'w');
+    const fh = await fsp.open(tmp, 'w', 0o600);
     try {
-      await fh.write(frame(Buffer.from(serialize({ gen: nextGen }))));
+      let frames = 1;
+      await fh.write(snapshotHeader(nextGen));
       for (const c of image) {
         await fh.write(frame(encodeOps([{ t: 'create', ns: c.ns, options: c.options }])));
+        frames++;
         for (let i = 0; i < c.recs.length; i += 2000) {
           const chunk = c.recs.slice(i, i + 2000).map((rec): Op => ({ t: 'put', ns: c.ns, rec }));
           await fh.write(frame(encodeOps(chunk)));
+          frames++;
         }
         const idx = c.specs.map((spec): Op => ({ t: 'createIndex', ns: c.ns, spec }));
-        if (idx.length) await fh.write(frame(encodeOps(idx)));
+        if (idx.length) {
+          await fh.write(frame(encodeOps(idx)));
+          frames++;
+        }
       }
+      await fh.write(snapshotTrailer(frames));
       await fh.datasync();
     } finally {
       await fh.close();
