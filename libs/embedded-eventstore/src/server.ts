@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { GossipService, PersistentSubscriptionsService, ServerFeaturesService } from './protocol/generated';
 import { GroupRegistry } from './persistent/registry';
 import { persistentSubscriptionsService } from './persistent/service';
 import { streamsServiceDefinition } from './protocol/streams-service';
 import { CallTracker, closeGracefully } from './services/call-tracker';
 import { gossipHandler } from './services/gossip';
+import { httpApi } from './services/http-api';
+import { type SharedPort, listenShared } from './services/shared-port';
 import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
 import { EventStore } from './store/event-store';
 import { writeNodeStartEvents } from './store/node-start';
@@ -123,13 +125,23 @@ export const startEmbeddedEventStore = async (
     read: gossipHandler(instanceId, () => ({ address: urlHost, port: boundPort })),
   });
 
+  let shared: SharedPort | null = null;
   try {
-    boundPort = await new Promise<number>((resolve, reject) => {
-      const address = host.includes(':') ? `[${host}]:${options.port ?? 0}` : `${host}:${options.port ?? 0}`;
-      server.bindAsync(address, security?.credentials ?? ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
-    });
+    if (security) {
+      boundPort = await new Promise<number>((resolve, reject) => {
+        const address = host.includes(':')
+          ? `[${host}]:${options.port ?? 0}`
+          : `${host}:${options.port ?? 0}`;
+        server.bindAsync(address, security.credentials, (error, port) =>
+          error ? reject(error) : resolve(port),
+        );
+      });
+    } else {
+      // Insecure, like a real node on 2113: gRPC and the HTTP API share the port.
+      const api = httpApi({ groups, isStopping: () => calls.isStopping });
+      shared = await listenShared(server, api, host, options.port ?? 0);
+      boundPort = shared.port;
+    }
   } catch (error) {
     server.forceShutdown();
     groups.close();
@@ -154,6 +166,7 @@ export const startEmbeddedEventStore = async (
         // (now idle) server closes; long-lived calls would otherwise keep a graceful shutdown waiting.
         calls.stop();
         await closeGracefully(server);
+        await shared?.close();
         groups.close();
         await store.close();
         releaseLock();
