@@ -122,4 +122,40 @@ describe('query, projection and update semantics match mongod', () => {
     expect(ids(await c.find({ owner: new DBRef('users', oid) }).toArray())).toEqual([1]);
     expect(ids(await c.find({ 'owner.$id': oid } as never).toArray())).toEqual([1]);
   });
+
+  it('a hint naming a missing index fails; a valid hint decides the order', async () => {
+    const c = coll();
+    await c.insertMany([
+      { _id: 1, k: 'c' },
+      { _id: 2, k: 'a' },
+      { _id: 3, k: 'b' },
+    ]);
+    await c.createIndex({ k: 1 }, { name: 'by_k' });
+    await expect(c.find({}, { hint: 'nope' }).toArray()).rejects.toMatchObject({ code: 2 });
+    await expect(c.find({}, { hint: { zz: 1 } }).toArray()).rejects.toMatchObject({ code: 2 });
+    expect(ids(await c.find({}, { hint: 'by_k' }).toArray())).toEqual([2, 3, 1]);
+    expect(ids(await c.find({ _id: { $gte: 1 } }, { hint: { k: 1 } }).toArray())).toEqual([2, 3, 1]);
+    expect(ids(await c.aggregate<Row>([{ $match: {} }], { hint: 'by_k' }).toArray())).toEqual([2, 3, 1]);
+    expect(await c.countDocuments({}, { hint: 'by_k' })).toBe(3);
+  });
+
+  it('stores dollar-prefixed and __proto__/constructor field names as data, polluting no prototype', async () => {
+    const c = coll();
+    await c.insertOne(JSON.parse('{"_id":1,"__proto__":{"polluted":true},"constructor":5}') as Row);
+    await c.updateOne(
+      { _id: 1 },
+      JSON.parse('{"$set":{"__proto__.x":1,"a.__proto__":2,"v.$price":3}}') as never,
+    );
+    await c.updateOne({ _id: 2 }, { $setOnInsert: { w: { $amount: 1 } } }, { upsert: true });
+    const d = await c.findOne({ _id: 1 });
+    expect(Object.keys(d ?? {})).toEqual(['_id', '__proto__', 'constructor', 'a', 'v']);
+    expect(JSON.stringify(d)).toBe(
+      '{"_id":1,"__proto__":{"polluted":true,"x":1},"constructor":5,"a":{"__proto__":2},"v":{"$price":3}}',
+    );
+    expect((await c.findOne({ _id: 2 }))?.w).toEqual({ $amount: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    const projected = await c.findOne({ _id: 1 }, { projection: JSON.parse('{"__proto__":1}') as never });
+    expect(JSON.stringify(projected)).toBe('{"_id":1,"__proto__":{"polluted":true,"x":1}}');
+  });
 });

@@ -68,13 +68,23 @@ export const numericView = (v: unknown): unknown => {
   return v;
 };
 
+/**
+ * Sets an own data property. Field names such as `__proto__` are data in MongoDB; a plain assignment would
+ * change the object's prototype instead.
+ */
+export const setOwn = (o: Doc, k: string, v: unknown): void => {
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+};
+
 /** Deep clone that keeps BSON class instances (they are immutable) and copies plain objects and arrays. */
 export const cloneValue = <T>(v: T): T => {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map(cloneValue) as T;
   if ((v as { constructor?: unknown }).constructor === Object) {
     const out: Doc = {};
-    for (const k in v as Doc) out[k] = cloneValue((v as Doc)[k]);
+    for (const k of Object.keys(v)) setOwn(out, k, cloneValue((v as Doc)[k]));
     return out as T;
   }
   if (v instanceof Date) return new Date(v.getTime()) as T;

@@ -59,7 +59,7 @@ const aggregate: Handler = (cmd, env) => {
     throw new MongoServerError(20, 'database-level aggregation is not supported');
   const ns = nsOf(env, cmd.aggregate);
   const p = splitPrefix(pipeline);
-  const recs = findRecords(env.ctx, ns, p);
+  const recs = findRecords(env.ctx, ns, { ...p, hint: cmd.hint });
   let docs: Doc[];
   const counting = countOnly(p.rest);
   if (counting) {

@@ -14,6 +14,7 @@ const findSpec = (cmd: Doc): FindSpec & { single: boolean } => {
     sort: parseSort(cmd.sort),
     skip,
     limit: Math.abs(limit),
+    hint: cmd.hint,
     single: cmd.singleBatch === true || limit < 0,
   };
 };
@@ -52,9 +53,10 @@ const count: Handler = (cmd, env) => {
     sort: [],
     skip: asNumber(cmd.skip),
     limit: Math.abs(asNumber(cmd.limit)),
+    hint: cmd.hint,
   };
   const coll = env.ctx.coll(ns);
-  if (Object.keys(spec.filter).length === 0 && !env.ctx.txn && coll) {
+  if (Object.keys(spec.filter).length === 0 && !env.ctx.txn && coll && spec.hint === undefined) {
     const total = Math.max(0, coll.records.size - spec.skip);
     return { n: spec.limit ? Math.min(total, spec.limit) : total, ok: 1 };
   }

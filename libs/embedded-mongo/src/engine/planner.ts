@@ -1,6 +1,7 @@
 import { BSONRegExp } from 'bson';
 import { compareBson, type SortSpec, typeRank } from '../bson/compare';
 import type { Doc } from '../bson/values';
+import { MongoServerError } from './errors';
 import type { IndexEntry, IndexStore } from './index-store';
 
 interface Range {
@@ -125,11 +126,16 @@ const sortMatches = (index: IndexStore, from: number, sort: SortSpec): 'fwd' | '
 };
 
 /** Picks the index with the most leading equality fields (then a range, then a usable sort order). */
-export const plan = (indexes: Iterable<IndexStore>, filter: Doc, sort: SortSpec): Plan | null => {
+export const plan = (
+  indexes: Iterable<IndexStore>,
+  filter: Doc,
+  sort: SortSpec,
+  hinted?: IndexStore,
+): Plan | null => {
   const ranges = extractRanges(filter);
   let best: { score: number; plan: Plan } | null = null;
-  for (const index of indexes) {
-    if (index.spec.partialFilterExpression) continue;
+  for (const index of hinted ? [hinted] : indexes) {
+    if (index.spec.partialFilterExpression && !hinted) continue;
     const eqs: unknown[] = [];
     for (const [path] of index.fields) {
       const r = ranges.get(path);
@@ -156,7 +162,7 @@ export const plan = (indexes: Iterable<IndexStore>, filter: Doc, sort: SortSpec)
       if (!order && !range && sort.length) order = sortMatches(index, 0, sort);
     }
     if (order) score += 1;
-    if (score === 0) continue;
+    if (score === 0 && !hinted) continue;
     if (!best || score > best.score)
       best = {
         score,
@@ -170,6 +176,30 @@ export const plan = (indexes: Iterable<IndexStore>, filter: Doc, sort: SortSpec)
       !index.spec.sparse;
   }
   return best?.plan ?? null;
+};
+
+const sameKey = (a: Doc, b: Doc): boolean => {
+  const ka = Object.entries(a);
+  const kb = Object.entries(b);
+  return (
+    ka.length === kb.length && ka.every(([f, d], i) => kb[i]?.[0] === f && Number(kb[i]?.[1]) === Number(d))
+  );
+};
+
+/**
+ * The index a `hint` names (by name or key pattern); `null` for `{$natural: ...}` (a collection scan).
+ * A hint naming no index is an error, as in mongod.
+ */
+export const hintedIndex = (indexes: Iterable<IndexStore>, hint: unknown): IndexStore | null | undefined => {
+  if (hint === undefined || hint === null || (typeof hint === 'string' && hint === '')) return undefined;
+  if (typeof hint === 'object' && !Array.isArray(hint) && Object.keys(hint).length === 0) return undefined;
+  if (typeof hint === 'object' && '$natural' in (hint as Doc)) return null;
+  for (const index of indexes)
+    if (typeof hint === 'string' ? index.name === hint : sameKey(index.spec.key, hint as Doc)) return index;
+  throw new MongoServerError(
+    2,
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index',
+  );
 };
 
 /** Entries of one plan in plan order. */

@@ -1,5 +1,5 @@
 import { isNumeric, asDouble } from '../bson/numeric';
-import { cloneValue, type Doc } from '../bson/values';
+import { cloneValue, type Doc, setOwn } from '../bson/values';
 import { badValue } from './errors';
 import { compileQuery, type DocMatcher, type MatcherHooks } from './matcher';
 import { MongoServerError } from './errors';
@@ -160,19 +160,19 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
       const node = level.get(key);
       if (!node || node.kind === 'exclude' || node.kind === 'compute') continue;
       const v = src[key];
-      if (node.kind === 'include') out[key] = cloneValue(v);
+      if (node.kind === 'include') setOwn(out, key, cloneValue(v));
       else if (node.kind === 'tree') {
         const sub = subInclude(v, node.children, root, pos);
-        if (sub !== undefined) out[key] = sub;
+        if (sub !== undefined) setOwn(out, key, sub);
       } else {
         const r = special(node, v, root, pos);
-        if (r !== undefined) out[key] = cloneValue(r);
+        if (r !== undefined) setOwn(out, key, cloneValue(r));
       }
     }
     for (const [key, node] of level)
       if (node.kind === 'compute') {
         const r = special(node, undefined, root, pos);
-        if (r !== undefined) out[key] = r;
+        if (r !== undefined) setOwn(out, key, r);
       }
     return out;
   };
@@ -189,11 +189,11 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
     for (const key of Object.keys(src)) {
       const node = level.get(key);
       const v = src[key];
-      if (!node) out[key] = cloneValue(v);
+      if (!node) setOwn(out, key, cloneValue(v));
       else if (node.kind === 'exclude') continue;
-      else if (node.kind === 'tree') out[key] = subExclude(v, node.children, root);
-      else if (node.kind === 'include') out[key] = cloneValue(v);
-      else out[key] = cloneValue(special(node, v, root, undefined));
+      else if (node.kind === 'tree') setOwn(out, key, subExclude(v, node.children, root));
+      else if (node.kind === 'include') setOwn(out, key, cloneValue(v));
+      else setOwn(out, key, cloneValue(special(node, v, root, undefined)));
     }
     return out;
   };

@@ -6,7 +6,7 @@ import type { Rec } from './index-store';
 import { tick } from './deadline';
 import { compileQuery } from './matcher';
 import { compileProjection } from './projection';
-import { plan, scanEntries } from './planner';
+import { hintedIndex, plan, scanEntries } from './planner';
 
 export interface FindSpec {
   filter: Doc;
@@ -14,6 +14,8 @@ export interface FindSpec {
   skip: number;
   /** 0 = no limit */
   limit: number;
+  /** An index name or key pattern the plan must use (`{$natural: 1}`: a collection scan). */
+  hint?: unknown;
 }
 
 export interface ExecStats {
@@ -56,7 +58,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const overlay = ctx.txn?.entries(ns);
   // compiled before anything is read, so an invalid filter fails even when no document is examined
   const match: Matcher = compileFilter(spec.filter);
-  const id = idEquality(spec.filter);
+  const id = spec.hint === undefined ? idEquality(spec.filter) : undefined;
   if (id !== undefined) {
     st.stage = 'IDHACK';
     const rec = ctx.lookup(ns, id);
@@ -73,7 +75,8 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   // Documents changed since a transaction's snapshot are read from their old versions, not the indexes.
   const history = snap !== undefined && coll && coll.history.size > 0 ? coll.history : null;
   const hasOverlay = (!!overlay && overlay.size > 0) || !!history;
-  const p = coll ? plan(coll.indexes.values(), spec.filter, spec.sort) : null;
+  const hinted = coll ? hintedIndex(coll.indexes.values(), spec.hint) : undefined;
+  const p = coll && hinted !== null ? plan(coll.indexes.values(), spec.filter, spec.sort, hinted) : null;
   const inOrder = !!p && p.ordered && !hasOverlay;
   // early stop is only sound when the scan order is the final order
   const canStop = inOrder || (spec.sort.length === 0 && !hasOverlay);

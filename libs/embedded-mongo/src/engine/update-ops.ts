@@ -1,7 +1,7 @@
 import { Timestamp } from 'bson';
 import { compareBson } from '../bson/compare';
 import { arith as numericArith, numKind } from '../bson/numeric';
-import type { Doc } from '../bson/values';
+import { type Doc, setOwn } from '../bson/values';
 import { MongoServerError } from './errors';
 
 /**
@@ -27,7 +27,11 @@ export const parentOf = (
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string;
     const container = cur as Doc | unknown[];
-    let next: unknown = Array.isArray(container) ? container[Number(part)] : container[part];
+    let next: unknown = Array.isArray(container)
+      ? container[Number(part)]
+      : Object.prototype.hasOwnProperty.call(container, part)
+        ? container[part]
+        : undefined;
     if (next === undefined || next === null) {
       if (!create) return null;
       if (Array.isArray(container) && !/^\d+$/.test(part))
@@ -36,7 +40,7 @@ export const parentOf = (
       if (Array.isArray(container)) {
         while (container.length < Number(part)) container.push(null);
         container[Number(part)] = next;
-      } else container[part] = next;
+      } else setOwn(container, part, next);
     } else if (
       typeof next !== 'object' ||
       next instanceof Date ||
@@ -51,7 +55,11 @@ export const parentOf = (
 };
 
 export const read = (p: { parent: Doc | unknown[]; key: string }): unknown =>
-  Array.isArray(p.parent) ? p.parent[Number(p.key)] : p.parent[p.key];
+  Array.isArray(p.parent)
+    ? p.parent[Number(p.key)]
+    : Object.prototype.hasOwnProperty.call(p.parent, p.key)
+      ? p.parent[p.key]
+      : undefined;
 
 export const write = (p: { parent: Doc | unknown[]; key: string }, v: unknown): void => {
   if (Array.isArray(p.parent)) {
@@ -59,7 +67,7 @@ export const write = (p: { parent: Doc | unknown[]; key: string }, v: unknown): 
     if (!Number.isInteger(i)) throw pathError(p.key, 'not an array index');
     while (p.parent.length < i) p.parent.push(null);
     p.parent[i] = v;
-  } else p.parent[p.key] = v;
+  } else setOwn(p.parent, p.key, v);
 };
 
 export const setPath = (doc: Doc, path: string, value: unknown): void =>

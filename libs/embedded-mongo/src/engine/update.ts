@@ -79,7 +79,7 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
       if (SIMPLE_OPS.has(op)) {
         for (const [rawPath, arg] of Object.entries(fields as Doc)) {
           const path = positional(rawPath);
-          if (path.includes('$')) {
+          if (needsMingo(path)) {
             if (op === '$setOnInsert' && !opts.isInsert) continue;
             delegate(out, { [op === '$setOnInsert' ? '$set' : op]: { [path]: arg } }, opts);
           } else applySimpleOp(out, op, path, arg, opts.isInsert);
@@ -87,7 +87,7 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
       } else if (ARRAY_OPS.has(op)) {
         for (const [rawPath, arg] of Object.entries(fields as Doc)) {
           const path = positional(rawPath);
-          if (path.includes('$')) delegate(out, { [op]: { [path]: arg } }, opts);
+          if (needsMingo(path)) delegate(out, { [op]: { [path]: arg } }, opts);
           else applyArrayOp(out, op, path, arg);
         }
       } else if (MINGO_OPS.has(op)) delegate(out, { [op]: fields }, opts);
@@ -102,6 +102,10 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
     throw immutableId();
   return out;
 };
+
+/** `$[]` and `$[id]` (and an upsert's `$`) are left to mingo; other `$`-prefixed names are plain fields. */
+const needsMingo = (path: string): boolean =>
+  path.includes('$') && path.split('.').some((p) => p === '$' || p.startsWith('$['));
 
 /**
  * Replaces the positional `$` of a path with the array index the query matched (mongod does this once per
