@@ -3,6 +3,7 @@ import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { runPipeline } from '../engine/pipeline';
 import { findRecords } from '../engine/query';
+import { SEARCH_STAGES, searchNotEnabled } from './search-indexes';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
 
 interface Prefix {
@@ -53,6 +54,7 @@ const aggregate: Handler = (cmd, env) => {
   if (!Array.isArray(cmd.pipeline))
     throw new MongoServerError(14, "'pipeline' option must be specified as an array");
   const pipeline = cmd.pipeline as Doc[];
+  if (pipeline.some((s) => SEARCH_STAGES.some((k) => s[k] !== undefined))) throw searchNotEnabled();
   if (pipeline.some((s) => s.$out !== undefined || s.$merge !== undefined || s.$changeStream !== undefined))
     throw new MongoServerError(20, '$out, $merge and $changeStream are not supported by the embedded server');
   if (typeof cmd.aggregate !== 'string')

@@ -16,6 +16,7 @@ import { findAndModifyCommands } from './find-and-modify';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { readCommands } from './read';
+import { searchIndexCommands } from './search-indexes';
 import { lsidOf, sessionCommands } from './sessions';
 import { writeCommands } from './write';
 
@@ -28,6 +29,7 @@ const HANDLERS: Record<string, Handler> = {
   ...ddlCommands,
   ...indexCommands,
   ...sessionCommands,
+  ...searchIndexCommands,
 };
 const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands };
 

@@ -49,14 +49,29 @@ const insert: Handler = (cmd, env) => {
     const full = doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
     if (Array.isArray(full._id) || full._id instanceof RegExp)
       throw new MongoServerError(2, `can't use an array or regex for _id`);
+    checkIdForStorage(full._id);
     ctx.put(ns, ctx.makeRec(full), undefined);
     n++;
   });
   return withErrors({ n, ok: 1 }, errors);
 };
 
+/** mongod refuses `{_id: {$a: 1}}`: an _id that looks like an operator could never be queried for. */
+const checkIdForStorage = (id: unknown): void => {
+  if (!id || typeof id !== 'object' || (id as object).constructor !== Object) return;
+  const bad = Object.keys(id).find((k) => k.startsWith('$'));
+  if (bad)
+    throw new MongoServerError(
+      53,
+      `_id fields may not contain '$'-prefixed fields: ${bad} is not valid for storage.`,
+    );
+};
+
 const update: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.update);
+  // `sort` in an update statement is 8.0; this server implements (and claims) 7.0, which refuses it.
+  if (Array.isArray(cmd.updates) && cmd.updates.some((u) => asDoc(u).sort !== undefined))
+    throw new MongoServerError(40415, "BSON field 'update.updates.sort' is an unknown field.");
   const { ctx } = env;
   let n = 0;
   let nModified = 0;

@@ -62,6 +62,9 @@ const CODE_NAMES: Record<number, string> = {
   334: 'MechanismUnavailable',
   10334: 'BSONObjectTooLarge',
   11000: 'DuplicateKey',
+  31082: 'SearchNotEnabled',
+  40415: 'Location40415',
+  53: 'InvalidIdField',
 };
 
 /** A failure reported to the client as `{ok: 0, code, codeName, errmsg}` (or as a writeError entry). */
