@@ -5,21 +5,31 @@ import { validateNs } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
 import { asDoc, type Handler, nsOf } from './env';
 
+/** Generic command fields: they shape how `create` runs, they are not options of the new collection. */
+const NOT_OPTIONS = new Set([
+  'create',
+  '$db',
+  'lsid',
+  '$clusterTime',
+  'txnNumber',
+  'autocommit',
+  'startTransaction',
+  'writeConcern',
+  'readConcern',
+  'comment',
+  'maxTimeMS',
+  '$readPreference',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+]);
+
 const create: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.create);
   validateNs(ns);
   if (env.ctx.coll(ns)) throw new MongoServerError(48, `Collection ${ns} already exists.`);
-  const {
-    create: _name,
-    $db: _db,
-    lsid: _l,
-    $clusterTime: _c,
-    txnNumber: _t,
-    autocommit: _a,
-    startTransaction: _s,
-    ...options
-  } = cmd;
-  env.ctx.storage.apply({ t: 'create', ns, options });
+  const options = Object.fromEntries(Object.entries(cmd).filter(([k]) => !NOT_OPTIONS.has(k)));
+  env.ctx.createCollection(ns, options);
   return { ok: 1 };
 };
 

@@ -62,7 +62,7 @@ const createIndexes: Handler = (cmd, env) => {
         `An index with the same key pattern but different options exists: ${byKey.name}`,
       );
     }
-    env.ctx.storage.apply({ t: 'createIndex', ns, spec });
+    env.ctx.createIndex(ns, spec);
   }
   return {
     numIndexesBefore: before,

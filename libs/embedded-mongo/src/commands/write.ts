@@ -58,7 +58,7 @@ const insert: Handler = (cmd, env) => {
 
 /** mongod refuses `{_id: {$a: 1}}`: an _id that looks like an operator could never be queried for. */
 const checkIdForStorage = (id: unknown): void => {
-  if (!id || typeof id !== 'object' || (id as object).constructor !== Object) return;
+  if (!id || typeof id !== 'object' || id.constructor !== Object) return;
   const bad = Object.keys(id).find((k) => k.startsWith('$'));
   if (bad)
     throw new MongoServerError(

@@ -2,9 +2,9 @@ import { calculateObjectSize, serialize } from 'bson';
 import { type Doc, isNumericWrapper, keyString } from '../bson/values';
 import type { Storage } from '../storage/storage';
 import type { Catalog } from './catalog';
-import { type Collection, duplicateKeyError } from './collection';
+import { Collection, duplicateKeyError } from './collection';
 import { MongoServerError, writeConflict } from './errors';
-import type { Rec } from './index-store';
+import type { IndexSpec, Rec } from './index-store';
 import { docLock, keyLock, type Transaction, type TransactionManager } from './transactions';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -34,15 +34,37 @@ export class Ctx {
   }
 
   coll(ns: string): Collection | undefined {
-    return this.catalog.get(ns);
+    return this.txn?.created.get(ns) ?? this.catalog.get(ns);
   }
 
   ensureCollection(ns: string): Collection {
-    const existing = this.catalog.get(ns);
-    if (existing) return existing;
+    return this.coll(ns) ?? this.createCollection(ns, {});
+  }
+
+  /** Creates a collection now, or (in a transaction) privately until the transaction commits. */
+  createCollection(ns: string, options: Doc): Collection {
     validateNs(ns);
-    this.storage.apply({ t: 'create', ns, options: {} });
+    if (this.txn) {
+      const shadow = new Collection(ns, options);
+      this.txn.created.set(ns, shadow);
+      this.txn.ddl.push({ t: 'create', ns, options });
+      return shadow;
+    }
+    this.storage.apply({ t: 'create', ns, options });
     return this.catalog.get(ns) as Collection;
+  }
+
+  /** In a transaction only a collection created by that same transaction can get new indexes, as in mongod. */
+  createIndex(ns: string, spec: IndexSpec): void {
+    if (!this.txn) return this.storage.apply({ t: 'createIndex', ns, spec });
+    const shadow = this.txn.created.get(ns);
+    if (!shadow)
+      throw new MongoServerError(
+        263,
+        `Cannot create new indexes on existing collection ${ns} in a multi-document transaction.`,
+      );
+    shadow.createIndex(spec);
+    this.txn.ddl.push({ t: 'createIndex', ns, spec });
   }
 
   lookup(ns: string, id: string): Rec | undefined {

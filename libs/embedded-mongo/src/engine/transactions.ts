@@ -1,5 +1,6 @@
 import type { Doc } from '../bson/values';
 import type { Catalog, Op } from './catalog';
+import type { Collection } from './collection';
 import { MongoServerError, writeConflict } from './errors';
 import type { Rec } from './index-store';
 
@@ -16,6 +17,10 @@ export class Transaction {
   state: 'open' | 'committed' | 'aborted' = 'open';
   readonly overlay = new Map<string, Map<string, OverlayEntry>>();
   readonly locks = new Set<string>();
+  /** Collections created inside this transaction: visible only to it until commit, gone on abort. */
+  readonly created = new Map<string, Collection>();
+  /** Their create/createIndex ops, applied before the document writes at commit. */
+  readonly ddl: Op[] = [];
   lastUsed = Date.now();
 
   constructor(
@@ -36,7 +41,7 @@ export class Transaction {
   }
 
   ops(): Op[] {
-    const ops: Op[] = [];
+    const ops: Op[] = [...this.ddl];
     for (const [ns, m] of this.overlay)
       for (const [id, e] of m)
         ops.push(e.rec ? { t: 'put', ns, rec: e.rec } : { t: 'del', ns, id, idValue: e.idValue });
@@ -102,6 +107,8 @@ export class TransactionManager {
     for (const key of txn.locks) if (this.locks.get(key) === txn) this.locks.delete(key);
     txn.locks.clear();
     txn.overlay.clear();
+    txn.created.clear();
+    txn.ddl.length = 0;
   }
 
   abort(txn: Transaction): void {
