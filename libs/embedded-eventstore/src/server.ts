@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Server } from '@grpc/grpc-js';
 import { GossipService, PersistentSubscriptionsService, ServerFeaturesService } from './protocol/generated';
 import { GroupRegistry } from './persistent/registry';
+import type { SystemProjectionsSettings } from './projections/system-projections';
+import { DEFAULT_SYSTEM_PROJECTIONS, SystemProjections } from './projections/system-projections';
 import { persistentSubscriptionsService } from './persistent/service';
 import { streamsServiceDefinition } from './protocol/streams-service';
 import { CallTracker, closeGracefully } from './services/call-tracker';
@@ -41,6 +43,12 @@ export interface EmbeddedEventStoreOptions {
   commitTimeoutMs?: number;
   /** BatchAppend: cap on the request deadline, counted from its first chunk; default 2000 (WriteTimeoutMs). */
   writeTimeoutMs?: number;
+  /**
+   * Run the four standard system projections ($streams, $stream_by_category, $by_category,
+   * $by_event_type) as a real node with `RunProjections=System` and standard projections started. Off
+   * by default, like a real node. `categoryBy`/`separator`: `$by_category`'s source (default first, '-').
+   */
+  systemProjections?: boolean | Partial<SystemProjectionsSettings>;
   /** Secure mode: TLS, users and stream ACLs, as a real node. Default: insecure, like `--insecure`. */
   security?: EmbeddedEventStoreSecurity;
 }
@@ -114,6 +122,12 @@ export const startEmbeddedEventStore = async (
   };
   server.addService(streams, calls.wrap(streams, streamsImpl, ['batchAppend']));
   const groups = new GroupRegistry(store);
+  const projections = options.systemProjections
+    ? new SystemProjections(store, {
+        ...DEFAULT_SYSTEM_PROJECTIONS,
+        ...(typeof options.systemProjections === 'object' ? options.systemProjections : {}),
+      })
+    : null;
   server.addService(
     PersistentSubscriptionsService,
     calls.wrap(PersistentSubscriptionsService, persistentSubscriptionsService(groups)),
@@ -144,6 +158,7 @@ export const startEmbeddedEventStore = async (
     }
   } catch (error) {
     server.forceShutdown();
+    projections?.close();
     groups.close();
     await store.close();
     releaseLock();
@@ -167,6 +182,7 @@ export const startEmbeddedEventStore = async (
         calls.stop();
         await closeGracefully(server);
         await shared?.close();
+        projections?.close();
         groups.close();
         await store.close();
         releaseLock();

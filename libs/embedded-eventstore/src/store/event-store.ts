@@ -110,6 +110,26 @@ export class EventStore {
     return this.commit([event]);
   }
 
+  /**
+   * Server-written events (system projections) to several streams in one log write, with `any`
+   * semantics; events for a tombstoned stream are dropped. Resolves once durable.
+   */
+  appendSystem(events: readonly (ProposedEvent & { streamName: string })[]): Promise<void> {
+    this.throwIfFailed();
+    const now = Date.now();
+    const next = new Map<string, number>();
+    const encodable: EncodableEvent[] = [];
+    for (const event of events) {
+      const state = this.streams.get(event.streamName);
+      if (state?.tombstoned) continue;
+      const revision = next.get(event.streamName) ?? state?.events.length ?? 0;
+      next.set(event.streamName, revision + 1);
+      encodable.push({ ...event, revision, tombstone: false, createdMs: now });
+    }
+    if (encodable.length === 0) return Promise.resolve();
+    return this.commit(encodable).then(() => undefined);
+  }
+
   async close(): Promise<void> {
     await this.log.close();
   }
