@@ -18,8 +18,12 @@ const RECORD_BYTES = 200;
 const libScript = (name: string): string => join(__dirname, '../../libs/embedded-eventstore/src/bin', name);
 
 /** Runs the server in its own process, as a real EventStoreDB would be, so client and server each get a core. */
-const spawnServer = async (dataDir: string): Promise<{ url: string; child: ChildProcess }> => {
-  const child = spawn(process.execPath, [...preloads(), libScript('serve'), '--data-dir', dataDir], {
+const spawnServer = async (
+  dataDir: string,
+  secure = false,
+): Promise<{ url: string; child: ChildProcess }> => {
+  const args = [libScript('serve'), '--data-dir', dataDir, ...(secure ? ['--secure'] : [])];
+  const child = spawn(process.execPath, [...preloads(), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -240,6 +244,14 @@ const suite: BenchSuite = {
       } finally {
         await stopServer(child);
       }
+      // Secure mode (TLS + Basic credentials checked and stream ACLs on every call) against plain, same run.
+      const secureServer = await spawnServer(join(dir, 'secure'), true);
+      let secure: Workload;
+      try {
+        secure = await workload(secureServer.url, 3000);
+      } finally {
+        await stopServer(secureServer.child);
+      }
       const stub = await startStub(real.read);
       let ceiling: Workload;
       try {
@@ -281,6 +293,30 @@ const suite: BenchSuite = {
           real.subscription,
           'events/s',
           ceiling.subscription,
+        ),
+        entry(
+          'secure mode (TLS + auth + ACL) single-event appends/s, 50 writers (baseline: plain mode)',
+          secure.single,
+          'appends/s',
+          real.single,
+        ),
+        entry(
+          'secure mode events/s in 100-event batches, 4 writers (baseline: plain mode)',
+          secure.batched,
+          'events/s',
+          real.batched,
+        ),
+        entry(
+          `secure mode readAll events/s, ${secure.read} events (baseline: plain mode)`,
+          secure.readAll,
+          'events/s',
+          real.readAll,
+        ),
+        entry(
+          'secure mode catch-up subscription events/s (baseline: plain mode)',
+          secure.subscription,
+          'events/s',
+          real.subscription,
         ),
         entry('raw 200 B write+fdatasync/s, 1 writer (disk reference, no baseline)', rawSingle, 'ops/s'),
         entry('recovery (open, validate, index) of a 1M-event log', recoveryMs, 'ms'),

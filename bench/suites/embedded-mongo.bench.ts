@@ -95,6 +95,58 @@ const projectionTxnRate = async (client: MongoClient, batches: number): Promise<
   return (batches * 500) / (Number(process.hrtime.bigint() - t) / 1e9);
 };
 
+/** TLS + SCRAM-SHA-256 + role checks, in-process and durable like the plain numbers it is compared with. */
+const secureMode = async (plainRate: number, plainPingP50: number): Promise<BenchEntry[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'embedded-mongo-bench-secure-'));
+  const server = await startEmbeddedMongo({
+    dbPath: dir,
+    port: 0,
+    security: { users: [{ user: 'bench', pwd: 'bench-pw', roles: ['root'] }] },
+  });
+  const client = new MongoClient(server.uri);
+  try {
+    await client.connect();
+    const admin = client.db('admin');
+    await latencies(200, () => admin.command({ ping: 1 }));
+    const ping = percentile(await latencies(2000, () => admin.command({ ping: 1 })), 50);
+    const rate = await upsertRate(client, 60);
+    const connectOnce = async (uri: string) => {
+      const c = new MongoClient(uri, { maxPoolSize: 1 });
+      await c.connect();
+      await c.db('bench').command({ ping: 1 });
+      await c.close();
+    };
+    const plain = await startEmbeddedMongo({ inMemory: true, port: 0 });
+    let plainConnect: number;
+    let secureConnect: number;
+    try {
+      plainConnect = percentile(await latencies(20, () => connectOnce(plain.uri)), 50);
+      secureConnect = percentile(await latencies(20, () => connectOnce(server.uri)), 50);
+    } finally {
+      await plain.stop();
+    }
+    return [
+      entry(
+        'embedded-mongo secure mode upserts/s (TLS + SCRAM + roles, durable, vs plain durable)',
+        rate,
+        'ops/s',
+        plainRate,
+      ),
+      entry('embedded-mongo secure mode ping round trip p50 (vs plain)', ping, 'µs', plainPingP50),
+      entry(
+        'embedded-mongo secure mode connect + authenticate + ping p50 (vs plain connect)',
+        secureConnect,
+        'µs',
+        plainConnect,
+      ),
+    ];
+  } finally {
+    await client.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
 const suite: BenchSuite = {
   name: 'embedded-mongo',
   async run(): Promise<BenchEntry[]> {
@@ -127,6 +179,8 @@ const suite: BenchSuite = {
         await exited;
         rmSync(procDir, { recursive: true, force: true });
       }
+
+      const secure = await secureMode(durableRate, pingP50);
 
       const coll = dc.db('bench').collection<{ _id: number; k: string; g: number; v: number }>('big');
       await coll.createIndex({ k: 1 }, { unique: true });
@@ -195,6 +249,7 @@ const suite: BenchSuite = {
           pingP50,
         ),
         entry('embedded-mongo ping round trip p50 (baseline)', pingP50, 'µs'),
+        ...secure,
       ];
     } finally {
       await Promise.all([dc.close(), mc.close()]);

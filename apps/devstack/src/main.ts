@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     mongoPort: Number(process.env.DEVSTACK_MONGO_PORT ?? 27017),
     reuse: false,
     enableTestCommands: true,
+    secure: env.EMBEDDED_SECURE,
+    mongoDatabase: env.MONGO_DB,
   });
   process.stdout.write(
     `devstack running (data in ${dataDir})\n` +

@@ -59,6 +59,11 @@ export class AppConfig {
     };
   }
 
+  /** Embedded servers (those started for unset URLs) run with TLS, users and access control. */
+  get embeddedSecure(): boolean {
+    return this.config.get('EMBEDDED_SECURE', { infer: true });
+  }
+
   /** Whether this process runs the background workers (projections, process manager, jobs). */
   get runWorkers(): boolean {
     return this.config.get('RUN_WORKERS', { infer: true });

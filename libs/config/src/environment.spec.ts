@@ -14,6 +14,11 @@ describe('validateEnvironment', () => {
     expect(env.MONGO_URL).toBeUndefined();
   });
 
+  it('parses EMBEDDED_SECURE as a boolean, off by default', () => {
+    expect(validateEnvironment({}).EMBEDDED_SECURE).toBe(false);
+    expect(validateEnvironment({ EMBEDDED_SECURE: 'true' }).EMBEDDED_SECURE).toBe(true);
+  });
+
   it('parses RUN_WORKERS as a boolean', () => {
     expect(validateEnvironment({}).RUN_WORKERS).toBe(true);
     expect(validateEnvironment({ RUN_WORKERS: 'false' }).RUN_WORKERS).toBe(false);

@@ -69,6 +69,10 @@ export class Environment {
   @Matches(/^[A-Z]{3}$/, { message: 'SHOP_CURRENCY must be a three-letter ISO 4217 code such as EUR' })
   SHOP_CURRENCY = 'EUR';
 
+  /** Embedded servers in secure mode: TLS (CA generated into DATA_DIR/tls) and credentials, as production. */
+  @BooleanVariable('EMBEDDED_SECURE', false)
+  EMBEDDED_SECURE = false;
+
   /** Run projections, the checkout process manager and report jobs in this process (off: apps/worker does). */
   @BooleanVariable('RUN_WORKERS', true)
   RUN_WORKERS = true;

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { prepareDataDir } from './data-dir-permissions';
 import { startMongoOrFallBack } from './mongo-fallback';
 import { processAlive, reachable, readDiscovery, removeDiscovery, writeDiscovery } from './discovery';
+import { sameMode, secureStackOptions } from './secure-stack';
 
 export interface StackOptions {
   dataDir: string;
@@ -17,6 +18,10 @@ export interface StackOptions {
   reuse?: boolean;
   /** Test-only server commands (fail points) on the embedded MongoDB: devstack yes, production never. */
   enableTestCommands?: boolean;
+  /** Start embedded servers with TLS, users and access control (EMBEDDED_SECURE). */
+  secure?: boolean;
+  /** The application's MongoDB database, which its user gets readWrite and dbAdmin on (default shop). */
+  mongoDatabase?: string;
 }
 
 export interface Stack {
@@ -43,7 +48,7 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
     };
   }
   if (options.reuse !== false) {
-    const found = await findRunning(options.dataDir);
+    const found = await findRunning(options.dataDir, options.secure === true);
     if (found) {
       return {
         eventStoreUrl: external.eventStoreUrl ?? found.eventStoreUrl,
@@ -54,11 +59,15 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
     }
   }
   await prepareDataDir(options.dataDir);
+  const security = options.secure
+    ? await secureStackOptions(options.dataDir, options.mongoDatabase ?? 'shop')
+    : undefined;
   const eventStore = external.eventStoreUrl
     ? undefined
     : await startEmbeddedEventStore({
         dataDir: path.join(options.dataDir, 'eventstore'),
         port: options.eventStorePort ?? 0,
+        ...(security ? { security: security.eventStore } : {}),
       });
   let mongo: EmbeddedMongo | undefined;
   try {
@@ -69,6 +78,7 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
             dbPath,
             port: options.mongoPort ?? 0,
             enableTestCommands: options.enableTestCommands === true,
+            ...(security ? { security: security.mongo } : {}),
           }),
         );
   } catch (error) {
@@ -95,9 +105,13 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
   };
 }
 
-async function findRunning(dataDir: string): Promise<{ eventStoreUrl: string; mongoUrl: string } | null> {
+async function findRunning(
+  dataDir: string,
+  secure: boolean,
+): Promise<{ eventStoreUrl: string; mongoUrl: string } | null> {
   const record = await readDiscovery(dataDir);
   if (!record?.eventStoreUrl || !record.mongoUrl || !processAlive(record.pid)) return null;
+  if (!sameMode(record.eventStoreUrl, secure) || !sameMode(record.mongoUrl, secure)) return null;
   const [esdb, mongo] = await Promise.all([reachable(record.eventStoreUrl), reachable(record.mongoUrl)]);
   return esdb && mongo ? { eventStoreUrl: record.eventStoreUrl, mongoUrl: record.mongoUrl } : null;
 }

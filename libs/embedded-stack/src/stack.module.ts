@@ -4,6 +4,9 @@ import { connectOrStartEmbedded, type Stack } from './embedded-stack';
 
 export const STACK = Symbol('STACK');
 
+/** Secure-mode URLs carry credentials; logs get the user name only. */
+const withoutPassword = (url: string): string => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+
 @Injectable()
 class StackLifecycle implements OnApplicationShutdown {
   constructor(@Inject(STACK) private readonly stack: Stack) {}
@@ -29,11 +32,14 @@ class StackLifecycle implements OnApplicationShutdown {
           dataDir: config.dataDir,
           eventStoreUrl: config.eventStoreUrl,
           mongoUrl: config.mongoUrl,
+          secure: config.embeddedSecure,
+          mongoDatabase: config.mongoDatabase,
         });
         const logger = new Logger('Stack');
         if (stack.started.eventStore)
-          logger.log(`embedded EventStoreDB-compatible server at ${stack.eventStoreUrl}`);
-        if (stack.started.mongo) logger.log(`embedded MongoDB-compatible server at ${stack.mongoUrl}`);
+          logger.log(`embedded EventStoreDB-compatible server at ${withoutPassword(stack.eventStoreUrl)}`);
+        if (stack.started.mongo)
+          logger.log(`embedded MongoDB-compatible server at ${withoutPassword(stack.mongoUrl)}`);
         return stack;
       },
     },

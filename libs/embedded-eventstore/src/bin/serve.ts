@@ -1,7 +1,8 @@
 /*
  * Runs the embedded server as its own process (benchmarks; anything that wants the store out of its own
  * event loop). Prints one JSON line {url, port, startupMs} once listening; SIGTERM/SIGINT stop it cleanly.
- * Usage: serve [--data-dir DIR | --in-memory] [--host H] [--port P] [--allow-remote]
+ * Usage: serve [--data-dir DIR | --in-memory] [--host H] [--port P] [--allow-remote] [--secure]
+ * (--secure: TLS + users + ACLs, certificates generated into DIR/tls; needs --data-dir)
  */
 import { startEmbeddedEventStore } from '../server';
 
@@ -18,6 +19,7 @@ const main = async (): Promise<void> => {
     host: arg('--host') ?? '127.0.0.1',
     port: Number(arg('--port') ?? 0),
     allowRemote: process.argv.includes('--allow-remote'),
+    ...(process.argv.includes('--secure') ? { security: {} } : {}),
   });
   const startupMs = performance.now() - started;
   process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, startupMs })}\n`);

@@ -44,7 +44,7 @@ describe('secure mode (TLS, users, ACLs) through the official client', () => {
   });
 
   it('serves TLS with a CA generated into the data directory, and the admin does everything', async () => {
-    expect(h.server.url).toMatch(/^esdb:\/\/admin:changeit@127\.0\.0\.1:\d+\?tls=true&tlsCAFile=/);
+    expect(h.server.url).toMatch(/^esdb:\/\/admin:changeit@localhost:\d+\?tls=true&tlsCAFile=/);
     expect(h.server.caFile).toBe(path.join(dir, 'tls', 'ca.crt'));
     const s = `order-${randomUUID()}`;
     await h.client.appendToStream(s, event());

@@ -40,8 +40,9 @@ export const prepareSecurity = async (
     ),
     interceptors: (store) => [securityInterceptor(users, store)],
     tls,
+    // `localhost` rather than 127.0.0.1: gRPC would send an IP as TLS server name, which Node deprecates.
     url: (host, port) =>
-      `esdb://${encodeURIComponent(admin.login)}:${encodeURIComponent(admin.password)}@${host}:${port}` +
+      `esdb://${encodeURIComponent(admin.login)}:${encodeURIComponent(admin.password)}@${host === '127.0.0.1' ? 'localhost' : host}:${port}` +
       `?tls=true&tlsCAFile=${encodeURIComponent(tls.caFile)}`,
   };
 };
