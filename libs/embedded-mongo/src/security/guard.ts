@@ -14,6 +14,11 @@ interface ConnectionAuth {
   conversations: number;
 }
 
+const renameDatabases = (cmd: Doc): string[] =>
+  [cmd.renameCollection, cmd.to].map((ns) =>
+    typeof ns === 'string' && ns.includes('.') ? ns.slice(0, ns.indexOf('.')) : '',
+  );
+
 const authenticationFailed = (): MongoServerError => new MongoServerError(18, 'Authentication failed.');
 
 const payloadText = (value: unknown): string => {
@@ -67,13 +72,10 @@ export class SecurityGuard implements CommandGuard {
     if (users.length === 0) throw new MongoServerError(13, `Command ${name} requires authentication`);
     const privilege = privilegeFor(name, cmd);
     if (privilege === 'any') return;
-    if (
-      !grants(
-        users.flatMap((u) => u.roles),
-        privilege,
-        db,
-      )
-    )
+    const roles = users.flatMap((u) => u.roles);
+    // renameCollection runs on admin but acts on the databases it names: rights are checked there.
+    const targets = name === 'renameCollection' ? renameDatabases(cmd) : [db];
+    if (!targets.every((target) => grants(roles, privilege, target)))
       throw new MongoServerError(
         13,
         `not authorized on ${db} to execute command { ${name}: ${JSON.stringify(cmd[name] ?? 1)} }`,

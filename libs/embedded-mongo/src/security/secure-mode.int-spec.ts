@@ -91,6 +91,12 @@ describe('secure mode (TLS, SCRAM-SHA-256, roles) through the official driver', 
       message: expect.stringMatching(/^not authorized on other to execute command \{ find: "x" \}/),
     });
     await expect(app.db('shop').dropDatabase()).rejects.toMatchObject({ code: 13 });
+    // renameCollection goes to admin, where app has no role: the rights that count are on the databases named.
+    await app.db('shop').collection('orders').rename('orders2');
+    await app.db('shop').collection('orders2').rename('orders');
+    await expect(
+      app.db('admin').command({ renameCollection: 'shop.orders', to: 'other.orders' }),
+    ).rejects.toMatchObject({ code: 13 });
 
     const reader = await connect(uriFor(server, 'reader:r@', '&authSource=admin'));
     expect(await reader.db('shop').collection('orders').countDocuments()).toBe(2);
