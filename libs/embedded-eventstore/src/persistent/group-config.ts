@@ -31,7 +31,7 @@ export interface GroupConfig {
   liveBufferSize: number;
   readBatchSize: number;
   historyBufferSize: number;
-  consumerStrategy: 'RoundRobin' | 'DispatchToSingle' | 'Pinned';
+  consumerStrategy: 'RoundRobin' | 'DispatchToSingle' | 'Pinned' | 'PinnedByCorrelation';
 }
 
 export const sourceName = (source: GroupSource): string => (source.kind === 'all' ? '$all' : source.stream);
@@ -41,7 +41,14 @@ type Settings = CreateReq.Settings | UpdateReq.Settings;
 
 const strategyOf = (settings: Settings): GroupConfig['consumerStrategy'] => {
   const named = 'getConsumerStrategy' in settings ? settings.getConsumerStrategy() : '';
-  if (named === 'RoundRobin' || named === 'DispatchToSingle' || named === 'Pinned') return named;
+  if (
+    named === 'RoundRobin' ||
+    named === 'DispatchToSingle' ||
+    named === 'Pinned' ||
+    named === 'PinnedByCorrelation'
+  )
+    return named;
+  if (named) throw invalidArgument(`Unknown consumer strategy '${named}'.`);
   // Create and Update declare the same enum twice; look it up by its wire number.
   const byNumber: Record<number, GroupConfig['consumerStrategy']> = {
     [persistentPb.CreateReq.ConsumerStrategy.DISPATCHTOSINGLE]: 'DispatchToSingle',

@@ -1,6 +1,7 @@
 import type { EventStore } from '../store/event-store';
 import type { ResolvedRecord } from '../streams/resolve-link';
 import { originalOf, resolveLink } from '../streams/resolve-link';
+import { hashOf, pinningKey } from './pinning';
 import { streamView } from '../streams/stream-view';
 import type { Consumer } from './consumer';
 import type { DeliverySource } from './delivery-source';
@@ -192,19 +193,16 @@ export class PersistentGroup {
   }
 
   private choose(resolved: ResolvedRecord): Consumer | undefined {
-    const event = resolved.event ?? originalOf(resolved);
     const open = this.consumers.filter((c) => c.freeSlots > 0);
     if (open.length === 0) return undefined;
     switch (this.config.consumerStrategy) {
       case 'DispatchToSingle':
         return open[0];
-      case 'Pinned': {
-        let hash = 0;
-        for (let i = 0; i < event.streamName.length; i++)
-          hash = (hash * 31 + event.streamName.charCodeAt(i)) | 0;
-        return this.consumers[Math.abs(hash) % this.consumers.length]!.freeSlots > 0
-          ? this.consumers[Math.abs(hash) % this.consumers.length]
-          : open[0];
+      case 'Pinned':
+      case 'PinnedByCorrelation': {
+        const key = pinningKey(resolved, this.config.consumerStrategy === 'PinnedByCorrelation');
+        const pinned = this.consumers[hashOf(key) % this.consumers.length]!;
+        return pinned.freeSlots > 0 ? pinned : open[0];
       }
       case 'RoundRobin':
         this.roundRobin = (this.roundRobin + 1) % open.length;
