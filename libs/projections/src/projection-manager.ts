@@ -174,6 +174,8 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     this.stopped.abort();
     await Promise.allSettled([...this.runners.values()].map((runner) => runner.stop()));
     await Promise.allSettled([...this.tasks]);
+    // A supervision round in flight during the first pass may have started a runner: stop those too.
+    await Promise.allSettled([...this.runners.keys()].map((name) => this.stopRunner(name)));
     await Promise.allSettled(this.workers.map((w) => this.leases.release(w.name)));
   }
 
@@ -445,6 +447,8 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
 
   private async startRunner(worker: Worker): Promise<void> {
     await this.stopRunner(worker.name);
+    // Shutdown may have begun while this start was awaiting: a runner started now would never be stopped.
+    if (this.stopped.signal.aborted) return;
     const deps = this.runnerDeps();
     const id = checkpointId(worker.name);
     let target: ProjectionTarget;
