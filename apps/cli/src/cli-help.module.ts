@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { type CommandFactory, type CommandRunner } from 'nest-commander';
 import { TokenService } from '@shop/auth';
 import { AppConfig } from '@shop/config';
 import { InspectionService } from '@shop/inspection';
 import { ProjectionManager } from '@shop/projections';
 import { COMMANDS } from './cli-commands';
 import { StoreLocation } from './store/store.command';
+
+export { wantsHelpOnly } from './help-only';
 
 /**
  * What `--help` needs: the commands' names, arguments, options and descriptions, which live in their
@@ -22,9 +25,18 @@ import { StoreLocation } from './store/store.command';
 })
 export class CliHelpModule {}
 
-/** True when commander will only print help: `help ...`, no command at all, or -h/--help before any `--`. */
-export function wantsHelpOnly(args: readonly string[]): boolean {
-  if (args.length === 0 || args[0] === 'help') return true;
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+/**
+ * Parses the command line with commands that do nothing (on CliHelpModule: no service is built), so commander
+ * reports a usage error at once, before the real run connects to anything.
+ */
+export async function checkArguments(
+  factory: typeof CommandFactory,
+  options: Parameters<typeof CommandFactory.createWithoutRunning>[1],
+): Promise<void> {
+  const app = await factory.createWithoutRunning(CliHelpModule, options);
+  for (const command of COMMANDS) {
+    app.get<CommandRunner>(command).run = () => Promise.resolve();
+  }
+  await factory.runApplication(app);
+  await app.close();
 }

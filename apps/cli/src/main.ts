@@ -1,6 +1,7 @@
 import './cli-environment';
 import 'reflect-metadata';
 import { InvalidEnvironmentError, validateEnvironment } from '@shop/config';
+import { wantsHelpOnly } from './help-only';
 
 /** Operators get one line per error, never a stack trace, and a non-zero exit code. */
 function fail(error: unknown): never {
@@ -25,30 +26,38 @@ function isCommanderError(error: unknown): error is { code: string; exitCode: nu
   );
 }
 
+const commanderOptions = {
+  logger: false as const,
+  // Nest's default on a failed start (a locked data directory, an unreachable server) is to log through
+  // the disabled logger and exit 1 silently: rethrow instead, so fail() prints the reason.
+  abortOnError: false,
+  cliName: 'eventshop',
+  errorHandler: fail,
+  serviceErrorHandler: fail,
+};
+
 async function main(): Promise<void> {
   validateEnvironment(process.env);
   // Commander names the program after argv[1]; show the installed name, not the entry file's.
   process.argv[1] = 'eventshop';
-  const { CliHelpModule, wantsHelpOnly } = await import('./cli-help.module');
   const args = process.argv.slice(2);
-  const [{ CommandFactory }, module] = await Promise.all([
-    import('nest-commander'),
-    wantsHelpOnly(args)
-      ? CliHelpModule
-      : args[0] === 'store'
-        ? // reads the files itself: it must work exactly when the servers refuse to start
-          import('./store/store-cli.module').then(({ StoreCliModule }) => StoreCliModule)
-        : import('./cli.module').then(({ CliModule }) => CliModule),
-  ]);
-  await CommandFactory.run(module, {
-    logger: false,
-    // Nest's default on a failed start (a locked data directory, an unreachable server) is to log through
-    // the disabled logger and exit 1 silently: rethrow instead, so fail() prints the reason.
-    abortOnError: false,
-    cliName: 'eventshop',
-    errorHandler: fail,
-    serviceErrorHandler: fail,
-  });
+  const { CommandFactory } = await import('nest-commander');
+  if (wantsHelpOnly(args)) {
+    const { CliHelpModule } = await import('./cli-help.module');
+    await CommandFactory.run(CliHelpModule, commanderOptions);
+    return;
+  }
+  // Usage errors (a missing argument, a bad option value) are reported before anything connects. (`config`
+  // connects to nothing and loads only itself: commander checks its few options as fast.)
+  if (args[0] !== 'config') {
+    const { checkArguments } = await import('./cli-help.module');
+    await checkArguments(CommandFactory, commanderOptions);
+  }
+  const module =
+    args[0] === 'config'
+      ? (await import('./config/config-cli.module')).ConfigCliModule
+      : await (await import('./cli-modules')).cliModuleFor(args[0] ?? '');
+  await CommandFactory.run(module, commanderOptions);
 }
 
 main().catch(fail);

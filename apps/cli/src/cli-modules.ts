@@ -1,0 +1,103 @@
+import { Inject, Injectable, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { TokenModule } from '@shop/auth';
+import { AppConfig, AppConfigModule } from '@shop/config';
+import { connectOrStartEmbedded, type Stack } from '@shop/embedded-stack';
+import { EventStoreModule } from '@shop/eventstore';
+import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
+import { deciderForStream } from '@shop/workers';
+import { AuthCommand, AuthTokenCommand } from './auth/auth.command';
+import { EventsCommand, EventsSearchCommand, TraceCommand } from './events/events.command';
+import {
+  StreamsCommand,
+  StreamsDiffCommand,
+  StreamsListCommand,
+  StreamsReadCommand,
+  StreamsStateCommand,
+  StreamsTailCommand,
+} from './streams/streams.command';
+
+/** `auth token` needs the signing key (JWT_SECRET or the embedded secret in DATA_DIR), no server. */
+@Module({ imports: [AppConfigModule, TokenModule], providers: [AuthCommand, AuthTokenCommand] })
+export class AuthCliModule {}
+
+const EVENTSTORE_ENDPOINT = Symbol('EVENTSTORE_ENDPOINT');
+
+/** An external EventStoreDB as configured; else the embedded servers (another process's, or started here). */
+async function eventStoreEndpoint(config: AppConfig): Promise<Stack> {
+  const url = config.eventStoreUrl;
+  if (url)
+    return {
+      eventStoreUrl: url,
+      mongoUrl: '',
+      started: { eventStore: false, mongo: false },
+      stop: async () => {},
+    };
+  return connectOrStartEmbedded({
+    dataDir: config.dataDir,
+    eventStoreUrl: undefined,
+    mongoUrl: config.mongoUrl,
+  });
+}
+
+@Injectable()
+class EndpointLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(EVENTSTORE_ENDPOINT) private readonly stack: Stack) {}
+
+  // Last phase: the client closes first (EventStoreModule), then servers started here stop.
+  async onApplicationShutdown(): Promise<void> {
+    await this.stack.stop();
+  }
+}
+
+@Module({
+  imports: [AppConfigModule],
+  providers: [
+    { provide: EVENTSTORE_ENDPOINT, inject: [AppConfig], useFactory: eventStoreEndpoint },
+    EndpointLifecycle,
+  ],
+  exports: [EVENTSTORE_ENDPOINT],
+})
+class EventStoreEndpointModule {}
+
+/** Streams, events and traces read EventStoreDB only: they neither connect to nor wait for MongoDB. */
+@Module({
+  imports: [
+    AppConfigModule,
+    EventStoreModule.forRootAsync({
+      inject: [EVENTSTORE_ENDPOINT],
+      useFactory: (stack: Stack) => ({ connectionString: stack.eventStoreUrl }),
+      imports: [EventStoreEndpointModule],
+    }),
+  ],
+  providers: [
+    { provide: AGGREGATE_RESOLVER, useValue: deciderForStream },
+    InspectionService,
+    StreamsCommand,
+    StreamsListCommand,
+    StreamsReadCommand,
+    StreamsTailCommand,
+    StreamsStateCommand,
+    StreamsDiffCommand,
+    EventsCommand,
+    EventsSearchCommand,
+    TraceCommand,
+  ],
+})
+export class EventStoreCliModule {}
+
+/** The module each top-level command needs (`config` has its own, lighter still). */
+export async function cliModuleFor(command: string): Promise<Type> {
+  switch (command) {
+    case 'auth':
+      return AuthCliModule;
+    case 'streams':
+    case 'events':
+    case 'trace':
+      return EventStoreCliModule;
+    case 'store':
+      // reads the files itself: it must work exactly when the servers refuse to start
+      return (await import('./store/store-cli.module')).StoreCliModule;
+    default:
+      return (await import('./cli.module')).CliModule;
+  }
+}
