@@ -10,6 +10,7 @@ import {
   installHttpTelemetry,
   Metrics,
   mongoProbe,
+  startupLogger,
   waitForDependencies,
 } from '@shop/observability';
 import { AppModule } from './app.module';
@@ -28,6 +29,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       ...(env.MONGO_URL ? [{ name: 'MongoDB', probe: mongoProbe(env.MONGO_URL) }] : []),
     ],
     env.STARTUP_TIMEOUT_MS,
+    startupLogger(env.LOG_LEVEL),
   );
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,

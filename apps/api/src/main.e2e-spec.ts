@@ -14,6 +14,15 @@ function startApi(env: Record<string, string>): ChildProcess {
   });
 }
 
+const isJson = (line: string): boolean => {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 describe('api process', () => {
   it('stops with a non-zero exit code and names a malformed variable', async () => {
     const child = startApi({ PORT: 'not-a-port' });
@@ -58,5 +67,37 @@ describe('api process', () => {
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
     expect(code === 0 || signal === 'SIGTERM').toBe(true);
     expect(stdout).toContain('API stopped on SIGTERM');
+    // Not on a terminal: every line is JSON from the first one, and one says where the API listens.
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((line) => !isJson(line))).toEqual([]);
+    expect(lines.map((line) => (JSON.parse(line) as { msg?: string }).msg)).toContain(
+      `API listening on http://127.0.0.1:${port} (OpenAPI UI at /docs)`,
+    );
+  });
+
+  it('logs JSON while waiting for servers that are not up yet, and its failure to start', async () => {
+    const child = startApi({
+      EVENTSTORE_URL: 'esdb://127.0.0.1:9?tls=false',
+      MONGO_URL: 'mongodb://127.0.0.1:9/?directConnection=true',
+      JWT_EMBEDDED_SECRET: 'true',
+      PAYMENT_SIMULATE: 'true',
+      STARTUP_TIMEOUT_MS: '1500',
+      LOG_LEVEL: 'info',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((line) => !isJson(line))).toEqual([]);
+    expect(stdout).toContain('is not reachable yet');
+    const failure = stderr.trim().split('\n');
+    expect(failure).toHaveLength(1);
+    expect(JSON.parse(failure[0]!)).toMatchObject({
+      level: 60,
+      msg: expect.stringContaining('Startup failed'),
+    });
   });
 });

@@ -5,6 +5,7 @@ export { type BreakerState, Metrics, type ProjectionGaugeInput, streamCategory }
 export { MetricsAccessGuard } from './metrics-access.guard';
 export { ObservabilityModule } from './observability.module';
 export { ReadinessIndicators } from './readiness';
+export { reportStartupFailure, startupLogger, type StartupLogger } from './startup-logger';
 export {
   addSpanExporter,
   contextFromTraceparent,

@@ -17,7 +17,7 @@ export interface Dependency {
 export async function waitForDependencies(
   dependencies: readonly Dependency[],
   timeoutMs: number,
-  logger = new Logger('Startup'),
+  logger: Pick<Logger, 'log' | 'warn'> = new Logger('Startup'),
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   await Promise.all(
