@@ -36,6 +36,8 @@ async function eventStoreEndpoint(config: AppConfig): Promise<Stack> {
     dataDir: config.dataDir,
     eventStoreUrl: undefined,
     mongoUrl: config.mongoUrl,
+    secure: config.embeddedSecure,
+    mongoDatabase: config.mongoDatabase,
   });
 }
 
