@@ -5,6 +5,7 @@ import { runPipeline } from '../engine/pipeline';
 import { findRecords } from '../engine/query';
 import { SEARCH_STAGES, searchNotEnabled } from './search-indexes';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
+import { bindPipeline, parseLet } from './let-vars';
 
 interface Prefix {
   filter: Doc;
@@ -53,7 +54,7 @@ const countOnly = (rest: Doc[]): { id: unknown; fields: string[] } | null => {
 const aggregate: Handler = (cmd, env) => {
   if (!Array.isArray(cmd.pipeline))
     throw new MongoServerError(14, "'pipeline' option must be specified as an array");
-  const pipeline = cmd.pipeline as Doc[];
+  const pipeline = bindPipeline(cmd.pipeline as Doc[], parseLet(cmd.let));
   if (pipeline.some((s) => SEARCH_STAGES.some((k) => s[k] !== undefined))) throw searchNotEnabled();
   if (pipeline.some((s) => s.$out !== undefined || s.$merge !== undefined || s.$changeStream !== undefined))
     throw new MongoServerError(20, '$out, $merge and $changeStream are not supported by the embedded server');

@@ -4,6 +4,7 @@ import { MongoServerError } from '../engine/errors';
 import { applyProjection, findRecords } from '../engine/query';
 import { applyUpdate, upsertDocument } from '../engine/update';
 import { asDoc, type Handler, nsOf } from './env';
+import { bindFilter, bindUpdate, parseLet } from './let-vars';
 
 const project = (doc: Doc | null, fields: unknown): Doc | null =>
   doc === null ? null : (applyProjection([doc], fields as Doc | undefined)[0] ?? null);
@@ -11,7 +12,9 @@ const project = (doc: Doc | null, fields: unknown): Doc | null =>
 const findAndModify: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.findAndModify ?? cmd.findandmodify);
   const { ctx } = env;
-  const query = asDoc(cmd.query);
+  const vars = parseLet(cmd.let);
+  const query = bindFilter(asDoc(cmd.query), vars);
+  const update = bindUpdate(cmd.update, vars);
   const remove = cmd.remove === true;
   if (!remove && cmd.update === undefined)
     throw new MongoServerError(9, 'Either an update or remove=true must be specified');
@@ -24,7 +27,7 @@ const findAndModify: Handler = (cmd, env) => {
     return { lastErrorObject: { n: rec ? 1 : 0 }, value: project(rec?.doc ?? null, cmd.fields), ok: 1 };
   }
   if (rec) {
-    const next = ctx.makeRec(applyUpdate(rec.doc, cmd.update, { isInsert: false, arrayFilters, query }), rec);
+    const next = ctx.makeRec(applyUpdate(rec.doc, update, { isInsert: false, arrayFilters, query }), rec);
     if (!next.bytes.equals(rec.bytes)) ctx.put(ns, next, rec);
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
@@ -33,7 +36,7 @@ const findAndModify: Handler = (cmd, env) => {
     };
   }
   if (cmd.upsert !== true) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
-  const doc = upsertDocument(query, cmd.update, arrayFilters);
+  const doc = upsertDocument(query, update, arrayFilters);
   ctx.put(ns, ctx.makeRec(doc), undefined);
   return {
     lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },

@@ -4,13 +4,14 @@ import { type Doc, getPathValues, keyString } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { applyProjection, type ExecStats, findRecords, type FindSpec } from '../engine/query';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
+import { bindFilter, parseLet } from './let-vars';
 
 const findSpec = (cmd: Doc): FindSpec & { single: boolean } => {
   const limit = asNumber(cmd.limit);
   const skip = asNumber(cmd.skip);
   if (skip < 0) throw new MongoServerError(2, 'skip value must be non-negative');
   return {
-    filter: asDoc(cmd.filter),
+    filter: bindFilter(asDoc(cmd.filter), parseLet(cmd.let)),
     sort: parseSort(cmd.sort),
     skip,
     limit: Math.abs(limit),

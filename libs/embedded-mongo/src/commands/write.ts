@@ -5,6 +5,7 @@ import { MongoServerError } from '../engine/errors';
 import { findRecords } from '../engine/query';
 import { applyUpdate, updateKind, upsertDocument } from '../engine/update';
 import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+import { bindFilter, bindUpdate, parseLet } from './let-vars';
 
 type WriteError = Doc & { index: number };
 
@@ -76,11 +77,13 @@ const update: Handler = (cmd, env) => {
   let n = 0;
   let nModified = 0;
   const upserted: Doc[] = [];
+  const vars = parseLet(cmd.let);
   const errors = eachStatement(env, cmd, cmd.updates, (s, index) => {
-    const q = asDoc(s.q);
+    const q = bindFilter(asDoc(s.q), vars);
+    const u = bindUpdate(s.u, vars);
     const multi = s.multi === true;
     const arrayFilters = Array.isArray(s.arrayFilters) ? (s.arrayFilters as Doc[]) : undefined;
-    if (multi && updateKind(s.u) === 'replacement')
+    if (multi && updateKind(u) === 'replacement')
       throw new MongoServerError(9, 'multi update is not supported for replacement-style update');
     const matched = findRecords(ctx, ns, {
       filter: q,
@@ -90,14 +93,14 @@ const update: Handler = (cmd, env) => {
     });
     if (matched.length === 0) {
       if (s.upsert !== true) return;
-      const doc = upsertDocument(q, s.u, arrayFilters);
+      const doc = upsertDocument(q, u, arrayFilters);
       ctx.put(ns, ctx.makeRec(doc), undefined);
       upserted.push({ index, _id: doc._id });
       n++;
       return;
     }
     for (const rec of matched) {
-      const next = ctx.makeRec(applyUpdate(rec.doc, s.u, { isInsert: false, arrayFilters, query: q }), rec);
+      const next = ctx.makeRec(applyUpdate(rec.doc, u, { isInsert: false, arrayFilters, query: q }), rec);
       n++;
       if (next.bytes.equals(rec.bytes)) continue;
       ctx.put(ns, next, rec);
@@ -111,10 +114,11 @@ const del: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.delete);
   const { ctx } = env;
   let n = 0;
+  const vars = parseLet(cmd.let);
   const errors = eachStatement(env, cmd, cmd.deletes, (s) => {
     const limit = asNumber(s.limit);
     const matched = findRecords(ctx, ns, {
-      filter: asDoc(s.q),
+      filter: bindFilter(asDoc(s.q), vars),
       sort: [],
       skip: 0,
       limit: limit === 1 ? 1 : 0,
