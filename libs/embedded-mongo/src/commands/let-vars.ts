@@ -69,7 +69,7 @@ export const bindFilter = (filter: Doc, vars: LetVars | null): Doc => {
       Object.entries(f).map(([k, v]) => {
         if (k === '$expr') return [k, bindExpression(v, vars)];
         if ((k === '$and' || k === '$or' || k === '$nor') && Array.isArray(v))
-          return [k, v.map((c) => (isPlain(c) ? walk(c) : c))];
+          return [k, (v as unknown[]).map((c) => (isPlain(c) ? walk(c) : c))];
         return [k, v];
       }),
     );
