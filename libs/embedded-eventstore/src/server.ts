@@ -24,6 +24,7 @@ import { readHandler } from './streams/read';
 import { writeSettingsOf } from './streams/write-settings';
 import type { EmbeddedEventStoreSecurity, PreparedSecurity } from './security/setup';
 import { prepareSecurity } from './security/setup';
+import { writeUserStreams } from './security/user-streams';
 
 export interface EmbeddedEventStoreOptions {
   /** Directory for the durable log. Required unless `inMemory` is set. */
@@ -99,6 +100,7 @@ export const startEmbeddedEventStore = async (
       recovery = report;
     }
     await writeNodeStartEvents(store, instanceId);
+    if (security) await writeUserStreams(store, security.users);
   } catch (error) {
     releaseLock();
     throw error;

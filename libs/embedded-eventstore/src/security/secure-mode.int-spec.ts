@@ -53,6 +53,19 @@ describe('secure mode (TLS, users, ACLs) through the official client', () => {
     expect(all.length).toBeGreaterThan(0);
   });
 
+  it('writes the users streams a secure node has, readable by users, writable by admins only', async () => {
+    const created = await collect(h.client.readStream('$users'));
+    expect(created.map((e) => e.event?.data)).toEqual(['admin', 'ops']);
+    expect(created.map((e) => e.event?.type)).toEqual(['$UserCreated', '$UserCreated']);
+    const [admin] = await collect(h.client.readStream('$user-admin', ops));
+    expect(admin?.event?.type).toBe('$user');
+    expect(admin?.event?.data).toMatchObject({ loginName: 'admin', groups: ['$admins'], disabled: false });
+    expect(JSON.stringify(admin?.event?.data)).not.toContain('changeit');
+    await expect(h.client.appendToStream('$user-admin', event(), ops)).rejects.toBeInstanceOf(
+      AccessDeniedError,
+    );
+  });
+
   it('refuses calls without credentials with AccessDenied', async () => {
     const anonymous = other((u) => {
       u.username = '';

@@ -17,6 +17,8 @@ export interface PreparedSecurity {
   credentials: ServerCredentials;
   interceptors: (store: EventStore) => ServerInterceptor[];
   tls: TlsFiles;
+  /** Every account (defaults with configured ones applied), for the node's `$user-*` streams. */
+  users: readonly EsdbUser[];
   /** Connection string for `host:port` as the admin user, trusting the node's CA. */
   url(host: string, port: number): string;
 }
@@ -30,7 +32,10 @@ export const prepareSecurity = async (
   const tls = security.tls ?? (await ensureTlsFiles(path.join(dataDir!, TLS_DIR_NAME)));
   const material = await readTlsFiles(tls);
   const users = new UserRegistry(security.users);
-  const admin = [...DEFAULT_USERS, ...(security.users ?? [])].filter((user) => user.login === 'admin').pop()!;
+  const accounts = [
+    ...new Map([...DEFAULT_USERS, ...(security.users ?? [])].map((user) => [user.login, user])).values(),
+  ];
+  const admin = accounts.find((user) => user.login === 'admin')!;
   return {
     // Client certificates are not required: like a real node, callers prove who they are with credentials.
     credentials: ServerCredentials.createSsl(
@@ -40,6 +45,7 @@ export const prepareSecurity = async (
     ),
     interceptors: (store) => [securityInterceptor(users, store)],
     tls,
+    users: accounts,
     // `localhost` rather than 127.0.0.1: gRPC would send an IP as TLS server name, which Node deprecates.
     url: (host, port) =>
       `esdb://${encodeURIComponent(admin.login)}:${encodeURIComponent(admin.password)}@${host === '127.0.0.1' ? 'localhost' : host}:${port}` +
