@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Server } from '@grpc/grpc-js';
-import { GossipService, PersistentSubscriptionsService, ServerFeaturesService } from './protocol/generated';
+import {
+  GossipService,
+  PersistentSubscriptionsService,
+  ProjectionsService,
+  ServerFeaturesService,
+} from './protocol/generated';
 import { GroupRegistry } from './persistent/registry';
+import { projectionsService } from './projections/management-service';
 import type { SystemProjectionsSettings } from './projections/system-projections';
 import { DEFAULT_SYSTEM_PROJECTIONS, SystemProjections } from './projections/system-projections';
 import { persistentSubscriptionsService } from './persistent/service';
@@ -130,6 +136,9 @@ export const startEmbeddedEventStore = async (
         ...(typeof options.systemProjections === 'object' ? options.systemProjections : {}),
       })
     : null;
+  if (projections) {
+    server.addService(ProjectionsService, calls.wrap(ProjectionsService, projectionsService(projections)));
+  }
   server.addService(
     PersistentSubscriptionsService,
     calls.wrap(PersistentSubscriptionsService, persistentSubscriptionsService(groups)),

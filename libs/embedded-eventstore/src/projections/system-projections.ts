@@ -40,9 +40,40 @@ export const categoryOf = (stream: string, settings: SystemProjectionsSettings):
  * `$category-<category>`, each with the projection's metadata (`$v`, `$c`, `$p`, `$causedBy`, and `$o` on
  * category links). Emitted events and the checkpoints that cover them go to the log in one write.
  */
+interface ProjectionState {
+  name: ProjectionName;
+  enabled: boolean;
+  /** Index in `$all` of the next event to look at. */
+  next: number;
+  /** Position of the last source event covered by a checkpoint, -1 before any. */
+  checkpoint: number;
+  processedAfterRestart: number;
+}
+
+export interface ProjectionStatistics {
+  name: string;
+  enabled: boolean;
+  /** Log position up to which the projection has emitted and checkpointed, -1 before any. */
+  checkpoint: number;
+  processedAfterRestart: number;
+  /** 0-100: how far through `$all` it is. */
+  progress: number;
+}
+
+export const SYSTEM_PROJECTION_NAMES: readonly string[] = PROJECTIONS;
+
+/**
+ * `$streams`, `$stream_by_category`, `$by_category` and `$by_event_type`, run natively: each follows `$all`
+ * (from its checkpoint, then live) and writes what the real projection writes: `$>` links
+ * (`<revision>@<stream>`) to `$streams`, `$ce-<category>` and `$et-<type>`, `$@` stream references to
+ * `$category-<category>`, each with the projection's metadata (`$v`, `$c`, `$p`, `$causedBy`, and `$o` on
+ * category links). A projection's emitted events and the checkpoint that covers them go to the log in one
+ * write. Enabled/disabled lives in `$projections-<name>` (`$ProjectionUpdated`), so it survives restarts.
+ */
 export class SystemProjections {
-  private next = 0;
+  private readonly states: ProjectionState[];
   private running = false;
+  private again = false;
   private readonly off: () => void;
 
   constructor(
@@ -54,7 +85,17 @@ export class SystemProjections {
         `embedded-eventstore: the category separator must be one character, got '${settings.separator}'`,
       );
     }
-    this.next = this.resumeIndex();
+    this.states = PROJECTIONS.map((name) => {
+      const checkpoint = this.lastCheckpoint(name);
+      const config = this.lastJson(`$projections-${name}`, 'data') as { enabled?: unknown } | undefined;
+      return {
+        name,
+        enabled: config?.enabled !== false,
+        checkpoint,
+        next: this.indexAfter(checkpoint),
+        processedAfterRestart: 0,
+      };
+    });
     this.off = store.onDurable(() => void this.pump());
     void this.pump();
   }
@@ -63,52 +104,83 @@ export class SystemProjections {
     this.off();
   }
 
-  /** Index in `$all` of the first event after the oldest checkpoint of the four. */
-  private resumeIndex(): number {
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const name of PROJECTIONS) {
-      const state = this.store.stream(checkpointStreamOf(name));
-      const last = state?.events[state.events.length - 1];
-      let position = -1;
-      try {
-        const meta = last ? (JSON.parse(Buffer.from(last.metadata).toString('utf8')) as { $c?: number }) : {};
-        position = typeof meta.$c === 'number' ? meta.$c : -1;
-      } catch {
-        position = -1;
-      }
-      oldest = Math.min(oldest, position);
+  has(name: string): boolean {
+    return this.states.some((s) => s.name === name);
+  }
+
+  statistics(): ProjectionStatistics[] {
+    const last = this.store.all[this.store.durableCount - 1]?.position ?? 0;
+    return this.states.map((s) => ({
+      name: s.name,
+      enabled: s.enabled,
+      checkpoint: s.checkpoint,
+      processedAfterRestart: s.processedAfterRestart,
+      progress:
+        s.next >= this.store.durableCount || last === 0
+          ? 100
+          : Math.floor((100 * Math.max(0, s.checkpoint)) / last),
+    }));
+  }
+
+  /** Enables or disables one projection (persisted); a re-enabled one catches up from its checkpoint. */
+  async setEnabled(name: string, enabled: boolean): Promise<void> {
+    const state = this.states.find((s) => s.name === name);
+    if (!state) throw new Error(`no system projection ${name}`);
+    await this.store.appendSystem([
+      {
+        streamName: `$projections-${name}`,
+        id: randomUUID(),
+        type: '$ProjectionUpdated',
+        isJson: true,
+        data: Buffer.from(JSON.stringify({ handlerType: `native:${name}`, mode: 'Continuous', enabled })),
+        metadata: new Uint8Array(0),
+      },
+    ]);
+    state.enabled = enabled;
+    if (enabled) void this.pump();
+  }
+
+  private lastJson(stream: string, field: 'data' | 'metadata'): unknown {
+    const state = this.store.stream(stream);
+    const last = state?.events[state.events.length - 1];
+    if (!last) return undefined;
+    try {
+      return JSON.parse(Buffer.from(last[field]).toString('utf8')) as unknown;
+    } catch {
+      return undefined;
     }
-    if (oldest < 0) return 0;
+  }
+
+  private lastCheckpoint(name: ProjectionName): number {
+    const tag = this.lastJson(checkpointStreamOf(name), 'metadata') as { $c?: unknown } | undefined;
+    return typeof tag?.$c === 'number' ? tag.$c : -1;
+  }
+
+  /** Index in `$all` of the first event after `position`. */
+  private indexAfter(position: number): number {
+    if (position < 0) return 0;
     const all = this.store.all;
     let lo = 0;
     let hi = this.store.durableCount;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (all[mid]!.position <= oldest) lo = mid + 1;
+      if (all[mid]!.position <= position) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
   private async pump(): Promise<void> {
-    if (this.running) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     this.running = true;
     try {
-      while (this.next < this.store.durableCount) {
-        const end = Math.min(this.store.durableCount, this.next + 1000);
-        const emitted: Emitted[] = [];
-        let last: StoredEvent | undefined;
-        for (let i = this.next; i < end; i++) {
-          const event = this.store.all[i]!;
-          if (!passesSource(event.streamName)) continue;
-          last = event;
-          this.emitFor(event, emitted);
-        }
-        this.next = end;
-        if (emitted.length === 0 || !last) continue;
-        for (const name of PROJECTIONS) emitted.push(this.checkpoint(name, last));
-        await this.store.appendSystem(emitted);
-      }
+      do {
+        this.again = false;
+        for (const state of this.states) if (state.enabled) await this.advance(state);
+      } while (this.again);
     } catch (error) {
       process.emitWarning(`embedded-eventstore: system projections stopped: ${String(error)}`);
     } finally {
@@ -116,32 +188,61 @@ export class SystemProjections {
     }
   }
 
-  private emitFor(event: StoredEvent, out: Emitted[]): void {
-    const target = `${revisionString(event)}@${event.streamName}`;
-    const category = categoryOf(event.streamName, this.settings);
-    if (event.revision === 0 && !event.tombstone) {
-      out.push(this.link('$streams', '$streams', event, `0@${event.streamName}`));
-      if (category) {
-        out.push({
-          ...this.link('$stream_by_category', `$category-${category}`, event, event.streamName),
-          type: '$@',
-        });
+  private async advance(state: ProjectionState): Promise<void> {
+    while (state.enabled && state.next < this.store.durableCount) {
+      const end = Math.min(this.store.durableCount, state.next + 1000);
+      const emitted: Emitted[] = [];
+      let last: StoredEvent | undefined;
+      for (let i = state.next; i < end; i++) {
+        const event = this.store.all[i]!;
+        if (!passesSource(event.streamName)) continue;
+        const before = emitted.length;
+        this.emitFor(state.name, event, emitted);
+        if (emitted.length > before) last = event;
+        state.processedAfterRestart++;
       }
-    }
-    if (category) {
-      // A link is categorised by the stream it is in, and points where that link points.
-      const linked = event.type === LINK_EVENT_TYPE ? Buffer.from(event.data).toString('utf8') : target;
-      const extra = event.tombstone ? { $o: event.streamName, $deleted: -1 } : { $o: event.streamName };
-      out.push(this.link('$by_category', `$ce-${category}`, event, linked, extra));
-    }
-    if (event.type !== LINK_EVENT_TYPE) {
-      const type = event.tombstone ? '$deleted' : event.type;
-      out.push(
-        this.link('$by_event_type', `$et-${type}`, event, target, event.tombstone ? { $deleted: -1 } : {}),
-      );
+      state.next = end;
+      if (!last) continue;
+      emitted.push(this.checkpoint(state.name, last));
+      await this.store.appendSystem(emitted);
+      state.checkpoint = last.position;
     }
   }
 
+  private emitFor(projection: ProjectionName, event: StoredEvent, out: Emitted[]): void {
+    const target = `${revisionString(event)}@${event.streamName}`;
+    const category = categoryOf(event.streamName, this.settings);
+    const first = event.revision === 0 && !event.tombstone;
+    switch (projection) {
+      case '$streams':
+        if (first) out.push(this.link(projection, '$streams', event, `0@${event.streamName}`));
+        return;
+      case '$stream_by_category':
+        if (first && category) {
+          out.push({
+            ...this.link(projection, `$category-${category}`, event, event.streamName),
+            type: '$@',
+          });
+        }
+        return;
+      case '$by_category': {
+        if (!category) return;
+        // A link is categorised by the stream it is in, and points where that link points.
+        const linked = event.type === LINK_EVENT_TYPE ? Buffer.from(event.data).toString('utf8') : target;
+        const extra = event.tombstone ? { $o: event.streamName, $deleted: -1 } : { $o: event.streamName };
+        out.push(this.link(projection, `$ce-${category}`, event, linked, extra));
+        return;
+      }
+      case '$by_event_type': {
+        if (event.type === LINK_EVENT_TYPE) return;
+        const type = event.tombstone ? '$deleted' : event.type;
+        out.push(
+          this.link(projection, `$et-${type}`, event, target, event.tombstone ? { $deleted: -1 } : {}),
+        );
+        return;
+      }
+    }
+  }
   private link(
     projection: ProjectionName,
     stream: string,

@@ -9,6 +9,7 @@ import type * as StatusPb from '@eventstore/db-client/generated/status_pb';
 import type * as ServerFeaturesPb from '@eventstore/db-client/generated/serverfeatures_pb';
 import type * as GossipPb from '@eventstore/db-client/generated/gossip_pb';
 import type * as PersistentPb from '@eventstore/db-client/generated/persistent_pb';
+import type * as ProjectionsPb from '@eventstore/db-client/generated/projections_pb';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { createRequire } from 'node:module';
 
@@ -29,6 +30,10 @@ export const statusPb = clientRequire('./generated/status_pb') as typeof StatusP
 export const serverFeaturesPb = clientRequire('./generated/serverfeatures_pb') as typeof ServerFeaturesPb;
 export const gossipPb = clientRequire('./generated/gossip_pb') as typeof GossipPb;
 export const persistentPb = clientRequire('./generated/persistent_pb') as typeof PersistentPb;
+export const projectionsPb = clientRequire('./generated/projections_pb') as typeof ProjectionsPb;
+export const structPb = clientRequire('google-protobuf/google/protobuf/struct_pb') as {
+  Value: { fromJavaScript(value: unknown): unknown };
+};
 export const anyPb = clientRequire('google-protobuf/google/protobuf/any_pb') as { Any: AnyCtor };
 export const emptyPb = clientRequire('google-protobuf/google/protobuf/empty_pb') as {
   Empty: new () => object;
@@ -47,3 +52,4 @@ export const StreamsService = service('streams', 'StreamsService');
 export const ServerFeaturesService = service('serverfeatures', 'ServerFeaturesService');
 export const GossipService = service('gossip', 'GossipService');
 export const PersistentSubscriptionsService = service('persistent', 'PersistentSubscriptionsService');
+export const ProjectionsService = service('projections', 'ProjectionsService');
