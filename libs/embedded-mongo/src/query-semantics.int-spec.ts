@@ -158,4 +158,18 @@ describe('query, projection and update semantics match mongod', () => {
     const projected = await c.findOne({ _id: 1 }, { projection: JSON.parse('{"__proto__":1}') as never });
     expect(JSON.stringify(projected)).toBe('{"_id":1,"__proto__":{"polluted":true,"x":1}}');
   });
+
+  it('hashed indexes are created, listed with their type and serve equality', async () => {
+    const c = coll();
+    await c.insertMany([
+      { _id: 1, a: 5 },
+      { _id: 2, a: 6 },
+    ]);
+    await c.createIndex({ a: 'hashed' });
+    expect((await c.listIndexes().toArray()).find((i) => i.name === 'a_hashed')?.key).toEqual({
+      a: 'hashed',
+    });
+    expect(ids(await c.find({ a: 6 }, { hint: { a: 'hashed' } }).toArray())).toEqual([2]);
+    await expect(c.createIndex({ a: 'bogus' } as never)).rejects.toMatchObject({ code: 67 });
+  });
 });

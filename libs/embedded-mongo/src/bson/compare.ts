@@ -157,13 +157,22 @@ const compareObjects = (a: Doc, b: Doc): number => {
 
 export type SortSpec = [path: string, dir: 1 | -1][];
 
+/** `$text` scores of the documents it matched, for `{$meta: "textScore"}` in sorts and projections. */
+export const TEXT_SCORES = new WeakMap<object, number>();
+const TEXT_SCORE_KEY = '\u0000textScore';
+
+const isMeta = (v: unknown): boolean => !!v && typeof v === 'object' && (v as Doc).$meta === 'textScore';
+
 export const parseSort = (sort: unknown): SortSpec => {
   if (!sort || typeof sort !== 'object') return [];
-  return Object.entries(sort as Doc).map(([k, v]) => [k, Number(v) < 0 ? -1 : 1]);
+  return Object.entries(sort as Doc).map(([k, v]) =>
+    isMeta(v) ? [TEXT_SCORE_KEY, -1] : [k, Number(v) < 0 ? -1 : 1],
+  );
 };
 
 /** Sort key of one field: arrays sort by their smallest element ascending and their largest descending. */
 export const sortKey = (doc: Doc, path: string, dir: 1 | -1): unknown => {
+  if (path === TEXT_SCORE_KEY) return TEXT_SCORES.get(doc) ?? 0;
   const values = getPathValues(doc, path);
   if (values.length === 1) return values[0];
   let best = values[0];

@@ -1,3 +1,4 @@
+import { isTextIndex, textIndexSpec } from '../engine/text-search';
 import type { Doc } from '../bson/values';
 import { compareBson } from '../bson/compare';
 import { MongoServerError } from '../engine/errors';
@@ -17,6 +18,8 @@ const sameKey = (a: Doc, b: Doc): boolean =>
   JSON.stringify(Object.keys(a)) === JSON.stringify(Object.keys(b)) &&
   Object.keys(a).every((k) => compareBson(a[k], b[k]) === 0);
 
+const INDEX_TYPES = new Set(['text', 'hashed', '2dsphere', '2d']);
+
 const createIndexes: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.createIndexes);
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0)
@@ -28,19 +31,32 @@ const createIndexes: Handler = (cmd, env) => {
     const key = asDoc(raw.key);
     if (Object.keys(key).length === 0) throw new MongoServerError(67, 'Index keys cannot be empty.');
     for (const v of Object.values(key))
-      if (typeof v !== 'number' && !(typeof v === 'object' && v !== null && 'valueOf' in v))
-        throw new MongoServerError(67, `Index type ${String(v)} is not supported by the embedded server`);
+      if (
+        typeof v === 'string'
+          ? !INDEX_TYPES.has(v)
+          : typeof v !== 'number' && !(typeof v === 'object' && v !== null && 'valueOf' in v)
+      )
+        throw new MongoServerError(67, `Unknown index plugin '${String(v)}'`);
     const name =
       typeof raw.name === 'string'
         ? raw.name
         : Object.entries(key)
             .map(([k, v]) => `${k}_${String(v)}`)
             .join('_');
-    const spec: IndexSpec = {
-      v: 2,
-      key: Object.fromEntries(Object.entries(key).map(([k, v]) => [k, Number(v) < 0 ? -1 : 1])),
-      name,
-    };
+    const isText = Object.values(key).includes('text');
+    if (isText && [...coll.indexes.values()].some((i) => isTextIndex(i.spec) && i.name !== name))
+      throw new MongoServerError(85, 'only one text index per collection allowed');
+    const spec: IndexSpec = isText
+      ? textIndexSpec(key, raw, name)
+      : {
+          v: 2,
+          // hashed/2dsphere/2d keys keep their type; the entries are ordered by the raw value, which serves
+          // equality (hashed) exactly and leaves geo predicates to the matcher
+          key: Object.fromEntries(
+            Object.entries(key).map(([k, v]) => [k, typeof v === 'string' ? v : Number(v) < 0 ? -1 : 1]),
+          ),
+          name,
+        };
     for (const o of OPTION_KEYS) if (raw[o] !== undefined) spec[o] = raw[o];
     const byName = coll.indexes.get(name);
     if (byName) {

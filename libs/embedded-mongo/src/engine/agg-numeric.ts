@@ -8,7 +8,7 @@ import * as pipelines from 'mingo/operators/pipeline';
 import * as projections from 'mingo/operators/projection';
 import * as queries from 'mingo/operators/query';
 import * as windows from 'mingo/operators/window';
-import { compareBson, parseSort, sortDocs } from '../bson/compare';
+import { compareBson, parseSort, sortDocs, TEXT_SCORES } from '../bson/compare';
 import { addDec, decFromDoubleExact, decOf, type RoundMode, roundDec, toDecimal128 } from '../bson/decimal';
 import {
   arith,
@@ -244,6 +244,8 @@ const OURS: Record<'expression' | 'accumulator' | 'pipeline', Record<string, unk
     $toString,
     $type,
     $isNumber,
+    $meta: (obj: unknown, expr: unknown) =>
+      expr === 'textScore' && obj && typeof obj === 'object' ? TEXT_SCORES.get(obj) : undefined,
   },
   accumulator: { $sum, $avg, $min: extreme(-1), $max: extreme(1) },
   pipeline: { $sort, $match },

@@ -5,7 +5,7 @@ import { SortedList } from './sorted-list';
 
 export interface IndexSpec {
   v?: number;
-  key: Record<string, 1 | -1>;
+  key: Record<string, 1 | -1 | string>;
   name: string;
   unique?: boolean;
   sparse?: boolean;

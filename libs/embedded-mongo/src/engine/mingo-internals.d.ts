@@ -43,3 +43,6 @@ declare module 'mingo/operators/expression' {
   const ops: Record<string, (obj: unknown, expr: unknown, options: unknown) => unknown>;
   export = ops;
 }
+declare module 'snowball-stemmers' {
+  export function newStemmer(language: string): { stem(word: string): string };
+}

@@ -1,4 +1,5 @@
 import { Aggregator } from 'mingo/aggregator';
+import { TEXT_SCORES } from '../bson/compare';
 import { cloneValue, type Doc } from '../bson/values';
 import { NUMERIC_CONTEXT } from './agg-numeric';
 import { tick } from './deadline';
@@ -18,7 +19,10 @@ export const runPipeline = (stages: Doc[], docs: Doc[], collection: (name: strin
     }).run<Doc>(
       docs.map((d) => {
         tick();
-        return cloneValue(d);
+        const copy = cloneValue(d);
+        const score = TEXT_SCORES.get(d);
+        if (score !== undefined) TEXT_SCORES.set(copy, score);
+        return copy;
       }),
     );
   } catch (e) {

@@ -182,7 +182,7 @@ const sameKey = (a: Doc, b: Doc): boolean => {
   const ka = Object.entries(a);
   const kb = Object.entries(b);
   return (
-    ka.length === kb.length && ka.every(([f, d], i) => kb[i]?.[0] === f && Number(kb[i]?.[1]) === Number(d))
+    ka.length === kb.length && ka.every(([f, d], i) => kb[i]?.[0] === f && String(kb[i]?.[1]) === String(d))
   );
 };
 

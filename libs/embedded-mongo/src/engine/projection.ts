@@ -1,4 +1,5 @@
 import { isNumeric, asDouble } from '../bson/numeric';
+import { TEXT_SCORES } from '../bson/compare';
 import { cloneValue, type Doc, setOwn } from '../bson/values';
 import { badValue } from './errors';
 import { compileQuery, type DocMatcher, type MatcherHooks } from './matcher';
@@ -22,7 +23,8 @@ type Special =
   | { kind: 'slice'; skip: number | null; n: number }
   | { kind: 'elemMatch'; match: DocMatcher; value: boolean }
   | { kind: 'positional' }
-  | { kind: 'compute'; expr: unknown };
+  | { kind: 'compute'; expr: unknown }
+  | { kind: 'meta' };
 
 const isPlain = (v: unknown): v is Doc =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
@@ -43,6 +45,10 @@ const parseValue = (v: unknown, hooks: MatcherHooks): Node => {
   if (isPlain(v)) {
     const keys = Object.keys(v);
     if (keys.length === 1 && keys[0] === '$slice') return parseSlice(v.$slice);
+    if (keys.length === 1 && keys[0] === '$meta') {
+      if (v.$meta !== 'textScore') throw badValue(`unsupported $meta: ${JSON.stringify(v.$meta)}`);
+      return { kind: 'meta' };
+    }
     if (keys.length === 1 && keys[0] === '$elemMatch') {
       const cond = v.$elemMatch;
       if (!isPlain(cond)) throw badValue('elemMatch: Invalid argument, object required.');
@@ -150,6 +156,8 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
       }
       case 'compute':
         return env.compute ? env.compute(doc, node.expr) : undefined;
+      case 'meta':
+        return TEXT_SCORES.get(doc);
     }
   };
 
@@ -158,7 +166,7 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
     const out: Doc = {};
     for (const key of Object.keys(src)) {
       const node = level.get(key);
-      if (!node || node.kind === 'exclude' || node.kind === 'compute') continue;
+      if (!node || node.kind === 'exclude' || node.kind === 'compute' || node.kind === 'meta') continue;
       const v = src[key];
       if (node.kind === 'include') setOwn(out, key, cloneValue(v));
       else if (node.kind === 'tree') {
@@ -170,7 +178,7 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
       }
     }
     for (const [key, node] of level)
-      if (node.kind === 'compute') {
+      if (node.kind === 'compute' || node.kind === 'meta') {
         const r = special(node, undefined, root, pos);
         if (r !== undefined) setOwn(out, key, r);
       }
@@ -216,6 +224,8 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
     if (!p.inclusion) {
       const out = exclude(doc, p.root, doc);
       if (p.idExcluded) delete out._id;
+      for (const [key, node] of p.root)
+        if (node.kind === 'meta' && !(key in doc)) setOwn(out, key, TEXT_SCORES.get(doc));
       return out;
     }
     const out = include(doc, p.root, doc, pos);

@@ -4,7 +4,9 @@ import { evaluate, QUERY_HOOKS } from './agg-numeric';
 import type { Ctx } from './context';
 import type { Rec } from './index-store';
 import { tick } from './deadline';
-import { compileQuery } from './matcher';
+import type { Collection } from './collection';
+import { compileQuery, type MatcherHooks } from './matcher';
+import { compileText, isTextIndex } from './text-search';
 import { compileProjection } from './projection';
 import { hintedIndex, plan, scanEntries } from './planner';
 
@@ -30,9 +32,17 @@ export type Matcher = (rec: Rec) => boolean;
 /** Clients never get to run JavaScript on the server (`$where`, `$function`, `$accumulator`). */
 export const NO_SCRIPTS = { scriptEnabled: false } as const;
 
-export const compileFilter = (filter: Doc): Matcher => {
+const hooksFor = (coll: Collection | undefined): MatcherHooks => ({
+  ...QUERY_HOOKS,
+  topOps: {
+    $text: (arg) =>
+      compileText(arg, [...(coll?.indexes.values() ?? [])].find((i) => isTextIndex(i.spec))?.spec),
+  },
+});
+
+export const compileFilter = (filter: Doc, coll?: Collection): Matcher => {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  const q = compileQuery(filter, QUERY_HOOKS);
+  const q = compileQuery(filter, hooksFor(coll));
   return (rec) => q(rec.doc);
 };
 
@@ -57,7 +67,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const coll = ctx.coll(ns);
   const overlay = ctx.txn?.entries(ns);
   // compiled before anything is read, so an invalid filter fails even when no document is examined
-  const match: Matcher = compileFilter(spec.filter);
+  const match: Matcher = compileFilter(spec.filter, coll);
   const id = spec.hint === undefined ? idEquality(spec.filter) : undefined;
   if (id !== undefined) {
     st.stage = 'IDHACK';
