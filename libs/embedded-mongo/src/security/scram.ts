@@ -16,8 +16,11 @@ export const ITERATIONS = 15_000;
 const hmac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest();
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
 
-export const deriveCredential = (password: string, iterationCount = ITERATIONS): ScramCredential => {
-  const salt = randomBytes(28);
+export const deriveCredential = (
+  password: string,
+  iterationCount = ITERATIONS,
+  salt: Buffer = randomBytes(28),
+): ScramCredential => {
   const salted = pbkdf2Sync(saslprep(password), salt, iterationCount, 32, 'sha256');
   return {
     iterationCount,
@@ -51,7 +54,11 @@ export class ScramConversation {
   private credential: ScramCredential | undefined;
   username = '';
 
-  start(clientFirst: string, lookup: (user: string) => ScramCredential | undefined): string {
+  start(
+    clientFirst: string,
+    lookup: (user: string) => ScramCredential | undefined,
+    serverNonce: string = randomBytes(24).toString('base64'),
+  ): string {
     // GS2 header: no channel binding ("n,,") or "y,," (client supports it, we do not offer it).
     const match = /^[ny],(?:a=[^,]*)?,(.*)$/.exec(clientFirst);
     if (!match) throw new ScramError('invalid SCRAM client-first message');
@@ -62,7 +69,7 @@ export class ScramConversation {
     if (!user || !clientNonce) throw new ScramError('SCRAM client-first message lacks n= or r=');
     this.username = unescapeName(user);
     this.credential = lookup(this.username);
-    this.nonce = clientNonce + randomBytes(24).toString('base64');
+    this.nonce = clientNonce + serverNonce;
     // An unknown user gets a plausible challenge: the failure shows only at the proof, as for a bad password.
     const credential = this.credential ?? deriveCredential(randomBytes(16).toString('hex'), 1);
     this.serverFirst = `r=${this.nonce},s=${credential.salt},i=${this.credential?.iterationCount ?? ITERATIONS}`;
