@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { prepareDataDir } from './data-dir-permissions';
 import { startMongoOrFallBack } from './mongo-fallback';
 import { processAlive, reachable, readDiscovery, removeDiscovery, writeDiscovery } from './discovery';
-import { sameMode, secureStackOptions } from './secure-stack';
+import { secureStackOptions, usable } from './secure-stack';
 
 export interface StackOptions {
   dataDir: string;
@@ -111,7 +111,7 @@ async function findRunning(
 ): Promise<{ eventStoreUrl: string; mongoUrl: string } | null> {
   const record = await readDiscovery(dataDir);
   if (!record?.eventStoreUrl || !record.mongoUrl || !processAlive(record.pid)) return null;
-  if (!sameMode(record.eventStoreUrl, secure) || !sameMode(record.mongoUrl, secure)) return null;
+  if (!usable(record.eventStoreUrl, secure) || !usable(record.mongoUrl, secure)) return null;
   const [esdb, mongo] = await Promise.all([reachable(record.eventStoreUrl), reachable(record.mongoUrl)]);
   return esdb && mongo ? { eventStoreUrl: record.eventStoreUrl, mongoUrl: record.mongoUrl } : null;
 }

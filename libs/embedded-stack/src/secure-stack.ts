@@ -52,5 +52,8 @@ async function mongoPassword(dataDir: string): Promise<string> {
   return (await fs.readFile(file, 'utf8')).trim();
 }
 
-/** Whether a URL published by another process was started in the same mode as asked now. */
-export const sameMode = (url: string, secure: boolean): boolean => /[?&]tls=true(&|$)/.test(url) === secure;
+/**
+ * Whether servers published by another process may be used: a secure process never falls back to plain
+ * servers; any other process uses what is published (secure URLs carry their CA file and credentials).
+ */
+export const usable = (url: string, secure: boolean): boolean => !secure || /[?&]tls=true(&|$)/.test(url);
