@@ -5,6 +5,7 @@ import { prepareDataDir } from './data-dir-permissions';
 import { startMongoOrFallBack } from './mongo-fallback';
 import { processAlive, reachable, readDiscovery, removeDiscovery, writeDiscovery } from './discovery';
 import { secureStackOptions, usable } from './secure-stack';
+import { attachSupervised } from './takeover';
 
 export interface StackOptions {
   dataDir: string;
@@ -14,7 +15,10 @@ export interface StackOptions {
   /** Ports for servers this process starts (default 0: any free port, published in the discovery file). */
   eventStorePort?: number;
   mongoPort?: number;
-  /** Reuse servers already run by another process on the same data directory (default true). */
+  /**
+   * Reuse servers already run by another process on the same data directory (default true), taking them
+   * over if that process stops (see attachSupervised).
+   */
   reuse?: boolean;
   /** Test-only server commands (fail points) on the embedded MongoDB: devstack yes, production never. */
   enableTestCommands?: boolean;
@@ -22,6 +26,8 @@ export interface StackOptions {
   secure?: boolean;
   /** The application's MongoDB database, which its user gets readWrite and dbAdmin on (default shop). */
   mongoDatabase?: string;
+  /** Told about a takeover of the data directory. */
+  log?: (message: string) => void;
 }
 
 export interface Stack {
@@ -34,8 +40,8 @@ export interface Stack {
 
 /**
  * Resolves where EventStoreDB and MongoDB are: the configured URLs, else the embedded servers of another
- * process on this data directory (an API or devstack, found through its discovery file), else embedded
- * servers started here, on loopback, with their data under `dataDir`.
+ * process on this data directory (an API or devstack, found through its discovery file; taken over if that
+ * process stops), else embedded servers started here, on loopback, with their data under `dataDir`.
  */
 export async function connectOrStartEmbedded(options: StackOptions): Promise<Stack> {
   const external = { eventStoreUrl: options.eventStoreUrl, mongoUrl: options.mongoUrl };
@@ -50,12 +56,14 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
   if (options.reuse !== false) {
     const found = await findRunning(options.dataDir, options.secure === true);
     if (found) {
-      return {
+      return attachSupervised({
+        dataDir: options.dataDir,
         eventStoreUrl: external.eventStoreUrl ?? found.eventStoreUrl,
         mongoUrl: external.mongoUrl ?? found.mongoUrl,
-        started: { eventStore: false, mongo: false },
-        stop: async () => {},
-      };
+        attached: { eventStore: !external.eventStoreUrl, mongo: !external.mongoUrl },
+        start: (ports) => connectOrStartEmbedded({ ...options, ...ports, reuse: false }),
+        ...(options.log ? { log: options.log } : {}),
+      });
     }
   }
   await prepareDataDir(options.dataDir);

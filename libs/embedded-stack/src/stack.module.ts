@@ -28,14 +28,15 @@ class StackLifecycle implements OnApplicationShutdown {
       provide: STACK,
       inject: [AppConfig],
       useFactory: async (config: AppConfig): Promise<Stack> => {
+        const logger = new Logger('Stack');
         const stack = await connectOrStartEmbedded({
           dataDir: config.dataDir,
           eventStoreUrl: config.eventStoreUrl,
           mongoUrl: config.mongoUrl,
           secure: config.embeddedSecure,
           mongoDatabase: config.mongoDatabase,
+          log: (message) => logger.warn(message),
         });
-        const logger = new Logger('Stack');
         if (stack.started.eventStore)
           logger.log(`embedded EventStoreDB-compatible server at ${withoutPassword(stack.eventStoreUrl)}`);
         if (stack.started.mongo)

@@ -30,7 +30,8 @@ const reason = (error: unknown): string =>
 
 /**
  * Readiness checks for /health/ready: EventStoreDB answers a read through the official client, MongoDB
- * answers `ping`, and no projection is stalled. Each probe is bounded, so a hung server reports as down.
+ * answers `ping`, every projection and processor this process should run is running (here, or under another
+ * live holder's lease), and none is stalled. Each probe is bounded, so a hung server reports as down.
  *
  * The endpoint is public (load balancers call it without credentials), so a failing check says only
  * `down`: why (the client's message, with hosts and ports) goes to the log, once per change.
@@ -117,6 +118,11 @@ export class ReadinessIndicators {
           aheadOfLog: names,
         });
       }
+      const workers = await within(manager.readiness());
+      if (!workers.ready)
+        return this.down(check, 'projections', `not running: ${workers.waiting.join(', ')}`, {
+          waiting: workers.waiting,
+        });
       const statuses = await within(manager.status());
       const stalled = statuses.filter((s) => s.state === 'stalled');
       const own = stalled.filter((s) => !s.thirdParty).map((s) => s.name);

@@ -1,4 +1,5 @@
 import { type ClientSession, type Collection, type Db, MongoServerError } from 'mongodb';
+import { currentHolder, type HolderIdentity, provablyDead } from './holder-liveness';
 
 export const LEASES = 'projection_leases';
 
@@ -9,6 +10,17 @@ interface LeaseDoc {
   renewedAt: Date;
   /** Another process (an operator's rebuild) asks the holder to hand the lease over. */
   handoverTo?: string;
+  /** Who the owner is, for telling a dead holder from a live one (absent in leases of older versions). */
+  holder?: HolderIdentity;
+}
+
+/** Another process's lease as seen by this one. */
+export interface LeaseHolder {
+  owner: string;
+  expiresAt: Date;
+  renewedAt: Date;
+  /** Provably not running (see provablyDead): its lease is taken at once. */
+  dead: boolean;
 }
 
 export class LeaseLostError extends Error {
@@ -23,6 +35,10 @@ export class LeaseLostError extends Error {
  * renews it; a crashed holder's lease expires and another worker takes over. Every batch also touches the
  * lease inside its transaction ({@link Leases.fence}), so a paused holder that wakes up after losing the
  * lease cannot commit a batch: its transaction finds no lease to touch, or conflicts with the new owner's.
+ *
+ * A holder that is provably dead (same host and its pid gone, or its published servers now served by this
+ * process: see provablyDead) does not get to keep its lease until the TTL runs out: after a crash, the
+ * restarted process takes its predecessor's leases at once instead of waiting.
  */
 export class Leases {
   readonly collection: Collection<LeaseDoc>;
@@ -31,28 +47,43 @@ export class Leases {
     db: Db,
     readonly owner: string,
     readonly ttlMs: number,
+    readonly identity: HolderIdentity = currentHolder(),
   ) {
     this.collection = db.collection<LeaseDoc>(LEASES);
   }
 
-  /** Takes or renews the lease; false when another owner holds an unexpired one. */
+  /** Takes or renews the lease; false when another owner, alive as far as can be told, holds it. */
   async acquire(key: string): Promise<boolean> {
     const now = new Date();
+    const taken = {
+      $set: {
+        owner: this.owner,
+        expiresAt: new Date(now.getTime() + this.ttlMs),
+        renewedAt: now,
+        holder: this.identity,
+      },
+      $unset: { handoverTo: '' as const },
+    };
     try {
       const result = await this.collection.updateOne(
         { _id: key, $or: [{ owner: this.owner }, { expiresAt: { $lte: now } }] },
-        {
-          $set: { owner: this.owner, expiresAt: new Date(now.getTime() + this.ttlMs), renewedAt: now },
-          $unset: { handoverTo: '' },
-        },
+        taken,
         { upsert: true },
       );
-      return result.matchedCount + result.upsertedCount === 1;
+      if (result.matchedCount + result.upsertedCount === 1) return true;
     } catch (error) {
       // The upsert raced with (or found) another owner's unexpired lease on the same _id.
-      if (error instanceof MongoServerError && error.code === 11000) return false;
-      throw error;
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
     }
+    const current = await this.collection.findOne({ _id: key });
+    if (!current || current.owner === this.owner || !provablyDead(current.holder, this.identity))
+      return false;
+    // Exactly that dead holder's lease: if anyone renewed or took it meanwhile, it is theirs.
+    const result = await this.collection.updateOne(
+      { _id: key, owner: current.owner, renewedAt: current.renewedAt },
+      taken,
+    );
+    return result.matchedCount === 1;
   }
 
   /**
@@ -85,7 +116,8 @@ export class Leases {
       { _id: key, owner: this.owner, handoverTo: doc.handoverTo },
       {
         $set: { owner: doc.handoverTo, expiresAt: new Date(Date.now() + this.ttlMs) },
-        $unset: { handoverTo: '' },
+        // The new owner records who it is when it renews; until then nobody may call it dead.
+        $unset: { handoverTo: '', holder: '' },
       },
     );
     return result.modifiedCount === 1;
@@ -95,9 +127,11 @@ export class Leases {
     await this.collection.deleteOne({ _id: key, owner: this.owner });
   }
 
-  async holder(key: string): Promise<{ owner: string; expiresAt: Date } | null> {
+  async holder(key: string): Promise<LeaseHolder | null> {
     const doc = await this.collection.findOne({ _id: key, expiresAt: { $gt: new Date() } });
-    return doc ? { owner: doc.owner, expiresAt: doc.expiresAt } : null;
+    if (!doc) return null;
+    const dead = doc.owner !== this.owner && provablyDead(doc.holder, this.identity);
+    return { owner: doc.owner, expiresAt: doc.expiresAt, renewedAt: doc.renewedAt, dead };
   }
 
   /** Inside a batch transaction: proves this worker still holds the lease, or aborts the transaction. */

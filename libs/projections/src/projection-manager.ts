@@ -19,6 +19,7 @@ import { dropCollections, ensureIndexes, physicalCollections } from './collectio
 import { headOfAll, pendingEvents } from './event-scan';
 import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
+import { currentHolder } from './holder-liveness';
 import { Leases } from './lease';
 import { LogDivergence } from './log-divergence';
 import { replayParked } from './parked-replay';
@@ -46,6 +47,18 @@ export interface ProjectionEngineOptions extends RunnerOptions {
   leaseTtlMs: number;
   /** Event keys a processor handles at the same time. */
   processorConcurrency: number;
+  /**
+   * URLs of the embedded servers this process runs, recorded with its leases: a process that later serves
+   * them knows this one is gone (see provablyDead).
+   */
+  publishedServers?: readonly string[];
+}
+
+/** Whether this process can serve reads: every worker it runs is running here or under a live holder. */
+export interface WorkersReadiness {
+  ready: boolean;
+  /** Workers running nowhere, or only under a lease whose holder stopped renewing it. */
+  waiting: string[];
 }
 
 export const DEFAULT_ENGINE_OPTIONS: ProjectionEngineOptions = {
@@ -129,7 +142,12 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.checkpoints = new CheckpointStore(db);
     this.parked = new ParkedStore(db);
-    this.leases = new Leases(db, this.owner, this.options.leaseTtlMs);
+    this.leases = new Leases(
+      db,
+      this.owner,
+      this.options.leaseTtlMs,
+      currentHolder(this.options.publishedServers ?? []),
+    );
     this.workers = [
       ...projections.map((definition): Worker => ({
         kind: 'projection',
@@ -194,6 +212,24 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
 
   async status(): Promise<ProjectionStatus[]> {
     return Promise.all(this.workers.map((worker) => this.statusOf(worker)));
+  }
+
+  /**
+   * A process that runs workers is ready only once each of them runs here, is being rebuilt here, or is held
+   * by another process that keeps renewing its lease (a holder silent for two renewal periods is presumed
+   * gone, even while its lease has not expired). A process that runs no workers claims nothing.
+   */
+  async readiness(): Promise<WorkersReadiness> {
+    if (!this.options.runWorkers) return { ready: true, waiting: [] };
+    const renewedSince = Date.now() - (2 * this.options.leaseTtlMs) / 3 - 1_000;
+    const waiting: string[] = [];
+    for (const worker of this.workers) {
+      if (this.runners.get(worker.name)?.running || this.rebuilding.has(worker.name)) continue;
+      const holder = await this.leases.holder(worker.name);
+      const live = holder && holder.owner !== this.owner && !holder.dead;
+      if (!live || holder.renewedAt.getTime() < renewedSince) waiting.push(worker.name);
+    }
+    return { ready: waiting.length === 0, waiting };
   }
 
   /** Resolves true once `name` has applied everything it handles up to `position`; false on timeout. */

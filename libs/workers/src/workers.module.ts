@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { checkoutsProjection } from '@shop/checkout';
 import { AppConfig } from '@shop/config';
+import { STACK, type Stack } from '@shop/embedded-stack';
 import { AggregateStore } from '@shop/eventstore';
 import { productsProjection } from '@shop/inventory';
 import { ordersProjection } from '@shop/ordering';
@@ -50,8 +51,14 @@ export const SHOP_PROJECTIONS = [
         ],
       },
       options: {
-        inject: [AppConfig],
-        useFactory: (config: AppConfig) => ({ runWorkers: config.runWorkers }),
+        inject: [AppConfig, STACK],
+        useFactory: (config: AppConfig, stack: Stack) => ({
+          runWorkers: config.runWorkers,
+          publishedServers: [
+            ...(stack.started.eventStore ? [stack.eventStoreUrl] : []),
+            ...(stack.started.mongo ? [stack.mongoUrl] : []),
+          ],
+        }),
       },
     }),
   ],

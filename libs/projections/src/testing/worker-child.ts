@@ -8,7 +8,7 @@ import { tallyKit } from './tally-projection';
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
-  const { ESDB_URL, MONGO_URL, DB_NAME, PROJECTION } = process.env;
+  const { ESDB_URL, MONGO_URL, DB_NAME, PROJECTION, LEASE_TTL_MS } = process.env;
   const esdb = EventStoreDBClient.connectionString(ESDB_URL!);
   const mongo = await new MongoClient(MONGO_URL!).connect();
   const manager = new ProjectionManager(
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     new EventSerializer(),
     [tallyKit(PROJECTION!).projection],
     // Small batches: a kill lands inside a batch more often.
-    { batchSize: 7, watchdogIntervalMs: 200, leaseTtlMs: 1_000 },
+    { batchSize: 7, watchdogIntervalMs: 200, leaseTtlMs: Number(LEASE_TTL_MS ?? 1_000) },
   );
   await manager.onApplicationBootstrap();
   process.stdout.write('ready\n');
