@@ -28,6 +28,15 @@ describe('stream ACLs', () => {
     expect(allowed(ops, '$secret', '$mw', acl)).toBe(false);
   });
 
+  it('falls back to $settings defaults per operation before the built-in ones', () => {
+    const defaults = { $userStreamAcl: { $r: 'sales' }, $systemStreamAcl: { $r: ['$ops'] } };
+    expect(allowed(ops, 'order-1', '$r', undefined, defaults)).toBe(false);
+    expect(allowed(alice, 'order-1', '$r', undefined, defaults)).toBe(true);
+    expect(allowed(ops, 'order-1', '$w', undefined, defaults)).toBe(true); // $w not set: built-in default
+    expect(allowed(ops, '$settings', '$r', undefined, defaults)).toBe(true);
+    expect(allowed(ops, 'order-1', '$r', { $r: 'ops' }, defaults)).toBe(true);
+  });
+
   it('governs a metastream by the metadata rights of its stream', () => {
     expect(targetOf('$$order-1', '$r')).toEqual({ stream: 'order-1', operation: '$mr' });
     expect(targetOf('$$order-1', '$w')).toEqual({ stream: 'order-1', operation: '$mw' });

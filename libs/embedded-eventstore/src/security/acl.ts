@@ -15,22 +15,34 @@ const rolesOf = (value: unknown): readonly string[] | undefined => {
   return undefined;
 };
 
+/** Default ACLs an operator set in `$settings` (`$userStreamAcl`, `$systemStreamAcl`), per operation. */
+export interface DefaultAcls {
+  $userStreamAcl?: unknown;
+  $systemStreamAcl?: unknown;
+}
+
+const rolesIn = (acl: unknown, operation: StreamOperation): readonly string[] | undefined =>
+  acl && typeof acl === 'object' ? rolesOf((acl as Record<string, unknown>)[operation]) : undefined;
+
 /**
  * Whether `principal` may do `operation` on `stream` given the stream's `$acl` metadata. Admins may do
  * everything; anonymous callers nothing (the real server's default since anonymous stream access was
- * turned off). A key missing from `$acl` falls back to the default for that kind of stream.
+ * turned off). A key missing from `$acl` falls back to the default for that kind of stream: `$settings`,
+ * else a fresh node's.
  */
 export const allowed = (
   principal: Principal | undefined,
   stream: string,
   operation: StreamOperation,
   acl: unknown,
+  defaults: DefaultAcls = {},
 ): boolean => {
   if (!principal) return false;
   if (principal.groups.includes(ADMINS)) return true;
-  const configured =
-    acl && typeof acl === 'object' ? rolesOf((acl as Record<string, unknown>)[operation]) : undefined;
-  const roles = configured ?? defaultRoles(stream);
+  const roles =
+    rolesIn(acl, operation) ??
+    rolesIn(stream.startsWith('$') ? defaults.$systemStreamAcl : defaults.$userStreamAcl, operation) ??
+    defaultRoles(stream);
   return roles.some(
     (role) => role === EVERYONE || role === principal.login || principal.groups.includes(role),
   );

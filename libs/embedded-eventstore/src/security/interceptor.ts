@@ -4,6 +4,7 @@ import { RpcError } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import { allowed } from './acl';
 import { ruleFor } from './call-rules';
+import { defaultAclsOf } from './settings';
 import type { Principal, UserRegistry } from './users';
 
 /** The real server's answer when the caller lacks rights: the client raises AccessDeniedError. */
@@ -54,6 +55,7 @@ export const securityInterceptor =
                 target.stream,
                 target.operation,
                 store.metadataOf(target.stream).raw['$acl'],
+                defaultAclsOf(store),
               )
             )
               return refuse(accessDenied());

@@ -129,6 +129,34 @@ describe('secure mode (TLS, users, ACLs) through the official client', () => {
     expect(await collect(h.client.readStream(grant))).toHaveLength(1);
   });
 
+  it('takes default ACLs from $settings, which only admins may change', async () => {
+    const s = `order-${randomUUID()}`;
+    await h.client.appendToStream(s, event(), ops);
+    const settings = jsonEvent({
+      type: 'update-default-acl',
+      data: {
+        $userStreamAcl: { $r: '$admins', $w: ['$admins', 'ops'] },
+        $systemStreamAcl: { $r: ['$admins', '$ops'] },
+      },
+    });
+    await expect(h.client.appendToStream('$settings', settings, ops)).rejects.toBeInstanceOf(
+      AccessDeniedError,
+    );
+    await h.client.appendToStream('$settings', settings);
+    try {
+      await expect(collect(h.client.readStream(s, ops))).rejects.toBeInstanceOf(AccessDeniedError);
+      await h.client.appendToStream(s, event(), ops); // $w lists ops
+      expect(await collect(h.client.readStream('$users', ops))).toHaveLength(2); // system default now has $ops
+      const own = `order-${randomUUID()}`;
+      await h.client.appendToStream(own, event());
+      await h.client.setStreamMetadata(own, { acl: { readRoles: ['ops'] } });
+      expect(await collect(h.client.readStream(own, ops))).toHaveLength(1); // a stream's $acl beats the default
+    } finally {
+      await h.client.appendToStream('$settings', jsonEvent({ type: 'update-default-acl', data: {} }));
+    }
+    expect(await collect(h.client.readStream(s, ops))).toHaveLength(2);
+  });
+
   it('checks rights when a persistent subscription connects', async () => {
     const s = `order-${randomUUID()}`;
     await h.client.appendToStream(s, event());
