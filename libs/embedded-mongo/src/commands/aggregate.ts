@@ -6,6 +6,8 @@ import { findRecords } from '../engine/query';
 import { SEARCH_STAGES, searchNotEnabled } from './search-indexes';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
 import { bindPipeline, parseLet } from './let-vars';
+import { takeOutput, writeOutput } from './aggregate-out';
+import { collectionDocs, databaseSource } from './aggregate-db';
 
 interface Prefix {
   filter: Doc;
@@ -54,12 +56,28 @@ const countOnly = (rest: Doc[]): { id: unknown; fields: string[] } | null => {
 const aggregate: Handler = (cmd, env) => {
   if (!Array.isArray(cmd.pipeline))
     throw new MongoServerError(14, "'pipeline' option must be specified as an array");
-  const pipeline = bindPipeline(cmd.pipeline as Doc[], parseLet(cmd.let));
+  const vars = parseLet(cmd.let);
+  const { stages, output } = takeOutput(bindPipeline(cmd.pipeline as Doc[], vars));
+  const pipeline = stages;
+  if (output && asDoc(cmd.readConcern).level === 'linearizable')
+    throw new MongoServerError(72, `readConcern level linearizable cannot be used with ${output.kind}`);
   if (pipeline.some((s) => SEARCH_STAGES.some((k) => s[k] !== undefined))) throw searchNotEnabled();
-  if (pipeline.some((s) => s.$out !== undefined || s.$merge !== undefined || s.$changeStream !== undefined))
-    throw new MongoServerError(20, '$out, $merge and $changeStream are not supported by the embedded server');
-  if (typeof cmd.aggregate !== 'string')
-    throw new MongoServerError(20, 'database-level aggregation is not supported');
+  if (pipeline.some((s) => s.$changeStream !== undefined))
+    throw new MongoServerError(20, '$changeStream is not supported by the embedded server');
+  const cursor = asDoc(cmd.cursor);
+  const batchSize = cursor.batchSize === undefined ? undefined : asNumber(cursor.batchSize);
+  const respond = (ns: string, docs: Doc[], sizes?: number[]): Doc => {
+    if (!output) return env.engine.cursors.first(ns, { docs, sizes }, batchSize, false);
+    writeOutput(env, output, docs, vars);
+    return env.engine.cursors.first(ns, { docs: [] }, batchSize, false);
+  };
+  if (typeof cmd.aggregate !== 'string') {
+    const source = databaseSource(env, cmd.aggregate, pipeline);
+    return respond(
+      `${env.db}.$cmd.aggregate`,
+      runPipeline(pipeline.slice(1), source, (name) => collectionDocs(env, name)),
+    );
+  }
   const ns = nsOf(env, cmd.aggregate);
   const p = splitPrefix(pipeline);
   const recs = findRecords(env.ctx, ns, { ...p, hint: cmd.hint });
@@ -82,10 +100,8 @@ const aggregate: Handler = (cmd, env) => {
       collection,
     );
   }
-  const cursor = asDoc(cmd.cursor);
-  const batchSize = cursor.batchSize === undefined ? undefined : asNumber(cursor.batchSize);
   const sizes = p.rest.length === 0 ? recs.map((r) => r.bytes.length) : undefined;
-  return env.engine.cursors.first(ns, { docs, sizes }, batchSize, false);
+  return respond(ns, docs, sizes);
 };
 
 export const aggregateCommands: Record<string, Handler> = { aggregate };

@@ -108,6 +108,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   const name = Object.keys(cmd)[0] ?? '';
   const db = typeof cmd.$db === 'string' ? cmd.$db : 'admin';
   const lsid = lsidOf(cmd);
+  if (lsid) engine.touchSession(lsid, (cmd.lsid as Doc).id);
   let txn: Transaction | null = null;
   let reply: Doc;
   const ctx = new Ctx(engine.storage, engine.txns, null);

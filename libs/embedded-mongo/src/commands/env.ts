@@ -1,4 +1,4 @@
-import { Long, Timestamp } from 'bson';
+import { Binary, Long, Timestamp } from 'bson';
 import type { Doc } from '../bson/values';
 import type { Ctx } from '../engine/context';
 import { CursorRegistry } from '../engine/cursors';
@@ -24,6 +24,12 @@ export interface CommandGuard {
   authorize(name: string, cmd: Doc, db: string, conn: ConnectionInfo): void;
 }
 
+/** SHA-256 of the empty user name: the uid mongod gives sessions of unauthenticated clients. */
+const SESSION_UID = new Binary(
+  Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
+  0,
+);
+
 /** Server-wide state shared by every connection. */
 export class Engine {
   guard: CommandGuard | null = null;
@@ -48,6 +54,23 @@ export class Engine {
     const secs = Math.floor(Date.now() / 1000);
     this.ts = secs > this.ts.t ? { t: secs, i: 1 } : { t: this.ts.t, i: this.ts.i + 1 };
     return new Timestamp(this.ts);
+  }
+
+  /** Sessions seen recently (what `$listLocalSessions` reports), newest last, bounded. */
+  private readonly sessions = new Map<string, Doc>();
+
+  touchSession(lsid: string, id: unknown): void {
+    this.sessions.delete(lsid);
+    this.sessions.set(lsid, { _id: { id, uid: SESSION_UID }, lastUse: new Date() });
+    if (this.sessions.size > 10_000) this.sessions.delete(this.sessions.keys().next().value as string);
+  }
+
+  forgetSession(lsid: string): void {
+    this.sessions.delete(lsid);
+  }
+
+  localSessions(): Doc[] {
+    return [...this.sessions.values()];
   }
 
   sweep(): void {

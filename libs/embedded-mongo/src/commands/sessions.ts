@@ -41,6 +41,7 @@ const endSessions: Handler = (cmd, env) => {
     if (id) {
       env.engine.txns.endSession(id);
       env.engine.retries.delete(id);
+      env.engine.forgetSession(id);
     }
   }
   return { ok: 1 };
