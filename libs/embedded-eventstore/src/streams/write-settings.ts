@@ -11,10 +11,15 @@ export interface WriteSettings {
   writeTimeoutMs: number;
 }
 
+/**
+ * The real node's timeouts are 2 s, but it has its own CPUs. This node shares an event loop (and, in tests
+ * and `npm start`, two cores) with the application: a stall there would turn writes that succeed into
+ * "outcome unknown" timeouts. So the embedded default is generous; pass 2_000 to behave as a real node.
+ */
 export const DEFAULT_WRITE_SETTINGS: WriteSettings = {
   maxAppendSize: 1024 * 1024,
-  commitTimeoutMs: 2_000,
-  writeTimeoutMs: 2_000,
+  commitTimeoutMs: 30_000,
+  writeTimeoutMs: 30_000,
 };
 
 export const writeSettingsOf = (options: Partial<WriteSettings>): WriteSettings => {
