@@ -1,6 +1,6 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
-import { ApiHttpModule, RateLimitModule } from '@shop/http';
+import { ApiHttpModule, RateLimitModule, UserRateLimitModule } from '@shop/http';
 import { LoggingModule, ObservabilityModule } from '@shop/observability';
 import { PlatformModule } from '@shop/platform';
 import { WorkersModule } from '@shop/workers';
@@ -15,9 +15,11 @@ import { ReportsModule } from './reports/reports.module';
     PlatformModule,
     LoggingModule,
     ObservabilityModule,
-    // Authentication before rate limiting (its per-user limit needs the user), then filter/pipe/timeouts.
-    AuthModule,
+    // The per-IP limit before authentication (tokenless floods count too), the per-user one after it (it
+    // needs the user), then filter/pipe/timeouts.
     RateLimitModule,
+    AuthModule,
+    UserRateLimitModule,
     ApiHttpModule,
     WorkersModule,
     HealthModule,

@@ -9,3 +9,6 @@ export { salvageStore, verifyStore } from './storage/store-check';
 export type { SalvageReport, StoreVerifyReport } from './storage/store-check';
 export type { LogProblem } from './storage/log-scan';
 export { StoreCorruptionError } from './storage/store-corruption-error';
+/** The log on disk without a server: for tooling and the reliability suite. */
+export { openSegmentLog } from './storage/recovery';
+export { scanLog } from './storage/log-scan';

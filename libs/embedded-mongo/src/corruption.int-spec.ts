@@ -36,7 +36,7 @@ describe('embedded-mongo corruption', () => {
 
   const journal = (): string => {
     const names = readdirSync(dir.path).filter(
-      (f) => f.startsWith('journal-') && readFileSync(join(dir.path, f)).length > 0,
+      (f) => /^journal-\d+\.log$/.test(f) && readFileSync(join(dir.path, f)).length > 0,
     );
     return join(dir.path, names[names.length - 1]!);
   };

@@ -58,7 +58,7 @@ describe('embedded stack: DATA_DIR safety', () => {
     await mongo.close();
     await stack.stop();
     const mongoDir = path.join(dataDir, 'mongo');
-    const journals = (await fs.readdir(mongoDir)).filter((f) => f.startsWith('journal-')).sort();
+    const journals = (await fs.readdir(mongoDir)).filter((f) => /^journal-\d+\.log$/.test(f)).sort();
     let damaged = '';
     for (const name of journals) {
       const file = path.join(mongoDir, name);

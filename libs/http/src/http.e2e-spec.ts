@@ -285,4 +285,19 @@ describe('rate limiting', () => {
     const metrics = await app.inject({ url: '/metrics' });
     expect(metrics.body).toMatch(/shop_rate_limit_rejections_total\{limit="ip"\} 1/);
   });
+  it('counts requests without a token per IP before authentication turns them away', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect((await app.inject({ url: '/things/customers/x', remoteAddress: '10.4.0.1' })).statusCode).toBe(
+        401,
+      );
+    }
+    const res = await app.inject({ url: '/things/customers/x', remoteAddress: '10.4.0.1' });
+    expect(res.statusCode).toBe(429);
+  });
+
+  it('never limits /metrics, whatever the address', async () => {
+    for (let i = 0; i < 12; i++) {
+      expect((await app.inject({ url: '/metrics', remoteAddress: '10.5.0.1' })).statusCode).not.toBe(429);
+    }
+  });
 });

@@ -5,7 +5,13 @@ export { ApiHttpModule } from './http.module';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type ProblemDetails, problemType } from './problem';
 export { ProblemDetailsFilter, sendProblem } from './problem-details.filter';
 export { toProblem } from './problem-mapping';
-export { RateLimitGuard, RateLimitModule } from './rate-limit';
+export {
+  IpRateLimitGuard,
+  RateLimitGuard,
+  RateLimitModule,
+  SkipRateLimits,
+  UserRateLimitModule,
+} from './rate-limit';
 export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from './request-ids';
 export { messageContextOf, RequestContext } from './request-context.decorator';
 export { REQUEST_TIMEOUT_MS, RequestTimeoutInterceptor } from './request-timeout.interceptor';

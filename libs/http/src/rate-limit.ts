@@ -8,7 +8,9 @@ import {
   type ThrottlerLimitDetail,
   ThrottlerModule,
   type ThrottlerModuleOptions,
+  type ThrottlerRequest,
   type ThrottlerStorage,
+  SkipThrottle,
 } from '@nestjs/throttler';
 import { type AuthUser } from '@shop/auth';
 import { AppConfig } from '@shop/config';
@@ -20,11 +22,14 @@ type ThrottledRequest = { ip: string; user?: AuthUser };
 
 /**
  * @nestjs/throttler with two limits: per client IP (every request) and per user (JWT sub, authenticated
- * requests). Rejections answer 429 with `Retry-After` and are counted in shop_rate_limit_rejections_total.
- * Runs after the JWT guard (AuthModule is imported first), so the user is known.
+ * requests). Each limit has its own guard so each runs where it must: the IP limit before authentication
+ * (tokenless floods are counted and turned away before they cost a signature check), the user limit after
+ * it (it needs the user). Rejections answer 429 with `Retry-After` and are counted in
+ * shop_rate_limit_rejections_total.
  */
-@Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+abstract class SingleLimitGuard extends ThrottlerGuard {
+  protected abstract readonly limiter: 'ip' | 'user';
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -34,11 +39,16 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  protected override handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    if (props.throttler.name !== this.limiter) return Promise.resolve(true);
+    return super.handleRequest(props);
+  }
+
   protected override throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    this.metrics.recordRateLimited(detail.tracker.startsWith('user:') ? 'user' : 'ip');
+    this.metrics.recordRateLimited(this.limiter);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     void reply.header('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
     return Promise.reject(
@@ -48,6 +58,21 @@ export class RateLimitGuard extends ThrottlerGuard {
     );
   }
 }
+
+/** The per-IP limit; registered before the JWT guard (RateLimitModule is imported before AuthModule). */
+@Injectable()
+export class IpRateLimitGuard extends SingleLimitGuard {
+  protected readonly limiter = 'ip';
+}
+
+/** The per-user limit; registered after the JWT guard (UserRateLimitModule is imported after AuthModule). */
+@Injectable()
+export class RateLimitGuard extends SingleLimitGuard {
+  protected readonly limiter = 'user';
+}
+
+/** Exempts a route or controller (health probes, metrics scrapes) from both limits. */
+export const SkipRateLimits = () => SkipThrottle({ ip: true, user: true });
 
 @Module({
   imports: [
@@ -78,6 +103,10 @@ export class RateLimitGuard extends ThrottlerGuard {
       },
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [{ provide: APP_GUARD, useClass: IpRateLimitGuard }],
 })
 export class RateLimitModule {}
+
+/** The per-user limit's guard: import after AuthModule (and after RateLimitModule, which configures it). */
+@Module({ providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }] })
+export class UserRateLimitModule {}

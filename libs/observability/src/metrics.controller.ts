@@ -13,7 +13,8 @@ import { MetricsAccessGuard } from './metrics-access.guard';
 /** Prometheus scrape endpoint; outside JWT auth, behind its own token or loopback rule. */
 @ApiExcludeController()
 @Public()
-@SkipThrottle()
+// Both named limiters: a bare @SkipThrottle() only skips one named "default".
+@SkipThrottle({ ip: true, user: true })
 @UseGuards(MetricsAccessGuard)
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {

@@ -1,13 +1,13 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
+import { SkipRateLimits } from '@shop/http';
 import { Public } from '@shop/auth';
 import { ReadinessIndicators } from '@shop/observability';
 
 @ApiTags('health')
 @Public()
-@SkipThrottle()
+@SkipRateLimits()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

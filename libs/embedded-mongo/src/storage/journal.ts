@@ -1,5 +1,6 @@
 import { promises as fsp, readFileSync, truncateSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { AckLengthWriter } from './ack-length';
 
 const HEADER = 8;
 
@@ -91,19 +92,25 @@ export class JournalWriter {
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private failed: Error | null = null;
+  private readonly ack: AckLengthWriter;
+  /** Bytes fsynced so far. */
+  private durable = 0;
   bytes = 0;
 
   private constructor(
     readonly path: string,
     private readonly handle: fsp.FileHandle,
     private predecessor: JournalWriter | null,
-  ) {}
+  ) {
+    this.ack = new AckLengthWriter(path);
+  }
 
   /** `predecessor`: a rotated-out journal whose writes must reach disk before any of this one's. */
   static async open(path: string, predecessor: JournalWriter | null = null): Promise<JournalWriter> {
     const handle = await fsp.open(path, 'a', 0o600);
     const w = new JournalWriter(path, handle, predecessor);
     w.bytes = (await handle.stat()).size;
+    w.durable = w.bytes;
     return w;
   }
 
@@ -124,6 +131,7 @@ export class JournalWriter {
 
   async close(): Promise<void> {
     await this.drain();
+    await this.ack.close();
     await this.handle.close();
   }
 
@@ -144,6 +152,9 @@ export class JournalWriter {
           const buf = batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch);
           for (let off = 0; off < buf.length;) off += (await this.handle.write(buf, off)).bytesWritten;
           await this.handle.datasync();
+          this.durable += buf.length;
+          // Before the acknowledgements: from now on these bytes may no longer be cut as a torn tail.
+          await this.ack.write(this.durable);
           for (const w of waiters) w.resolve();
         } catch (e) {
           this.failed = e instanceof Error ? e : new Error('journal write failed');

@@ -10,6 +10,8 @@ export const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 const SNAPSHOT = 'snapshot.bin';
 const journalName = (gen: number): string => `journal-${String(gen).padStart(10, '0')}.log`;
 const genOf = (file: string): number => Number(/^journal-(\d+)\.log$/.exec(file)?.[1] ?? NaN);
+/** A journal or its `.ack` sidecar: removed together once a snapshot covers them. */
+const fileGen = (file: string): number => Number(/^journal-(\d+)\.log(\.ack)?$/.exec(file)?.[1] ?? NaN);
 
 /**
  * Committed state plus its durability: every commit is applied in memory and appended to the journal, and its
@@ -56,8 +58,10 @@ export class Storage {
       .map(genOf)
       .filter((g) => Number.isInteger(g))
       .sort((a, b) => a - b);
-    for (const g of gens.filter((x) => x < firstGen))
+    for (const g of gens.filter((x) => x < firstGen)) {
       await fsp.rm(join(dbPath, journalName(g)), { force: true });
+      await fsp.rm(join(dbPath, `${journalName(g)}.ack`), { force: true });
+    }
     const live = gens.filter((g) => g >= firstGen);
     live.forEach((g, i) => {
       const journal = readJournal(join(dbPath, journalName(g)), i === live.length - 1);
@@ -173,7 +177,7 @@ export class Storage {
     await dir.sync().finally(() => dir.close());
     await old.close();
     for (const f of readdirSync(dbPath))
-      if (genOf(f) < nextGen) await fsp.rm(join(dbPath, f), { force: true });
+      if (fileGen(f) < nextGen) await fsp.rm(join(dbPath, f), { force: true });
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { AppConfig } from '@shop/config';
 import { initTracing, installHttpTelemetry, Metrics, ObservabilityModule } from '@shop/observability';
 import { configureHttp, fastifyServerOptions } from '../configure-http';
 import { ApiHttpModule } from '../http.module';
-import { RateLimitModule } from '../rate-limit';
+import { RateLimitModule, UserRateLimitModule } from '../rate-limit';
 
 export interface TestHttpSettings {
   perUser?: number;
@@ -47,7 +47,14 @@ export async function createHttpTestApp(
   class TestConfigModule {}
 
   const moduleRef = await Test.createTestingModule({
-    imports: [TestConfigModule, ObservabilityModule, AuthModule, RateLimitModule, ApiHttpModule],
+    imports: [
+      TestConfigModule,
+      ObservabilityModule,
+      RateLimitModule,
+      AuthModule,
+      UserRateLimitModule,
+      ApiHttpModule,
+    ],
     controllers,
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
