@@ -3,6 +3,7 @@ import { compareBson, typeRank } from '../bson/compare';
 import { asDouble, isNumeric } from '../bson/numeric';
 import { hasBsonType, validBsonType } from '../bson/types';
 import { type Doc, keyString } from '../bson/values';
+import { geoIntersects, geoWithin, near } from './geo';
 import { bitTest } from './match-bits';
 import { type Candidate, candidates } from './match-path';
 import { compileRegex, type SafeRegex } from './safe-regex';
@@ -26,6 +27,9 @@ export interface MatcherHooks {
   fieldOps?: Record<string, (arg: unknown, spec: Doc) => (value: unknown) => boolean>;
   topOps?: Record<string, (arg: unknown) => DocMatcher>;
 }
+
+/** The document being matched, for `$near` (which records each match's distance on it). */
+let current: unknown;
 
 const isPlain = (v: unknown): v is Doc =>
   v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
@@ -211,6 +215,27 @@ const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHook
       const test = bitTest(op, arg);
       return any((c) => c.present && test(c.value));
     }
+    case '$geoWithin':
+    case '$within': {
+      const test = geoWithin(arg);
+      return any((c) => c.present && test(c.value));
+    }
+    case '$geoIntersects': {
+      const test = geoIntersects(arg);
+      return any((c) => c.present && test(c.value));
+    }
+    case '$near':
+    case '$nearSphere': {
+      const test = near(op, arg, spec);
+      return (cs) => {
+        const doc = current;
+        return cs.some((c) => c.present && !c.element && test(c.value, doc as object));
+      };
+    }
+    case '$maxDistance':
+    case '$minDistance':
+      if (!('$near' in spec) && !('$nearSphere' in spec)) throw badValue(`${op} needs $near or $nearSphere`);
+      return () => true;
     case '$comment':
       return () => true;
     default: {
@@ -280,7 +305,10 @@ export const compileQuery = (filter: Doc, hooks: MatcherHooks = {}): DocMatcher 
     const path = key.split('.');
     const test: ValueTest = isOperatorDoc(v) ? compileOperators(v, hooks) : any(equalsTest(v));
     const expand = !(isOperatorDoc(v) && Object.keys(v).every((k) => k === '$size' || k === '$elemMatch'));
-    parts.push((d, s) => test(candidates(d, path, expand), s));
+    parts.push((d, s) => {
+      current = d;
+      return test(candidates(d, path, expand), s);
+    });
   }
   if (parts.length === 1) return parts[0] as DocMatcher;
   return (d, s) => parts.every((p) => p(d, s));

@@ -5,6 +5,7 @@ import type { Ctx } from './context';
 import type { Rec } from './index-store';
 import { tick } from './deadline';
 import type { Collection } from './collection';
+import { GEO_DISTANCES } from './geo';
 import { compileQuery, type MatcherHooks } from './matcher';
 import { compileText, isTextIndex } from './text-search';
 import { compileProjection } from './projection';
@@ -31,6 +32,13 @@ export type Matcher = (rec: Rec) => boolean;
 
 /** Clients never get to run JavaScript on the server (`$where`, `$function`, `$accumulator`). */
 export const NO_SCRIPTS = { scriptEnabled: false } as const;
+
+/** `$near`/`$nearSphere` results come nearest first. */
+const hasNear = (filter: Doc): boolean =>
+  Object.values(filter).some(
+    (v) => !!v && typeof v === 'object' && !Array.isArray(v) && ('$near' in v || '$nearSphere' in v),
+  ) ||
+  (Array.isArray(filter.$and) && (filter.$and as Doc[]).some((f) => hasNear(f)));
 
 const hooksFor = (coll: Collection | undefined): MatcherHooks => ({
   ...QUERY_HOOKS,
@@ -87,9 +95,10 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const hasOverlay = (!!overlay && overlay.size > 0) || !!history;
   const hinted = coll ? hintedIndex(coll.indexes.values(), spec.hint) : undefined;
   const p = coll && hinted !== null ? plan(coll.indexes.values(), spec.filter, spec.sort, hinted) : null;
-  const inOrder = !!p && p.ordered && !hasOverlay;
+  const byDistance = spec.sort.length === 0 && hasNear(spec.filter);
+  const inOrder = !!p && p.ordered && !hasOverlay && !byDistance;
   // early stop is only sound when the scan order is the final order
-  const canStop = inOrder || (spec.sort.length === 0 && !hasOverlay);
+  const canStop = inOrder || (spec.sort.length === 0 && !hasOverlay && !byDistance);
   if (coll && p) {
     st.stage = 'IXSCAN';
     st.indexName = p.index.name;
@@ -130,7 +139,11 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
       if (old && match(old.rec)) out.push(old.rec);
     }
   if (overlay) for (const e of overlay.values()) if (e.rec && match(e.rec)) out.push(e.rec);
-  const sorted = inOrder ? out : sortDocs(out, spec.sort, (r) => r.doc);
+  const sorted = byDistance
+    ? out.sort((a, b) => (GEO_DISTANCES.get(a.doc) ?? 0) - (GEO_DISTANCES.get(b.doc) ?? 0))
+    : inOrder
+      ? out
+      : sortDocs(out, spec.sort, (r) => r.doc);
   return spec.limit > 0 || spec.skip > 0
     ? sorted.slice(spec.skip, spec.limit > 0 ? spec.skip + spec.limit : undefined)
     : sorted;
