@@ -82,18 +82,8 @@ const aggregate: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.aggregate);
   if (pipeline[0]?.$geoNear !== undefined) {
     const near = geoNearStage(env.ctx, ns, pipeline[0].$geoNear);
-    const collection = (name: string): Doc[] =>
-      findRecords(env.ctx, `${env.db}.${name}`, { filter: {}, sort: [], skip: 0, limit: 0 }).map(
-        (r) => r.doc,
-      );
-    const out = pipeline.length > 1 ? runPipeline(pipeline.slice(1), near, collection) : near;
-    const size = asDoc(cmd.cursor).batchSize;
-    return env.engine.cursors.first(
-      ns,
-      { docs: out },
-      size === undefined ? undefined : asNumber(size),
-      false,
-    );
+    const rest = pipeline.slice(1);
+    return respond(ns, rest.length ? runPipeline(rest, near, (name) => collectionDocs(env, name)) : near);
   }
   const p = splitPrefix(pipeline);
   const recs = findRecords(env.ctx, ns, { ...p, hint: cmd.hint });
