@@ -27,6 +27,7 @@ import { appendHandler } from './streams/append';
 import { batchAppendHandler } from './streams/batch-append';
 import { deleteHandler, tombstoneHandler } from './streams/delete';
 import { readHandler } from './streams/read';
+import { V2StreamsService, appendSessionHandler } from './streams/append-session';
 import { writeSettingsOf } from './streams/write-settings';
 import type { EmbeddedEventStoreSecurity, PreparedSecurity } from './security/setup';
 import { prepareSecurity } from './security/setup';
@@ -129,6 +130,10 @@ export const startEmbeddedEventStore = async (
     tombstone: tombstoneHandler(store),
   };
   server.addService(streams, calls.wrap(streams, streamsImpl, ['batchAppend']));
+  server.addService(
+    V2StreamsService,
+    calls.wrap(V2StreamsService, { appendSession: appendSessionHandler(store, writeSettings) }),
+  );
   const groups = new GroupRegistry(store);
   const projections = options.systemProjections
     ? new SystemProjections(store, {

@@ -16,6 +16,8 @@ export const STREAMS_METHODS: AdvertisedMethod[] = [
   { service: 'event_store.client.streams.streams', method: 'append' },
   // Not 'deadline_duration': only the Timestamp deadline is read, so newer clients must keep sending that.
   { service: 'event_store.client.streams.streams', method: 'batchappend' },
+  // The newer protocol's atomic multi-stream append (client: multiStreamAppend), checked by feature.
+  { service: 'kurrentdb.protocol.v2.streams.streamsservice', method: 'appendsession' },
   { service: 'event_store.client.streams.streams', method: 'delete' },
   { service: 'event_store.client.streams.streams', method: 'tombstone' },
   { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },

@@ -60,15 +60,62 @@ export class EventStore {
     proposed: readonly ProposedEvent[],
   ): Promise<WriteResult> {
     this.throwIfFailed();
+    const decision = this.decide(streamName, expected, proposed);
+    if (decision.kind !== 'write') return this.whenDurable(decision);
+    const last = this.streams.get(streamName)?.lastRevision ?? -1;
+    if (proposed.length === 0) return Promise.resolve({ kind: 'success', revision: last, position: null });
+    return this.commit(this.encode(streamName, proposed, Date.now()));
+  }
+
+  /**
+   * All-or-nothing append to several (distinct) streams: every expected revision is checked first, and
+   * only if all hold are all events written, in one log write. Otherwise nothing is written and the
+   * first failing write is reported by its index.
+   */
+  appendMulti(
+    writes: readonly { stream: string; expected: ExpectedRevision; events: readonly ProposedEvent[] }[],
+  ): Promise<
+    { kind: 'success'; results: WriteResult[] } | { kind: 'failed'; index: number; result: WriteResult }
+  > {
+    this.throwIfFailed();
+    for (const [index, write] of writes.entries()) {
+      const decision = this.decide(write.stream, write.expected, write.events);
+      // An idempotent replay is no write either: the whole session must be new for an atomic answer.
+      if (decision.kind !== 'write') {
+        return Promise.resolve({ kind: 'failed', index, result: decision });
+      }
+    }
+    const now = Date.now();
+    const batches = writes.map((write) => this.encode(write.stream, write.events, now));
+    const all = batches.flat();
+    if (all.length === 0) return Promise.resolve({ kind: 'success', results: [] });
+    return this.commit(all).then(() => ({
+      kind: 'success' as const,
+      results: batches.map((events, i) => {
+        const last = events[events.length - 1];
+        if (!last) {
+          const revision = this.streams.get(writes[i]!.stream)?.lastRevision ?? -1;
+          return { kind: 'success' as const, revision, position: null };
+        }
+        const stored = this.streams.get(last.streamName)!.events[last.revision]!;
+        return { kind: 'success' as const, revision: last.revision, position: stored.position };
+      }),
+    }));
+  }
+
+  private decide(streamName: string, expected: ExpectedRevision, proposed: readonly ProposedEvent[]) {
     const state = this.streams.get(streamName);
     const meta = this.metadataOf(streamName, true);
     const hasMetastream = this.streams.has(metastreamOf(streamName));
-    const decision = checkExpected(state, meta, hasMetastream, expected, proposed);
-    if (decision.kind !== 'write') return this.whenDurable(decision);
+    return checkExpected(state, meta, hasMetastream, expected, proposed);
+  }
+
+  private encode(streamName: string, proposed: readonly ProposedEvent[], now: number): EncodableEvent[] {
+    const state = this.streams.get(streamName);
+    const meta = this.metadataOf(streamName, true);
     const last = state?.lastRevision ?? -1;
-    if (proposed.length === 0) return Promise.resolve({ kind: 'success', revision: last, position: null });
-    const now = Date.now();
     const events: EncodableEvent[] = [];
+    if (proposed.length === 0) return events;
     if (meta.softDeleted && last >= 0) {
       // Re-creating a soft-deleted stream: the old revisions stay hidden behind a moved `$tb`.
       events.push(
@@ -78,7 +125,7 @@ export class EventStore {
     proposed.forEach((event, i) =>
       events.push({ ...event, streamName, revision: last + 1 + i, tombstone: false, createdMs: now }),
     );
-    return this.commit(events);
+    return events;
   }
 
   deleteStream(streamName: string, expected: ExpectedRevision): Promise<WriteResult> {
