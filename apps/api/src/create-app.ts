@@ -34,11 +34,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
     new FastifyAdapter(fastifyServerOptions(env)),
-    { bufferLogs: true },
+    // JSON only (Fastify's own parser): a form or text/plain body is 415, never parsed and then half-validated.
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   await configureHttp(app, env);
   installConditionalGet(app.getHttpAdapter().getInstance());
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics));
   app.enableShutdownHooks();
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });

@@ -30,6 +30,8 @@ export interface CommandOutcome {
   position?: { commit: bigint; prepare: bigint } | undefined;
   /** The command's Idempotency-Key had been seen: this is the original result, nothing was appended. */
   replayed?: boolean;
+  /** The command changed nothing (an accepted no-op, e.g. the same product registered again). */
+  unchanged?: boolean;
 }
 
 /** What a handler answers for the aggregate `id` after AggregateStore.handle(). */
@@ -38,6 +40,7 @@ export const commandOutcome = (id: string, result: CommandResult<DomainEvent>): 
   revision: result.nextRevision,
   position: result.position,
   replayed: result.outcome === 'duplicate',
+  unchanged: result.outcome === 'unchanged',
 });
 
 /** Header marking a response as the replay of an earlier request with the same Idempotency-Key. */

@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AppConfig } from '@shop/config';
-import { NotFoundError } from '@shop/event-sourcing';
+import { UnprocessableError } from '@shop/event-sourcing';
 import { AggregateStore } from '@shop/eventstore';
 import { productDecider, productStreamName } from '@shop/inventory';
 import { orderDecider, orderStreamName, placeOrder } from '@shop/ordering';
@@ -28,7 +28,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand> {
       lines.map(async ({ productId, quantity }) => {
         const { state } = await this.store.load(productDecider, productStreamName(productId));
         if (state.status !== 'registered') {
-          throw new NotFoundError('product_not_found', `Product ${productId} does not exist`, { productId });
+          // The order (the resource addressed) is not what is missing: 422, not 404.
+          throw new UnprocessableError('unknown_product', `Product ${productId} does not exist`, {
+            productId,
+          });
         }
         return { productId, quantity, unitPriceCents: state.priceCents };
       }),

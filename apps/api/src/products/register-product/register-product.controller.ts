@@ -1,6 +1,12 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@shop/auth';
 import { type MessageContext } from '@shop/event-sourcing';
 import { RequestContext } from '@shop/http';
@@ -22,6 +28,7 @@ export class RegisterProductController {
   @Roles('clerk', 'admin')
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: CommandAccepted })
+  @ApiOkResponse({ type: CommandAccepted, description: 'The SKU was already registered with these details' })
   @ApiConflictResponse({ description: 'The SKU is already registered with other details' })
   async register(
     @Body() body: RegisterProductRequest,
@@ -34,6 +41,8 @@ export class RegisterProductController {
     const outcome = await this.commands.execute(
       new RegisterProductCommand(productId, body.sku, body.name, body.priceCents, context, idempotency),
     );
+    // Registering the same product again creates nothing: 200, not 201.
+    if (outcome.unchanged) void reply.status(200);
     return commandAccepted(reply, outcome, `/v1/products/${productId}`);
   }
 }
