@@ -16,6 +16,7 @@ import { findAndModifyCommands } from './find-and-modify';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { readCommands } from './read';
+import { collModCommands } from './coll-mod';
 import { searchIndexCommands } from './search-indexes';
 import { lsidOf, sessionCommands } from './sessions';
 import { writeCommands } from './write';
@@ -30,6 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   ...indexCommands,
   ...sessionCommands,
   ...searchIndexCommands,
+  ...collModCommands,
 };
 const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands };
 

@@ -12,7 +12,8 @@ export type Op =
   | { t: 'rename'; from: string; to: string }
   | { t: 'createIndex'; ns: string; spec: IndexSpec }
   | { t: 'dropIndex'; ns: string; name: string }
-  | { t: 'dropDb'; db: string };
+  | { t: 'dropDb'; db: string }
+  | { t: 'collMod'; ns: string; options: Doc; index?: { name: string; set: Doc } };
 
 export const DESERIALIZE = { promoteValues: false, promoteLongs: false } as const;
 
@@ -98,6 +99,14 @@ export class Catalog {
       case 'dropDb':
         for (const c of this.inDb(op.db)) this.collections.delete(c.ns);
         return;
+      case 'collMod': {
+        const coll = this.collections.get(op.ns);
+        if (!coll) return;
+        Object.assign(coll.options, op.options);
+        const spec = op.index && coll.indexes.get(op.index.name)?.spec;
+        if (spec) Object.assign(spec, op.index?.set);
+        return;
+      }
     }
   }
 }

@@ -7,7 +7,18 @@ import type { IndexSpec } from '../engine/index-store';
  * Binary op encoding shared by the journal and snapshots: [u8 type][u16 ns length][ns utf8][BSON body].
  * A put's body is the document's own stored bytes, so journaling a write costs no second serialization.
  */
-const TYPES = ['put', 'del', 'create', 'drop', 'rename', 'createIndex', 'dropIndex', 'dropDb'] as const;
+// Append only: a type's position is its journal code.
+const TYPES = [
+  'put',
+  'del',
+  'create',
+  'drop',
+  'rename',
+  'createIndex',
+  'dropIndex',
+  'dropDb',
+  'collMod',
+] as const;
 
 const body = (op: Op): Uint8Array => {
   switch (op.t) {
@@ -27,6 +38,8 @@ const body = (op: Op): Uint8Array => {
       return serialize({ name: op.name });
     case 'dropDb':
       return serialize({});
+    case 'collMod':
+      return serialize({ options: op.options, ...(op.index ? { index: op.index } : {}) });
   }
 };
 
@@ -82,6 +95,14 @@ export function* decodeOps(buf: Buffer, catalog: Catalog): Generator<Op> {
         break;
       case 'dropDb':
         yield { t: 'dropDb', db: ns };
+        break;
+      case 'collMod':
+        yield {
+          t: 'collMod',
+          ns,
+          options: (b.options ?? {}) as Record<string, unknown>,
+          ...(b.index ? { index: b.index as { name: string; set: Record<string, unknown> } } : {}),
+        };
         break;
     }
   }
