@@ -25,7 +25,9 @@ describe('collMod', () => {
       const again = await startHarness({ dbPath: dir.path });
       try {
         const [info] = await again.client.db('cm').listCollections({ name: 'c' }).toArray();
-        expect(info?.options).toMatchObject({ changeStreamPreAndPostImages: { enabled: true } });
+        expect((info as { options?: unknown } | undefined)?.options).toMatchObject({
+          changeStreamPreAndPostImages: { enabled: true },
+        });
         const idx = await again.client.db('cm').collection('c').listIndexes().toArray();
         expect(idx.find((i) => i.name === 'at_1')?.expireAfterSeconds).toBe(120);
       } finally {
