@@ -172,4 +172,13 @@ describe('query, projection and update semantics match mongod', () => {
     expect(ids(await c.find({ a: 6 }, { hint: { a: 'hashed' } }).toArray())).toEqual([2]);
     await expect(c.createIndex({ a: 'bogus' } as never)).rejects.toMatchObject({ code: 67 });
   });
+
+  it('$where is refused as by a mongod without server-side scripting', async () => {
+    const c = coll();
+    await c.insertOne({ _id: 1 });
+    await expect(c.find({ $where: 'true' }).toArray()).rejects.toMatchObject({
+      code: 2,
+      message: 'no globalScriptEngine in $where parsing',
+    });
+  });
 });
