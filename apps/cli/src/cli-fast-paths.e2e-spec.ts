@@ -2,7 +2,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type EmbeddedEventStore, startEmbeddedEventStore } from '@shop/embedded-eventstore';
-import { json, runCli } from './testing/run-cli';
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { expectOneLineError, json, runCli } from './testing/run-cli';
 
 /** Nothing listens on port 9 here: a command that tried to reach these servers would fail or hang. */
 const UNREACHABLE = {
@@ -48,5 +50,22 @@ describe('CLI commands that must not need every server', () => {
     });
     expect(result).toMatchObject({ code: 0 });
     expect(Array.isArray(json(result))).toBe(true);
+  });
+
+  it('refuses streams state --at-revision past the end of the stream', async () => {
+    const productId = randomUUID();
+    const stream = `product-${productId}`;
+    const client = EventStoreDBClient.connectionString(eventStore.url);
+    const data = { productId, sku: 'REV-1', name: 'Rev', priceCents: 1, currency: 'EUR' };
+    await client.appendToStream(
+      stream,
+      jsonEvent({ type: 'ProductRegistered', data, metadata: { schemaVersion: 1 } }),
+    );
+    await client.dispose();
+    const env = { EVENTSTORE_URL: eventStore.url, MONGO_URL: UNREACHABLE.MONGO_URL, DATA_DIR: dataDir };
+    const atZero = await runCli(['streams', 'state', stream, '--at-revision', '0', '--json'], env);
+    expect(json(atZero)).toMatchObject({ revision: '0' });
+    const past = await runCli(['streams', 'state', stream, '--at-revision', '5'], env);
+    expectOneLineError(past, /has no revision 5: its last revision is 0/);
   });
 });

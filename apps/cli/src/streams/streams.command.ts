@@ -124,7 +124,14 @@ export class StreamsStateCommand extends JsonCommand<StateOptions> {
             revision:
               options.atRevision !== undefined ? BigInt(options.atRevision) : BigInt(Number.MAX_SAFE_INTEGER),
           };
-    return this.inspection.stateAt(stream!, at);
+    const state = await this.inspection.stateAt(stream!, at);
+    // Folding stops at the stream's end: a revision past it would silently show the latest state.
+    if (options.atRevision !== undefined && BigInt(state.revision) < BigInt(options.atRevision)) {
+      throw new Error(
+        `${stream!} has no revision ${options.atRevision}: its last revision is ${state.revision}`,
+      );
+    }
+    return state;
   }
 
   @Option({ flags: '--at-revision <n>', description: 'state after this revision' })
