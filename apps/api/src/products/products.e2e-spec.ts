@@ -51,6 +51,15 @@ describe('products over HTTP', () => {
     expect(seen).toEqual(['apple', 'apricot', 'banana', 'blueberry', 'cherry']);
   });
 
+  it('refuses a cursor reused with another sort (400 invalid_cursor)', async () => {
+    const first = await clerk.request('GET', `/v1/products?q=${tag}&sort=price&limit=2`);
+    const cursor = first.body.nextCursor as string;
+    expect(typeof cursor).toBe('string');
+    const reused = await clerk.request('GET', `/v1/products?q=${tag}&sort=newest&limit=2&cursor=${cursor}`);
+    expect(reused.status).toBe(400);
+    expect(reused.body).toMatchObject({ code: 'invalid_cursor' });
+  });
+
   it('filters by name prefix and price range, sorted by price', async () => {
     const prefix = await clerk.request('GET', `/v1/products?q=${encodeURIComponent(`${tag} ap`)}`);
     expect(names(prefix.body)).toEqual(['apple', 'apricot']);

@@ -18,6 +18,8 @@ const SORTS: Record<ProductSort, { field: 'nameLower' | 'priceCents' | 'register
 interface Cursor {
   k: string | number;
   id: string;
+  /** The sort the cursor was made for: two sorts may share a key type (price and newest are numbers). */
+  s: string;
 }
 
 @QueryHandler(ListProductsQuery)
@@ -35,7 +37,7 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
     if (filter.minPriceCents !== undefined) conditions.push({ priceCents: { $gte: filter.minPriceCents } });
     if (filter.maxPriceCents !== undefined) conditions.push({ priceCents: { $lte: filter.maxPriceCents } });
     if (cursor !== undefined) {
-      const after = decodeCursor(cursor, field);
+      const after = decodeCursor(cursor, field, sort);
       const op = direction === 1 ? '$gt' : '$lt';
       conditions.push({
         $or: [{ [field]: { [op]: after.k } }, { [field]: after.k, _id: { [op]: after.id } }],
@@ -51,13 +53,13 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
       .toArray();
     const items = docs.slice(0, limit);
     const last = items[items.length - 1];
-    return { items, nextCursor: docs.length > limit && last ? encodeCursor(last, field) : null };
+    return { items, nextCursor: docs.length > limit && last ? encodeCursor(last, field, sort) : null };
   }
 }
 
-const encodeCursor = (view: ProductView, field: keyof typeof FIELD_TYPES): string => {
+const encodeCursor = (view: ProductView, field: keyof typeof FIELD_TYPES, sort: string): string => {
   const value = view[field];
-  const cursor: Cursor = { k: value instanceof Date ? value.getTime() : value, id: view._id };
+  const cursor: Cursor = { k: value instanceof Date ? value.getTime() : value, id: view._id, s: sort };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 };
 
@@ -66,6 +68,7 @@ const FIELD_TYPES = { nameLower: 'string', priceCents: 'number', registeredAt: '
 function decodeCursor(
   token: string,
   field: keyof typeof FIELD_TYPES,
+  sort: string,
 ): { k: string | number | Date; id: string } {
   let parsed: unknown;
   try {
@@ -76,7 +79,7 @@ function decodeCursor(
   const cursor = parsed as Partial<Cursor> | undefined;
   const type = FIELD_TYPES[field];
   const keyOk = type === 'string' ? typeof cursor?.k === 'string' : typeof cursor?.k === 'number';
-  if (!cursor || !keyOk || typeof cursor.id !== 'string') {
+  if (!cursor || !keyOk || typeof cursor.id !== 'string' || cursor.s !== sort) {
     throw new ValidationError(
       'invalid_cursor',
       'cursor does not belong to this listing; start again without it',
