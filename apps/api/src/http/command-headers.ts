@@ -45,5 +45,12 @@ export function creationId(
   idempotencyKey: string | undefined,
 ): string {
   if (idempotencyKey === undefined) return crypto.randomUUID();
-  return uuidv5(`${kind}:${userId ?? 'anonymous'}:${idempotencyKey}`, ID_NAMESPACE);
+  const user = userId ?? 'anonymous';
+  // `kind:user:key` is unambiguous only when neither part holds a colon, and then it stays as it always was
+  // (existing streams keep their ids). Otherwise the parts are length-prefixed after a NUL, which no subject
+  // or key can contain: `tenant` + `alice:k` and `tenant:alice` + `k` no longer name the same stream.
+  if (!user.includes(':') && !idempotencyKey.includes(':'))
+    return uuidv5(`${kind}:${user}:${idempotencyKey}`, ID_NAMESPACE);
+  const encoded = [kind, user, idempotencyKey].map((part) => `${part.length}:${part}`).join('');
+  return uuidv5(`\u0000${encoded}`, ID_NAMESPACE);
 }

@@ -1,4 +1,3 @@
-import { ForbiddenException } from '@nestjs/common';
 import { NotFoundError } from '@shop/event-sourcing';
 import { type AggregateStore } from '@shop/eventstore';
 import { orderDecider, orderStreamName } from '@shop/ordering';
@@ -11,8 +10,7 @@ export async function assertOrderAccess(
 ): Promise<void> {
   if (onlyForCustomer === undefined) return;
   const { state } = await store.load(orderDecider, orderStreamName(orderId));
-  if (state.status === 'none')
+  // Another customer's order answers exactly like a missing one: a 403 would confirm that the id exists.
+  if (state.status === 'none' || state.customerId !== onlyForCustomer)
     throw new NotFoundError('order_not_found', `Order ${orderId} does not exist`, { orderId });
-  if (state.customerId !== onlyForCustomer)
-    throw new ForbiddenException('This order belongs to another customer');
 }

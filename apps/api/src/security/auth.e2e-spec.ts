@@ -118,7 +118,7 @@ describe('authentication and authorisation (real app)', () => {
     }
   });
 
-  it("a customer sees only their own orders (403 for another customer's order)", async () => {
+  it("a customer sees only their own orders (another customer's order is a 404, like a missing one)", async () => {
     const admin = { authorization: `Bearer ${await api.token('admin')}` };
     const product = await api.app.inject({
       method: 'POST',
@@ -152,8 +152,13 @@ describe('authentication and authorisation (real app)', () => {
     const own = await api.app.inject({ url: `/v1/orders/${orderId}?position=${position}`, headers: asAlice });
     expect(own.statusCode).toBe(200);
     const other = await api.app.inject({ url: `/v1/orders/${orderId}?position=${position}`, headers: asBob });
-    expect(other.statusCode).toBe(403);
-    expect(other.json()).toMatchObject({ code: 'forbidden' });
+    const missingId = '33333333-3333-4333-8333-333333333333';
+    const missing = await api.app.inject({ url: `/v1/orders/${missingId}`, headers: asBob });
+    expect(other.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    expect(other.json()).toMatchObject({ code: 'order_not_found' });
+    const detail = (res: { json(): unknown }) => (res.json() as { detail: string }).detail;
+    expect(detail(other)).toBe(detail(missing).replace(missingId, orderId));
     const list = await api.app.inject({ url: `/v1/customers/${alice}/orders`, headers: asBob });
     expect(list.statusCode).toBe(403);
     const cancel = await api.app.inject({
@@ -162,6 +167,6 @@ describe('authentication and authorisation (real app)', () => {
       headers: asBob,
       payload: { reason: 'not mine' },
     });
-    expect(cancel.statusCode).toBe(403);
+    expect(cancel.statusCode).toBe(404);
   });
 });

@@ -1,4 +1,4 @@
-import { Controller, ForbiddenException, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser } from '@shop/auth';
@@ -31,9 +31,9 @@ export class GetOrderController {
   ): Promise<OrderResponse> {
     await this.consistency.atLeast(ordersProjection.name, query.position);
     const view = await this.queries.execute(new GetOrderQuery(orderId));
-    if (!view) throw new NotFoundError('order_not_found', `Order ${orderId} does not exist`, { orderId });
-    if (!canSeeCustomer(user, view.customerId))
-      throw new ForbiddenException('This order belongs to another customer');
+    // Another customer's order answers exactly like a missing one: a 403 would confirm that the id exists.
+    if (!view || !canSeeCustomer(user, view.customerId))
+      throw new NotFoundError('order_not_found', `Order ${orderId} does not exist`, { orderId });
     void reply.header('ETag', `"${view.revision}"`);
     return toOrderResponse(view);
   }
