@@ -1,5 +1,6 @@
 import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
+import { runPipeline } from '../engine/pipeline';
 import { asDoc } from './env';
 
 /**
@@ -32,10 +33,17 @@ export const parseLet = (raw: unknown): LetVars | null => {
         name.length && /^[A-Z]/.test(name) ? 31324 : 16866,
         `'${name}' starts with an invalid character for a user variable name`,
       );
-    vars.set(name, value);
+    vars.set(name, isExpression(value) ? evaluateConstant(value) : value);
   }
   return vars.size ? vars : null;
 };
+
+const isExpression = (v: unknown): boolean =>
+  isPlain(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith('$'));
+
+/** `let: {r: {$rand: {}}, y: {$literal: '$x'}}`: values are expressions, evaluated once per command. */
+const evaluateConstant = (expr: unknown): unknown =>
+  runPipeline([{ $project: { _id: 0, v: expr } }], [{}], () => [])[0]?.v;
 
 const follow = (value: unknown, path: string[]): unknown => {
   let v = value;
