@@ -23,4 +23,17 @@ describe('loadOrCreateJwtSecret (embedded mode)', () => {
     const secrets = await Promise.all([1, 2, 3, 4].map(() => loadOrCreateJwtSecret(dir)));
     expect(new Set(secrets).size).toBe(1);
   });
+
+  it('refuses a short, empty or group-readable secret file, naming it', async () => {
+    const file = path.join(dir, JWT_SECRET_FILE);
+    await fs.writeFile(file, 'x\n', { mode: 0o600 });
+    await expect(loadOrCreateJwtSecret(dir)).rejects.toThrow(`JWT secret file ${file} holds 1 character(s)`);
+    await fs.writeFile(file, '');
+    await expect(loadOrCreateJwtSecret(dir)).rejects.toThrow(`JWT secret file ${file} holds 0 character(s)`);
+    await fs.writeFile(file, 'a'.repeat(40));
+    await fs.chmod(file, 0o640);
+    await expect(loadOrCreateJwtSecret(dir)).rejects.toThrow(
+      `JWT secret file ${file} is readable or writable`,
+    );
+  });
 });

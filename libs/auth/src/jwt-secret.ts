@@ -12,7 +12,7 @@ export const JWT_SECRET_FILE = 'jwt-secret';
 export async function loadOrCreateJwtSecret(dataDir: string): Promise<string> {
   const file = path.join(dataDir, JWT_SECRET_FILE);
   try {
-    return (await fs.readFile(file, 'utf8')).trim();
+    return await readChecked(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -23,6 +23,29 @@ export async function loadOrCreateJwtSecret(dataDir: string): Promise<string> {
     return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return (await fs.readFile(file, 'utf8')).trim();
+    return readChecked(file);
+  }
+}
+
+/** Shorter than this, an HS256 key can be brute-forced offline from any token. */
+const MIN_SECRET_LENGTH = 32;
+
+/** The secret in `file`, refused (naming the file) when it is short or readable by other accounts. */
+async function readChecked(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const mode = (await handle.stat()).mode & 0o777;
+    if ((mode & 0o077) !== 0)
+      throw new Error(
+        `JWT secret file ${file} is readable or writable by other accounts (mode ${mode.toString(8)}): run \`chmod 600 ${file}\``,
+      );
+    const secret = (await handle.readFile('utf8')).trim();
+    if (secret.length < MIN_SECRET_LENGTH)
+      throw new Error(
+        `JWT secret file ${file} holds ${secret.length} character(s); at least ${MIN_SECRET_LENGTH} are required (delete it to have one generated)`,
+      );
+    return secret;
+  } finally {
+    await handle.close();
   }
 }
