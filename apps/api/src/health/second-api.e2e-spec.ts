@@ -55,9 +55,16 @@ describe('a second API on the same DATA_DIR', () => {
       },
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    const after = await clerk.request(
-      'GET',
-      `/v1/products/${String(created.id)}?position=${String(created.position)}`,
+    // Its projections start after the takeover: a position wait may time out (409) until they run.
+    const after = await eventually(
+      async () => {
+        const res = await clerk.request(
+          'GET',
+          `/v1/products/${String(created.id)}?position=${String(created.position)}`,
+        );
+        return res.status === 409 ? undefined : res;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
     );
     expect(after.status).toBe(200);
     expect((await clerk.request('GET', `/v1/products/${before}`)).body).toMatchObject({ onHand: 2 });
