@@ -157,21 +157,14 @@ export const startEmbeddedEventStore = async (
 
   let shared: SharedPort | null = null;
   try {
-    if (security) {
-      boundPort = await new Promise<number>((resolve, reject) => {
-        const address = host.includes(':')
-          ? `[${host}]:${options.port ?? 0}`
-          : `${host}:${options.port ?? 0}`;
-        server.bindAsync(address, security.credentials, (error, port) =>
-          error ? reject(error) : resolve(port),
-        );
-      });
-    } else {
-      // Insecure, like a real node on 2113: gRPC and the HTTP API share the port.
-      const api = httpApi({ groups, isStopping: () => calls.isStopping });
-      shared = await listenShared(server, api, host, options.port ?? 0);
-      boundPort = shared.port;
-    }
+    // As a real node on 2113: gRPC and the HTTP API share the port (under TLS when secure, chosen by ALPN).
+    const api = httpApi({
+      groups,
+      isStopping: () => calls.isStopping,
+      ...(security ? { users: security.registry } : {}),
+    });
+    shared = await listenShared(server, api, host, options.port ?? 0, security?.material);
+    boundPort = shared.port;
   } catch (error) {
     server.forceShutdown();
     projections?.close();

@@ -1,6 +1,12 @@
 import * as path from 'node:path';
-import { ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
-import { ensureTlsFiles, readTlsFiles, TLS_DIR_NAME, type TlsFiles } from '@shop/embedded-tls';
+import { type ServerInterceptor } from '@grpc/grpc-js';
+import {
+  ensureTlsFiles,
+  readTlsFiles,
+  TLS_DIR_NAME,
+  type TlsFiles,
+  type TlsMaterial,
+} from '@shop/embedded-tls';
 import type { EventStore } from '../store/event-store';
 import { securityInterceptor } from './interceptor';
 import { DEFAULT_USERS, type EsdbUser, UserRegistry } from './users';
@@ -14,7 +20,10 @@ export interface EmbeddedEventStoreSecurity {
 }
 
 export interface PreparedSecurity {
-  credentials: ServerCredentials;
+  /** The node's certificate and key: TLS is terminated on the shared gRPC + HTTP port. */
+  material: TlsMaterial;
+  /** The accounts, for the HTTP API's Basic credentials. */
+  registry: UserRegistry;
   interceptors: (store: EventStore) => ServerInterceptor[];
   tls: TlsFiles;
   /** Every account (defaults with configured ones applied), for the node's `$user-*` streams. */
@@ -38,11 +47,8 @@ export const prepareSecurity = async (
   const admin = accounts.find((user) => user.login === 'admin')!;
   return {
     // Client certificates are not required: like a real node, callers prove who they are with credentials.
-    credentials: ServerCredentials.createSsl(
-      material.ca,
-      [{ cert_chain: material.cert, private_key: material.key }],
-      false,
-    ),
+    material,
+    registry: users,
     interceptors: (store) => [securityInterceptor(users, store)],
     tls,
     users: accounts,

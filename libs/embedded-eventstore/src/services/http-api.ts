@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupRegistry } from '../persistent/registry';
+import type { UserRegistry } from '../security/users';
 import { SERVER_VERSION } from './server-features';
 
 const json = (res: ServerResponse, status: number, body: unknown): void => {
@@ -10,11 +11,11 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
 
 /**
  * The part of the real node's HTTP API that operators' tools and client 6.2.1's fallbacks call, on the
- * gRPC port (insecure mode). Answers as 24.10 does: /ping, /info, /health/live (204, `?liveCode=`), and
+ * gRPC port. Answers as 24.10 does: /ping, /info, /health/live (204, `?liveCode=`), and
  * the persistent-subscription commands the client sends over HTTP when a method is not advertised.
  */
 export const httpApi =
-  (deps: { groups: GroupRegistry; isStopping: () => boolean }) =>
+  (deps: { groups: GroupRegistry; isStopping: () => boolean; users?: UserRegistry }) =>
   (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://node');
     const method = req.method ?? 'GET';
@@ -34,8 +35,15 @@ export const httpApi =
         esVersion: SERVER_VERSION,
         state: deps.isStopping() ? 'shuttingdown' : 'leader',
         features: { projections: false, userManagement: false, atomPub: false },
-        authentication: { type: 'insecure', properties: {} },
+        authentication: { type: deps.users ? 'internal' : 'insecure', properties: {} },
       });
+    }
+    // Secure mode: the probes above are anonymous, the operations below need an $admins or $ops account.
+    if (deps.users && method === 'POST') {
+      const principal = deps.users.authenticate(req.headers.authorization);
+      if (!principal) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="ES"' }).end();
+      if (!principal.groups.some((group) => group === '$admins' || group === '$ops'))
+        return void res.writeHead(403).end();
     }
     if (method === 'POST' && path === '/subscriptions/restart') {
       deps.groups.restart();

@@ -1,5 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import type { TlsMaterial } from '@shop/embedded-tls';
 import { type Server, ServerCredentials } from '@grpc/grpc-js';
 
 /** Every HTTP/2 connection starts with this preface; HTTP/1.x starts with a method name instead. */
@@ -11,14 +13,16 @@ export interface SharedPort {
 }
 
 /**
- * One port for gRPC and HTTP, as a real node serves both on 2113: the first bytes of each connection say
- * which it is. HTTP/2 goes to the gRPC server (through grpc-js's connection injector), HTTP/1.x to `http`.
+ * One port for gRPC and HTTP, as a real node serves both on 2113. In the clear the first bytes of each
+ * connection say which it is; under TLS (`tls` given) ALPN does, as on a secure node. HTTP/2 goes to the gRPC
+ * server (through grpc-js's connection injector, after TLS is terminated here), HTTP/1.x to `http`.
  */
 export const listenShared = async (
   grpc: Server,
   http: (req: IncomingMessage, res: ServerResponse) => void,
   host: string,
   port: number,
+  tls?: TlsMaterial,
 ): Promise<SharedPort> => {
   const injector = grpc.createConnectionInjector(ServerCredentials.createInsecure());
   const httpServer = createHttpServer(http);
@@ -47,7 +51,19 @@ export const listenShared = async (
     socket.on('data', onData);
     socket.on('error', () => socket.destroy());
   };
-  const listener: NetServer = createServer(route);
+  const routeSecure = (socket: TLSSocket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    if (socket.alpnProtocol === 'h2') injector.injectConnection(socket);
+    else httpServer.emit('connection', socket);
+  };
+  const listener: NetServer = tls
+    ? createTlsServer({ key: tls.key, cert: tls.cert, ALPNProtocols: ['h2', 'http/1.1'] }, routeSecure).on(
+        'tlsClientError',
+        (_error, socket) => socket.destroy(),
+      )
+    : createServer(route);
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(port, host, () => {
