@@ -17,6 +17,44 @@ describe('TokenService (HS256 shared secret)', () => {
     await expect(tokens.verify(multi)).resolves.toEqual({ sub: 'u-2', roles: ['admin', 'auditor'] });
   });
 
+  const claims = (build: (jwt: SignJWT) => SignJWT) =>
+    build(
+      new SignJWT({ roles: ['admin'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('eventshop')
+        .setAudience('eventshop-api')
+        .setSubject('u-1'),
+    ).sign(new TextEncoder().encode(SECRET));
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('refuses a token without exp, issued in the future, or living longer than the bound', async () => {
+    const refusals = {
+      noExp: await claims((jwt) => jwt.setIssuedAt()),
+      future: await claims((jwt) => jwt.setIssuedAt(now() + 60).setExpirationTime(now() + 120)),
+      tooLong: await claims((jwt) => jwt.setIssuedAt().setExpirationTime('25h')),
+    };
+    for (const [kind, token] of Object.entries(refusals)) {
+      await expect(tokens.verify(token).then(() => kind)).rejects.toBeInstanceOf(InvalidTokenError);
+    }
+    await expect(
+      tokens.verify(await claims((jwt) => jwt.setIssuedAt(now() + 3).setExpirationTime('1h'))),
+    ).resolves.toMatchObject({ sub: 'u-1' });
+    const bounded = await TokenService.create({ ...settings, secret: SECRET, maxLifetimeSeconds: 600 });
+    await expect(
+      bounded.verify(await claims((jwt) => jwt.setIssuedAt().setExpirationTime('1h'))),
+    ).rejects.toThrow(/longer than 600 s/);
+  });
+
+  it('mints only within the bound, and only for spans it understands', async () => {
+    await expect(tokens.mintToken({ role: 'admin', sub: 'u-1', ttl: '36500d' })).rejects.toThrow(
+      /at most 86400 s/,
+    );
+    await expect(tokens.mintToken({ role: 'admin', sub: 'u-1', ttl: 'forever' })).rejects.toThrow(/span/);
+    await expect(tokens.mintToken({ role: 'admin', sub: '', ttl: '1h' })).rejects.toThrow(/subject/);
+    const token = await tokens.mintToken({ role: 'admin', sub: 'u-1', ttl: '1d' });
+    await expect(tokens.verify(token)).resolves.toMatchObject({ sub: 'u-1' });
+  });
+
   it('refuses to mint unknown roles', async () => {
     await expect(tokens.mintToken({ role: 'root' as never, sub: 'x' })).rejects.toThrow(/Unknown role/);
   });

@@ -22,7 +22,12 @@ export interface JwtSettings {
   readonly algorithms?: readonly string[] | undefined;
   readonly issuer: string;
   readonly audience: string;
+  /** Longest accepted lifetime, `exp - iat` (default 24 h); tokens without `exp` are refused. */
+  readonly maxLifetimeSeconds?: number | undefined;
 }
+
+const CLOCK_TOLERANCE_SECONDS = 5;
+const DEFAULT_MAX_LIFETIME_SECONDS = 86_400;
 
 export interface MintTokenRequest {
   readonly role: Role | readonly Role[];
@@ -83,6 +88,10 @@ export class TokenService {
     );
   }
 
+  private get maxLifetime(): number {
+    return this.settings.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
+  }
+
   get canMint(): boolean {
     return this.signingKey !== undefined;
   }
@@ -94,12 +103,20 @@ export class TokenService {
         algorithms: this.algorithms,
         issuer: this.settings.issuer,
         audience: this.settings.audience,
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp'],
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new InvalidTokenError('The token has expired', true);
       // Never echo the library's message: it may describe keys or claims.
       throw new InvalidTokenError('The token is invalid');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+    if (issuedAt > now + CLOCK_TOLERANCE_SECONDS)
+      throw new InvalidTokenError('The token is issued in the future');
+    if (payload.exp! - issuedAt > this.maxLifetime) {
+      throw new InvalidTokenError(`The token lives longer than ${this.maxLifetime} s`);
     }
     const roles = rolesOf(payload);
     if (!payload.sub || roles.length === 0) throw new InvalidTokenError('The token has no subject or role');
@@ -115,13 +132,20 @@ export class TokenService {
     const roles = typeof role === 'string' ? [role] : [...role];
     if (roles.length === 0 || !roles.every(isRole)) throw new Error(`Unknown role in ${roles.join(',')}`);
     if (!isSubject(sub)) throw new Error(`The subject must be ${SUBJECT_RULE}`);
+    const now = Math.floor(Date.now() / 1000);
+    const expires = typeof ttl === 'number' ? now + ttl : now + secondsOf(ttl);
+    if (!Number.isFinite(expires) || expires - now > this.maxLifetime) {
+      throw new Error(
+        `The lifetime must be a span such as 15m or 8h, at most ${this.maxLifetime} s (JWT_MAX_LIFETIME_SECONDS)`,
+      );
+    }
     return new SignJWT({ roles })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(sub)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
-      .setIssuedAt()
-      .setExpirationTime(typeof ttl === 'number' ? Math.floor(Date.now() / 1000) + ttl : ttl)
+      .setIssuedAt(now)
+      .setExpirationTime(expires)
       .sign(this.signingKey);
   }
 }
@@ -134,4 +158,13 @@ function rolesOf(payload: JWTPayload): Role[] {
       ? [payload.role]
       : [];
   return [...new Set(claimed.filter(isRole))];
+}
+
+const SPAN_UNITS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** Seconds in a span such as '90s', '15m', '8h', '1d' (or plain seconds); NaN when it is not one. */
+function secondsOf(span: string): number {
+  const match = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(span);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * (SPAN_UNITS[(match[2] || 's').toLowerCase()] ?? Number.NaN);
 }

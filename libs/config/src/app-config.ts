@@ -84,6 +84,7 @@ export class AppConfig {
       algorithms: get('JWT_ALGORITHMS')?.split(','),
       issuer: get('JWT_ISSUER'),
       audience: get('JWT_AUDIENCE'),
+      maxLifetimeSeconds: get('JWT_MAX_LIFETIME_SECONDS'),
     };
   }
 

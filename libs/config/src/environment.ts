@@ -164,6 +164,15 @@ export class Environment {
   @MinLength(1)
   JWT_AUDIENCE = 'eventshop-api';
 
+  /** Longest token lifetime accepted (exp - iat, seconds) and minted by the CLI. */
+  @Transform(({ value }: { value: unknown }) =>
+    value === undefined || value === '' ? 86_400 : Number(value),
+  )
+  @IsInt({ message: 'JWT_MAX_LIFETIME_SECONDS must be an integer between 60 and 31536000' })
+  @Min(60, { message: 'JWT_MAX_LIFETIME_SECONDS must be an integer between 60 and 31536000' })
+  @Max(31_536_000, { message: 'JWT_MAX_LIFETIME_SECONDS must be an integer between 60 and 31536000' })
+  JWT_MAX_LIFETIME_SECONDS = 86_400;
+
   /** Bearer token required by GET /metrics; unset: only loopback callers (if METRICS_ALLOW_LOOPBACK). */
   @IsOptional()
   @Transform(emptyToUndefined)

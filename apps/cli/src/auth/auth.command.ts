@@ -39,7 +39,10 @@ export class AuthTokenCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--ttl <span>', description: "lifetime: seconds or a span like '15m', '8h' (default 1h)" })
+  @Option({
+    flags: '--ttl <span>',
+    description: "lifetime: a span like '15m', '8h', '1d' (default 1h; at most JWT_MAX_LIFETIME_SECONDS)",
+  })
   parseTtl(value: string): string | number {
     return /^\d+$/.test(value) ? Number(value) : value;
   }
