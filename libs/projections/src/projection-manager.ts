@@ -7,7 +7,12 @@ import {
   type OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { type LogPosition, NotFoundError, type ProjectionDefinition } from '@shop/event-sourcing';
+import {
+  type LogPosition,
+  NotFoundError,
+  type ProjectionDefinition,
+  RuleViolatedError,
+} from '@shop/event-sourcing';
 import { EventSerializer } from '@shop/eventstore';
 import { MONGO_CLIENT, MONGO_DB } from '@shop/mongo';
 import { type Db, type MongoClient } from 'mongodb';
@@ -262,7 +267,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   /** Zero-downtime rebuild of one projection in this process (shadow collections, then an atomic swap). */
   async rebuild(name: string, onProgress?: (p: RebuildProgress) => void): Promise<RebuildProgress> {
     const definition = this.definition(name);
-    if (this.rebuilding.has(name)) throw new Error(`projection "${name}" is already rebuilding`);
+    this.assertCanRebuild(name);
     this.rebuilding.add(name);
     try {
       const result = await rebuildWithShadow(this.runnerDeps(), this.db, definition, this.options, {
@@ -275,6 +280,21 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     } finally {
       this.rebuilding.delete(name);
       if (!this.options.runWorkers) await this.leases.release(name);
+    }
+  }
+
+  /** RuleViolatedError (409 over HTTP) naming why a rebuild of `name` cannot start now. */
+  assertCanRebuild(name: string): void {
+    this.definition(name);
+    if (this.rebuilding.has(name)) {
+      throw new RuleViolatedError('rebuild_in_progress', `projection "${name}" is already rebuilding`, {
+        name,
+      });
+    }
+    if (this.stopped.signal.aborted) {
+      throw new RuleViolatedError('shutting_down', 'this process is shutting down; no rebuild can start', {
+        name,
+      });
     }
   }
 

@@ -174,6 +174,10 @@ describe('admin API (/v1/admin)', () => {
 
   it('rebuilds in the background (202) and reports it in the status', async () => {
     const started = await as.admin!.request('POST', '/v1/admin/projections/orders/rebuild');
+    // A second request while the first runs is refused with the reason, not accepted again.
+    const again = await as.admin!.request('POST', '/v1/admin/projections/orders/rebuild');
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'rebuild_in_progress' });
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ name: 'orders', state: 'rebuilding' });
     const status = await eventually(async () => {

@@ -29,7 +29,8 @@ export class ProjectionsAdminController {
   @HttpCode(202)
   @Roles('admin')
   rebuild(@Param('name') name: string) {
-    this.projections.definition(name);
+    // Refused before answering 202: a rebuild already under way, or one that cannot start, is a 409.
+    this.projections.assertCanRebuild(name);
     void this.projections.rebuild(name).catch(() => undefined);
     return { name, state: 'rebuilding' };
   }
