@@ -24,8 +24,21 @@ export const DEFAULT_LIMITS: StructuralLimits = {
 };
 
 /**
+ * Characters no free text of this API may hold: C0 controls but tab, line feed and carriage return, DEL, C1
+ * controls, and the bidirectional controls that make text display other than it reads (Trojan Source).
+ */
+const FORBIDDEN_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+const describeCharacter = (text: string): string => {
+  const found = FORBIDDEN_CHARACTERS.exec(text)![0];
+  return `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+};
+
+/**
  * Rejects shapes no DTO of this API accepts before class-transformer even instantiates them: deep nesting,
- * huge strings/arrays, and keys that mean something to MongoDB or to the JavaScript runtime (`$gt`,
+ * huge strings/arrays, control characters in text, and keys that mean something to MongoDB or to the JavaScript runtime (`$gt`,
  * `$where`, `a.b`, `__proto__`). Belt and braces: DTO validation already rejects objects where scalars
  * are expected, and query handlers never pass client objects to MongoDB.
  */
@@ -38,6 +51,13 @@ export function structuralProblems(value: unknown, limits: StructuralLimits = DE
     if (typeof node === 'string') {
       if (node.length > limits.maxStringLength)
         problems.push({ field, messages: [`must be at most ${limits.maxStringLength} characters`] });
+      else if (FORBIDDEN_CHARACTERS.test(node))
+        problems.push({
+          field,
+          messages: [
+            `must not contain control or bidirectional-control characters (found ${describeCharacter(node)})`,
+          ],
+        });
       return;
     }
     if (node === null || typeof node !== 'object') return;

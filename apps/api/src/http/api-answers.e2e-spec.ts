@@ -41,4 +41,16 @@ describe('what the API answers to requests it cannot serve', () => {
     expect([400, 409]).toContain(res.status);
     expect(res.body).toMatchObject({ code: expect.stringMatching(/position/) });
   });
+  it.each([
+    ['NUL', 'Widget\u0000'],
+    ['BEL', 'Widget\u0007'],
+    ['a bidi override', 'Widget \u202Egpj.exe'],
+  ])('refuses a product name with %s (400 naming the field), and registers nothing', async (_what, name) => {
+    const sku = `CTRL-${randomUUID().slice(0, 8)}`;
+    const res = await clerk.request('POST', '/v1/products', { sku, name, priceCents: 100 });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ errors: [expect.objectContaining({ field: 'name' })] });
+    const clean = await clerk.request('POST', '/v1/products', { sku, name: 'Widget', priceCents: 100 });
+    expect(clean.status).toBe(201);
+  });
 });
