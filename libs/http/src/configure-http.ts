@@ -3,7 +3,13 @@ import helmet from 'helmet';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Environment, parseTrustProxy } from '@shop/config';
 import { type FastifyServerOptions } from 'fastify';
-import { CORRELATION_ID_HEADER, correlationIdOf, REQUEST_ID_HEADER, requestIdOf } from './request-ids';
+import {
+  callerCorrelationIdOf,
+  CORRELATION_ID_HEADER,
+  correlationIdOfRequest,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+} from './request-ids';
 import './fastify-types';
 
 /** Seconds a client may take to send a whole request beyond the handler's own time limit. */
@@ -43,17 +49,26 @@ export async function configureHttp(
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('correlationId', '');
+  fastify.decorateRequest('callerCorrelationId', undefined);
   fastify.addHook('onRequest', (request, reply, done) => {
-    request.correlationId = correlationIdOf(request.raw, String(request.id));
+    request.callerCorrelationId = callerCorrelationIdOf(request.raw);
+    request.correlationId = String(request.id);
     // pino-http logs the raw request: the ids go on every log line of the request.
     Object.assign(request.raw, {
       id: request.id,
       correlationId: request.correlationId,
+      ...(request.callerCorrelationId ? { callerCorrelationId: request.callerCorrelationId } : {}),
       clientIp: request.ip,
     });
     void reply.header(REQUEST_ID_HEADER, String(request.id));
     void reply.header(CORRELATION_ID_HEADER, request.correlationId);
     done();
+  });
+  // The guards run inside the route handler, so who the caller is is known only when the reply is sent.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    Object.assign(request.raw, { correlationId: correlationIdOfRequest(request) });
+    void reply.header(CORRELATION_ID_HEADER, correlationIdOfRequest(request));
+    done(null, payload);
   });
 
   // helmet itself, built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.

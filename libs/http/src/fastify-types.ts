@@ -1,7 +1,9 @@
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by configureHttp's onRequest hook (X-Correlation-Id or the request id). */
+    /** The request id until authentication; then a trusted caller's X-Correlation-Id, if it sent one. */
     correlationId: string;
+    /** The X-Correlation-Id the caller sent (well-formed), adopted or not. */
+    callerCorrelationId: string | undefined;
   }
 }
 

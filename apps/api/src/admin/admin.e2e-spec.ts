@@ -23,7 +23,7 @@ describe('admin API (/v1/admin)', () => {
   const as: Partial<Record<Role, ShopClient>> = {};
   let productId: string;
   let orderId: string;
-  const correlationId = randomUUID();
+  let correlationId: string;
   const get = (role: Role, url: string) => as[role]!.request('GET', url);
 
   beforeAll(async () => {
@@ -40,9 +40,11 @@ describe('admin API (/v1/admin)', () => {
       'POST',
       '/v1/orders',
       { lines: [{ productId, quantity: 1 }] },
-      { 'x-correlation-id': correlationId },
+      // A customer's own X-Correlation-Id is not adopted: the request starts the conversation.
+      { 'x-correlation-id': randomUUID() },
     );
     orderId = placed.body.id as string;
+    correlationId = placed.headers['x-correlation-id'] as string;
     await eventually(async () =>
       (await as.customer!.request('GET', `/v1/orders/${orderId}`)).body.status === 'confirmed'
         ? true
