@@ -61,7 +61,10 @@ class EndpointLifecycle implements OnApplicationShutdown {
 })
 class EventStoreEndpointModule {}
 
-/** Streams, events and traces read EventStoreDB only: they neither connect to nor wait for MongoDB. */
+/**
+ * Streams, events and traces read EventStoreDB only: they neither connect to nor wait for MongoDB. The commands
+ * are listed here rather than taken from cli-commands.ts, whose imports would load every command's libraries.
+ */
 @Module({
   imports: [
     AppConfigModule,
