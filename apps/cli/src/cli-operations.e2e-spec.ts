@@ -30,7 +30,7 @@ describe('eventshop CLI against a seeded stack', () => {
   let clerk: ShopClient;
   let productId: string;
   let orderId: string;
-  const correlationId = randomUUID();
+  let correlationId: string;
   let cli: (...args: string[]) => Promise<CliResult>;
   let revisionOneRecordedAt: string;
 
@@ -46,13 +46,11 @@ describe('eventshop CLI against a seeded stack', () => {
     clerk = await ShopClient.as(api, 'clerk');
     productId = await clerk.registerProduct(`CLI-${randomUUID().slice(0, 8)}`, 1500, 10);
     const customer = await ShopClient.as(api, 'customer');
-    const placed = await customer.request(
-      'POST',
-      '/v1/orders',
-      { lines: [{ productId, quantity: 2 }] },
-      { 'x-correlation-id': correlationId },
-    );
+    // A customer's request starts its own conversation: its id comes back in the response header.
+    const placed = await customer.request('POST', '/v1/orders', { lines: [{ productId, quantity: 2 }] });
     expect(placed.status).toBe(201);
+    correlationId = placed.headers['x-correlation-id'] as string;
+    expect(correlationId).toEqual(expect.any(String));
     orderId = placed.body.id as string;
     await eventually(async () => {
       const order = await customer.request('GET', `/v1/orders/${orderId}`);
