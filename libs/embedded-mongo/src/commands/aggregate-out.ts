@@ -1,3 +1,4 @@
+import { enforceValidator } from '../engine/validation';
 import { ObjectId } from 'bson';
 import { compareBson } from '../bson/compare';
 import { type Doc, getPathValues } from '../bson/values';
@@ -59,6 +60,7 @@ const writeOut = (env: Env, spec: unknown, docs: Doc[]): void => {
     const rec = ctx.makeRec(d);
     if (trial.get(rec.id)) throw duplicateKeyError(ns, trial.indexes.get('_id_')!, [d._id]);
     trial.checkUnique(rec);
+    enforceValidator(trial, rec, undefined, ctx.bypassValidation);
     trial.put(rec);
   }
   if (existing) for (const rec of [...existing.records.values()]) ctx.remove(ns, rec);

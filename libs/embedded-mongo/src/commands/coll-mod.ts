@@ -1,6 +1,7 @@
 import type { Doc } from '../bson/values';
 import { compareBson } from '../bson/compare';
 import { MongoServerError } from '../engine/errors';
+import { checkValidationOptions } from '../engine/validation';
 import { asDoc, type Handler, nsOf } from './env';
 
 /** Collection options collMod may change (stored and reported by listCollections). */
@@ -39,6 +40,7 @@ const collMod: Handler = (cmd, env) => {
     if (!OPTIONS.has(k)) throw new MongoServerError(40415, `BSON field 'collMod.${k}' is an unknown field.`);
     options[k] = v;
   }
+  checkValidationOptions(options);
   const reply: Doc = { ok: 1 };
   let index: { name: string; set: Doc } | undefined;
   if (cmd.index !== undefined) {

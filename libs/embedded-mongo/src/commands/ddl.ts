@@ -3,6 +3,7 @@ import { Query } from 'mingo';
 import type { Doc } from '../bson/values';
 import { validateNs } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
+import { checkValidationOptions } from '../engine/validation';
 import { asDoc, type Handler, nsOf } from './env';
 
 /** Generic command fields: they shape how `create` runs, they are not options of the new collection. */
@@ -29,6 +30,7 @@ const create: Handler = (cmd, env) => {
   validateNs(ns);
   if (env.ctx.coll(ns)) throw new MongoServerError(48, `Collection ${ns} already exists.`);
   const options = Object.fromEntries(Object.entries(cmd).filter(([k]) => !NOT_OPTIONS.has(k)));
+  checkValidationOptions(options);
   env.ctx.createCollection(ns, options);
   return { ok: 1 };
 };

@@ -143,6 +143,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
         : engine.txns.current(info.lsid, info.txnNumber);
     }
     const env: Env = { engine, db, ctx: txn ? new Ctx(engine.storage, engine.txns, txn) : ctx, conn, lsid };
+    env.ctx.bypassValidation = cmd.bypassDocumentValidation === true;
     const retryKey = !info && lsid && cmd.txnNumber !== undefined && RETRYABLE.has(name) ? lsid : null;
     const txnNumber = retryKey ? BigInt((cmd.txnNumber as Long).toString()) : 0n;
     const previous = retryKey ? engine.retries.get(retryKey) : undefined;

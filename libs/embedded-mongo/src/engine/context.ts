@@ -5,6 +5,7 @@ import type { Catalog } from './catalog';
 import { Collection, duplicateKeyError } from './collection';
 import { MongoServerError, writeConflict } from './errors';
 import type { IndexSpec, Rec } from './index-store';
+import { enforceValidator } from './validation';
 import { docLock, keyLock, type Transaction, type TransactionManager } from './transactions';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -23,6 +24,9 @@ const hasWrappers = (v: unknown): boolean => {
  * Plain writes apply immediately (durable at the command's `sync`); transactional writes go to the overlay.
  */
 export class Ctx {
+  /** The command's `bypassDocumentValidation: true`: writes skip the collection's validator. */
+  bypassValidation = false;
+
   constructor(
     readonly storage: Storage,
     readonly txns: TransactionManager,
@@ -96,6 +100,7 @@ export class Ctx {
   /** Inserts (prev undefined) or replaces a document, enforcing _id and unique-index constraints. */
   put(ns: string, rec: Rec, prev: Rec | undefined): void {
     const coll = this.ensureCollection(ns);
+    enforceValidator(coll, rec, prev, this.bypassValidation);
     if (!prev && this.lookup(ns, rec.id))
       throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
     if (this.txn) return this.putInTxn(coll, rec);

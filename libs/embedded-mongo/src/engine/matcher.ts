@@ -8,6 +8,7 @@ import { bitTest } from './match-bits';
 import { type Candidate, candidates } from './match-path';
 import { compileRegex, type SafeRegex } from './safe-regex';
 import { badValue } from './errors';
+import { jsonSchemaMatcher } from './json-schema';
 
 /**
  * MongoDB's query language over stored documents as they are (BSON wrappers included), so types compare the way
@@ -288,6 +289,11 @@ export const compileQuery = (filter: Doc, hooks: MatcherHooks = {}): DocMatcher 
         }
         case '$comment':
           break;
+        case '$jsonSchema': {
+          const test = jsonSchemaMatcher(v);
+          parts.push((d) => test(d));
+          break;
+        }
         case '$where':
           throw badValue('no globalScriptEngine in $where parsing');
         case '$expr':
