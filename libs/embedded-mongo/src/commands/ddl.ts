@@ -4,6 +4,7 @@ import type { Doc } from '../bson/values';
 import { validateNs } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
 import { checkValidationOptions } from '../engine/validation';
+import { checkCreateOptions } from './create-options';
 import { asDoc, type Handler, nsOf } from './env';
 
 /** Generic command fields: they shape how `create` runs, they are not options of the new collection. */
@@ -30,6 +31,7 @@ const create: Handler = (cmd, env) => {
   validateNs(ns);
   if (env.ctx.coll(ns)) throw new MongoServerError(48, `Collection ${ns} already exists.`);
   const options = Object.fromEntries(Object.entries(cmd).filter(([k]) => !NOT_OPTIONS.has(k)));
+  checkCreateOptions(options);
   checkValidationOptions(options);
   env.ctx.createCollection(ns, options);
   return { ok: 1 };

@@ -3,6 +3,7 @@ import type { Doc } from '../bson/values';
 import { compareBson } from '../bson/compare';
 import { MongoServerError } from '../engine/errors';
 import type { IndexSpec } from '../engine/index-store';
+import { checkHashedBuild, checkHashedSpec } from '../engine/hashed-index';
 import { asDoc, type Handler, nsOf } from './env';
 
 const OPTION_KEYS = [
@@ -37,6 +38,7 @@ const createIndexes: Handler = (cmd, env) => {
           : typeof v !== 'number' && !(typeof v === 'object' && v !== null && 'valueOf' in v)
       )
         throw new MongoServerError(67, `Unknown index plugin '${String(v)}'`);
+    checkHashedSpec(key, raw);
     const name =
       typeof raw.name === 'string'
         ? raw.name
@@ -78,6 +80,7 @@ const createIndexes: Handler = (cmd, env) => {
         `An index with the same key pattern but different options exists: ${byKey.name}`,
       );
     }
+    checkHashedBuild(coll, spec);
     env.ctx.createIndex(ns, spec);
   }
   return {

@@ -6,6 +6,8 @@ import { Collection, duplicateKeyError } from './collection';
 import { MongoServerError, writeConflict } from './errors';
 import type { IndexSpec, Rec } from './index-store';
 import { enforceValidator } from './validation';
+import { checkHashedKeys } from './hashed-index';
+import { cappedOverflow, isCapped, refuseInTransaction } from './capped';
 import { docLock, keyLock, type Transaction, type TransactionManager } from './transactions';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -101,9 +103,13 @@ export class Ctx {
   put(ns: string, rec: Rec, prev: Rec | undefined): void {
     const coll = this.ensureCollection(ns);
     enforceValidator(coll, rec, prev, this.bypassValidation);
+    checkHashedKeys(coll, rec.doc);
     if (!prev && this.lookup(ns, rec.id))
       throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
-    if (this.txn) return this.putInTxn(coll, rec);
+    if (this.txn) {
+      refuseInTransaction(coll);
+      return this.putInTxn(coll, rec);
+    }
     coll.checkUnique(rec);
     if (this.txns.anyLocks()) {
       this.txns.preempt(docLock(ns, rec.id));
@@ -112,10 +118,13 @@ export class Ctx {
           for (const t of index.keysOf(rec)) this.txns.preempt(keyLock(ns, index.name, index.uniqueKey(t)));
     }
     this.storage.apply({ t: 'put', ns, rec });
+    if (!prev && isCapped(coll)) for (const old of cappedOverflow(coll)) this.remove(ns, old);
   }
 
   remove(ns: string, rec: Rec): void {
     if (this.txn) {
+      const coll = this.coll(ns);
+      if (coll) refuseInTransaction(coll);
       this.txns.lock(this.txn, docLock(ns, rec.id));
       this.checkSnapshot(this.coll(ns), rec.id);
       this.txn.set(ns, rec.id, { rec: null, idValue: rec.doc._id });

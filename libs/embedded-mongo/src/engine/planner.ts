@@ -2,6 +2,7 @@ import { BSONRegExp } from 'bson';
 import { compareBson, type SortSpec, typeRank } from '../bson/compare';
 import type { Doc } from '../bson/values';
 import { MongoServerError } from './errors';
+import { isHashedField } from './hashed-index';
 import type { IndexEntry, IndexStore } from './index-store';
 
 interface Range {
@@ -114,6 +115,7 @@ const boundsFn = (index: IndexStore, eqs: unknown[], range: Range | undefined) =
 const sortMatches = (index: IndexStore, from: number, sort: SortSpec): 'fwd' | 'rev' | null => {
   if (!sort.length || index.multikey || index.spec.sparse || index.spec.partialFilterExpression) return null;
   if (from + sort.length > index.fields.length) return null;
+  if (index.fields.some(([f]) => isHashedField(index.spec, f))) return null;
   let fwd = true;
   let rev = true;
   sort.forEach(([path, d], i) => {
@@ -153,7 +155,12 @@ export const plan = (
       used.push((next as [string, 1 | -1])[0]);
       score += 2;
     } else {
-      const range = nr && (nr.lo !== undefined || nr.hi !== undefined) ? { ...nr } : undefined;
+      const range =
+        nr &&
+        (nr.lo !== undefined || nr.hi !== undefined) &&
+        !isHashedField(index.spec, (next as [string, 1 | -1])[0])
+          ? { ...nr }
+          : undefined;
       // A multikey range must not intersect bounds: different elements may satisfy each side.
       if (range && index.multikey && range.lo !== undefined) delete range.hi;
       if (range) score += 2;

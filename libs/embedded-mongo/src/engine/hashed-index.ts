@@ -1,0 +1,57 @@
+import type { Doc } from '../bson/values';
+import type { Collection } from './collection';
+import { MongoServerError } from './errors';
+import type { IndexSpec } from './index-store';
+
+/**
+ * `hashed` index rules as mongod enforces them: one hashed field per index, never unique, and no array
+ * anywhere on the hashed path (the write or the index build fails with 16766). Entries are kept in value
+ * order, which answers equality and `$in` exactly; the planner uses them for nothing else (no ranges, no sort).
+ */
+export const isHashedField = (spec: IndexSpec, path: string): boolean => spec.key[path] === 'hashed';
+
+export const checkHashedSpec = (key: Doc, options: Doc): void => {
+  const hashed = Object.values(key).filter((v) => v === 'hashed').length;
+  if (hashed === 0) return;
+  if (hashed > 1)
+    throw new MongoServerError(
+      31303,
+      `A maximum of one index field is allowed to be hashed but found ${hashed} for 'key' ${JSON.stringify(key)}`,
+    );
+  if (options.unique === true)
+    throw new MongoServerError(
+      16764,
+      'Currently hashed indexes cannot guarantee uniqueness. Use a regular index.',
+    );
+};
+
+const arrayOnPath = (doc: unknown, parts: string[]): boolean => {
+  let cur: unknown = doc;
+  for (const p of parts) {
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Doc)[p];
+    if (Array.isArray(cur)) return true;
+  }
+  return false;
+};
+
+const checkDoc = (spec: IndexSpec, doc: Doc): void => {
+  for (const [path, kind] of Object.entries(spec.key))
+    if (kind === 'hashed' && arrayOnPath(doc, path.split('.')))
+      throw new MongoServerError(
+        16766,
+        `Error: hashed indexes do not currently support array values. Found array for path: ${path}`,
+      );
+};
+
+/** Refuses a document that a hashed index of `coll` could not hold. */
+export const checkHashedKeys = (coll: Collection, doc: Doc): void => {
+  for (const index of coll.indexes.values())
+    if (Object.values(index.spec.key).includes('hashed')) checkDoc(index.spec, doc);
+};
+
+/** Refuses building a hashed index over documents holding arrays on its path. */
+export const checkHashedBuild = (coll: Collection, spec: IndexSpec): void => {
+  if (!Object.values(spec.key).includes('hashed')) return;
+  for (const rec of coll.records.values()) checkDoc(spec, rec.doc);
+};
