@@ -37,6 +37,7 @@ async function eventStoreEndpoint(config: AppConfig): Promise<Stack> {
     eventStoreUrl: undefined,
     mongoUrl: config.mongoUrl,
     secure: config.embeddedSecure,
+    systemProjections: config.embeddedSystemProjections,
     mongoDatabase: config.mongoDatabase,
   });
 }

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     reuse: false,
     enableTestCommands: true,
     secure: env.EMBEDDED_SECURE,
+    // As the usual development node (--run-projections=All --start-standard-projections): $ce- etc. exist.
+    systemProjections: env.EMBEDDED_SYSTEM_PROJECTIONS ?? true,
     mongoDatabase: env.MONGO_DB,
   });
   process.stdout.write(

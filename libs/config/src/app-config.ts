@@ -64,6 +64,11 @@ export class AppConfig {
     return this.config.get('EMBEDDED_SECURE', { infer: true });
   }
 
+  /** Whether embedded EventStoreDB runs the system projections (EMBEDDED_SYSTEM_PROJECTIONS; unset: off). */
+  get embeddedSystemProjections(): boolean {
+    return this.config.get('EMBEDDED_SYSTEM_PROJECTIONS', { infer: true }) ?? false;
+  }
+
   /** Whether this process runs the background workers (projections, process manager, jobs). */
   get runWorkers(): boolean {
     return this.config.get('RUN_WORKERS', { infer: true });

@@ -19,6 +19,15 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ EMBEDDED_SECURE: 'true' }).EMBEDDED_SECURE).toBe(true);
   });
 
+  it('parses EMBEDDED_SYSTEM_PROJECTIONS as a boolean, unset when not given (each app has its default)', () => {
+    expect(validateEnvironment({}).EMBEDDED_SYSTEM_PROJECTIONS).toBeUndefined();
+    expect(validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'on' }).EMBEDDED_SYSTEM_PROJECTIONS).toBe(true);
+    expect(validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'false' }).EMBEDDED_SYSTEM_PROJECTIONS).toBe(false);
+    expect(() => validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'maybe' })).toThrow(
+      /EMBEDDED_SYSTEM_PROJECTIONS must be true or false/,
+    );
+  });
+
   it('parses RUN_WORKERS as a boolean', () => {
     expect(validateEnvironment({}).RUN_WORKERS).toBe(true);
     expect(validateEnvironment({ RUN_WORKERS: 'false' }).RUN_WORKERS).toBe(false);

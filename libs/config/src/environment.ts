@@ -73,6 +73,15 @@ export class Environment {
   @BooleanVariable('EMBEDDED_SECURE', false)
   EMBEDDED_SECURE = false;
 
+  /**
+   * The embedded EventStoreDB runs the four standard system projections ($by_category, $by_event_type,
+   * $stream_by_category, $streams). Unset: on for `npm run devstack` (the usual development node), off
+   * for the API, worker and CLI, like the production node (docker-compose: RUN_PROJECTIONS None).
+   */
+  @IsOptional()
+  @BooleanVariable('EMBEDDED_SYSTEM_PROJECTIONS', undefined)
+  EMBEDDED_SYSTEM_PROJECTIONS?: boolean;
+
   /** Run projections, the checkout process manager and report jobs in this process (off: apps/worker does). */
   @BooleanVariable('RUN_WORKERS', true)
   RUN_WORKERS = true;

@@ -22,8 +22,8 @@ export const NumberVariable = (name: string, min: number, max: number, fallback:
     Max(max, { message: `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}` }),
   );
 
-/** true/false, 1/0, yes/no, on/off. */
-export const BooleanVariable = (name: string, fallback: boolean) =>
+/** true/false, 1/0, yes/no, on/off; unset is `fallback` (undefined only with @IsOptional). */
+export const BooleanVariable = (name: string, fallback: boolean | undefined) =>
   compose(
     Transform(({ value }: { value: unknown }) => {
       if (blank(value)) return fallback;

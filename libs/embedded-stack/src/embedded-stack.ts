@@ -24,6 +24,11 @@ export interface StackOptions {
   enableTestCommands?: boolean;
   /** Start embedded servers with TLS, users and access control (EMBEDDED_SECURE). */
   secure?: boolean;
+  /**
+   * The embedded EventStoreDB runs the standard system projections ($ce-, $et-, $category-, $streams),
+   * default false as a real node (EMBEDDED_SYSTEM_PROJECTIONS). Servers reused from another process keep theirs.
+   */
+  systemProjections?: boolean;
   /** The application's MongoDB database, which its user gets readWrite and dbAdmin on (default shop). */
   mongoDatabase?: string;
   /** Told about a takeover of the data directory. */
@@ -75,6 +80,7 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
     : await startEmbeddedEventStore({
         dataDir: path.join(options.dataDir, 'eventstore'),
         port: options.eventStorePort ?? 0,
+        systemProjections: options.systemProjections === true,
         ...(security ? { security: security.eventStore } : {}),
       });
   let mongo: EmbeddedMongo | undefined;

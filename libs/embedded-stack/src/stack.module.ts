@@ -34,6 +34,7 @@ class StackLifecycle implements OnApplicationShutdown {
           eventStoreUrl: config.eventStoreUrl,
           mongoUrl: config.mongoUrl,
           secure: config.embeddedSecure,
+          systemProjections: config.embeddedSystemProjections,
           mongoDatabase: config.mongoDatabase,
           log: (message) => logger.warn(message),
         });

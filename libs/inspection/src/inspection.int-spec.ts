@@ -17,7 +17,7 @@ describe('InspectionService (official client, embedded server)', () => {
   const times: Date[] = [];
 
   beforeAll(async () => {
-    server = await startEmbeddedEventStore({ inMemory: true, port: 0 });
+    server = await startEmbeddedEventStore({ inMemory: true, port: 0, systemProjections: true });
     client = EventStoreDBClient.connectionString(server.url);
     services = createEventStoreServices(client);
     inspection = new InspectionService(client, services.serializer, services.inspector, deciderForStream);

@@ -12,7 +12,7 @@ export interface TestEventStore {
 
 /** One in-memory server per test file; tests isolate themselves with fresh stream names. */
 export const startTestEventStore = async (): Promise<TestEventStore> => {
-  const server = await startEmbeddedEventStore({ inMemory: true, port: 0 });
+  const server = await startEmbeddedEventStore({ inMemory: true, port: 0, systemProjections: true });
   const client = EventStoreDBClient.connectionString(server.url);
   return {
     server,

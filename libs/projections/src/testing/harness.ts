@@ -27,7 +27,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   // Keep test output to what matters; the engine's info logs (rebuilds, swaps) are noise here.
   Logger.overrideLogger(['warn', 'error']);
-  const eventStore = await startEmbeddedEventStore({ inMemory: true, port: 0 });
+  const eventStore = await startEmbeddedEventStore({ inMemory: true, port: 0, systemProjections: true });
   const mongoServer = await startEmbeddedMongo({ inMemory: true, port: 0, enableTestCommands: true });
   const esdb = EventStoreDBClient.connectionString(eventStore.url);
   const mongo = await new MongoClient(mongoServer.uri).connect();
