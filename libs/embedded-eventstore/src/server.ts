@@ -27,6 +27,7 @@ import { appendHandler } from './streams/append';
 import { batchAppendHandler } from './streams/batch-append';
 import { deleteHandler, tombstoneHandler } from './streams/delete';
 import { readHandler } from './streams/read';
+import { appendRecordsHandler } from './streams/append-records';
 import { V2StreamsService, appendSessionHandler } from './streams/append-session';
 import { writeSettingsOf } from './streams/write-settings';
 import type { EmbeddedEventStoreSecurity, PreparedSecurity } from './security/setup';
@@ -132,7 +133,10 @@ export const startEmbeddedEventStore = async (
   server.addService(streams, calls.wrap(streams, streamsImpl, ['batchAppend']));
   server.addService(
     V2StreamsService,
-    calls.wrap(V2StreamsService, { appendSession: appendSessionHandler(store, writeSettings) }),
+    calls.wrap(V2StreamsService, {
+      appendSession: appendSessionHandler(store, writeSettings),
+      appendRecords: appendRecordsHandler(store, writeSettings),
+    }),
   );
   const groups = new GroupRegistry(store);
   const projections = options.systemProjections

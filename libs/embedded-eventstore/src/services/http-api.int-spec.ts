@@ -31,7 +31,7 @@ describe('HTTP on the gRPC port', () => {
     });
     const info = await call(port, 'GET', '/info');
     expect(JSON.parse(info.body)).toEqual({
-      esVersion: '24.10.0',
+      esVersion: '26.1.0',
       state: 'leader',
       features: { projections: false, userManagement: false, atomPub: false },
       authentication: { type: 'insecure', properties: {} },

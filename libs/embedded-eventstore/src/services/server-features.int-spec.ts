@@ -13,21 +13,25 @@ describe('server features and gossip', () => {
   });
   afterAll(() => h.dispose());
 
-  it('advertises version 24.10.0 and exactly the implemented methods', async () => {
+  it('advertises version 26.1.0 and the implemented methods, BatchAppend with deadline_duration', async () => {
     const client = new ServerFeaturesClient(`127.0.0.1:${h.server.port}`, credentials.createInsecure());
     try {
       const reply = await new Promise<SupportedMethods>((resolve, reject) =>
         client.getSupportedMethods(new Empty(), (error, value) => (error ? reject(error) : resolve(value))),
       );
-      expect(reply.getEventStoreServerVersion()).toBe('24.10.0');
+      expect(reply.getEventStoreServerVersion()).toBe('26.1.0');
       const methods = reply.getMethodsList().map((m) => `${m.getServiceName()}/${m.getMethodName()}`);
       expect(methods).toEqual(
         expect.arrayContaining([
           'event_store.client.streams.streams/batchappend',
           'event_store.client.streams.streams/read',
           'event_store.client.gossip.gossip/read',
+          'kurrentdb.protocol.v2.streams.streamsservice/appendsession',
+          'kurrentdb.protocol.v2.streams.streamsservice/appendrecords',
         ]),
       );
+      const batch = reply.getMethodsList().find((m) => m.getMethodName() === 'batchappend');
+      expect(batch!.getFeaturesList()).toEqual(['deadline_duration']);
     } finally {
       client.close();
     }

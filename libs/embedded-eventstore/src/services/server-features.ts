@@ -2,7 +2,12 @@ import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { serverFeaturesPb } from '../protocol/generated';
 
-export const SERVER_VERSION = '24.10.0';
+/**
+ * The first release with every method advertised below (AppendRecords is 26.1; the newer client gates
+ * multiStreamAppend/appendRecords on the methods, not on this string, and neither client reads it for
+ * anything but a log line). Behaviour elsewhere is measured against 24.10 (README).
+ */
+export const SERVER_VERSION = '26.1.0';
 
 export interface AdvertisedMethod {
   service: string;
@@ -14,10 +19,11 @@ export interface AdvertisedMethod {
 export const STREAMS_METHODS: AdvertisedMethod[] = [
   { service: 'event_store.client.streams.streams', method: 'read', features: ['position', 'events'] },
   { service: 'event_store.client.streams.streams', method: 'append' },
-  // Not 'deadline_duration': only the Timestamp deadline is read, so newer clients must keep sending that.
-  { service: 'event_store.client.streams.streams', method: 'batchappend' },
-  // The newer protocol's atomic multi-stream append (client: multiStreamAppend), checked by feature.
+  // Both deadlines are read: the Duration of newer protocol versions and the Timestamp of 21.10 clients.
+  { service: 'event_store.client.streams.streams', method: 'batchappend', features: ['deadline_duration'] },
+  // The newer protocol's atomic multi-stream appends (client: multiStreamAppend, appendRecords).
   { service: 'kurrentdb.protocol.v2.streams.streamsservice', method: 'appendsession' },
+  { service: 'kurrentdb.protocol.v2.streams.streamsservice', method: 'appendrecords' },
   { service: 'event_store.client.streams.streams', method: 'delete' },
   { service: 'event_store.client.streams.streams', method: 'tombstone' },
   { service: 'event_store.client.server_features.serverfeatures', method: 'getsupportedmethods' },

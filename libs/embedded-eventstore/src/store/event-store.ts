@@ -2,6 +2,7 @@ import type { EventLog } from '../storage/event-log';
 import type { EncodableEvent } from '../storage/record-codec';
 import type { ProposedEvent, StoredEvent } from '../storage/stored-event';
 import type { ExpectedRevision, WriteResult } from './expected-revision';
+import { actualStateOf, passesCheck } from './consistency-check';
 import { checkExpected } from './idempotency';
 import type { StreamMetadata } from './stream-metadata';
 import { NO_METADATA, SOFT_DELETE_METADATA, parseStreamMetadata, reopenedMetadata } from './stream-metadata';
@@ -100,6 +101,53 @@ export class EventStore {
         const stored = this.streams.get(last.streamName)!.events[last.revision]!;
         return { kind: 'success' as const, revision: last.revision, position: stored.position };
       }),
+    }));
+  }
+
+  /**
+   * The newer protocol's AppendRecords: every check (a stream and its expected state, see
+   * consistency-check) is evaluated first; if any fails nothing is written and all failures are returned;
+   * otherwise the records are written in request order (interleaved across streams) in one log write.
+   */
+  appendRecords(
+    records: readonly { stream: string; event: ProposedEvent }[],
+    checks: readonly { stream: string; expected: number }[],
+  ): Promise<
+    | { kind: 'success'; revisions: Map<string, number>; position: number }
+    | { kind: 'failed'; violations: { index: number; actual: number }[] }
+  > {
+    this.throwIfFailed();
+    const violations: { index: number; actual: number }[] = [];
+    checks.forEach((check, index) => {
+      const state = this.streams.get(check.stream);
+      const meta = this.metadataOf(check.stream, true);
+      if (!passesCheck(check.expected, state, meta))
+        violations.push({ index, actual: actualStateOf(state, meta) });
+    });
+    if (violations.length > 0) return Promise.resolve({ kind: 'failed', violations });
+    const now = Date.now();
+    const next = new Map<string, number>();
+    const encodable: EncodableEvent[] = [];
+    for (const { stream, event } of records) {
+      let revision = next.get(stream);
+      if (revision === undefined) {
+        const last = this.streams.get(stream)?.lastRevision ?? -1;
+        const meta = this.metadataOf(stream, true);
+        if (meta.softDeleted && last >= 0) {
+          encodable.push(
+            this.systemEvent(metastreamOf(stream), '$metadata', reopenedMetadata(meta, last + 1), now),
+          );
+        }
+        revision = last + 1;
+      }
+      next.set(stream, revision + 1);
+      encodable.push({ ...event, streamName: stream, revision, tombstone: false, createdMs: now });
+    }
+    const revisions = new Map([...next].map(([stream, n]) => [stream, n - 1]));
+    return this.commit(encodable).then((last) => ({
+      kind: 'success' as const,
+      revisions,
+      position: last.kind === 'success' ? (last.position ?? 0) : 0,
     }));
   }
 

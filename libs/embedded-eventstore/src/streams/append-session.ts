@@ -1,5 +1,6 @@
 import type { sendUnaryData, ServerReadableStream, ServiceDefinition } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { anyPb, statusPb } from '../protocol/generated';
 import { RpcError, invalidArgument, toRpcError } from '../protocol/rpc-errors';
@@ -11,8 +12,8 @@ import type { WriteSettings } from './write-settings';
 
 /* The newer protocol (kurrentdb.protocol.v2), from the official successor client's generated code. */
 const kurrent = createRequire(require.resolve('@kurrent/kurrentdb-client/package.json'));
-const v2 = kurrent('./generated/kurrentdb/protocols/v2/streams/streams_pb') as V2Messages;
-const v2Errors = kurrent('./generated/kurrentdb/protocols/v2/streams/errors_pb') as V2Errors;
+export const v2 = kurrent('./generated/kurrentdb/protocols/v2/streams/streams_pb') as V2Messages;
+export const v2Errors = kurrent('./generated/kurrentdb/protocols/v2/streams/errors_pb') as V2Errors;
 const v2Grpc = kurrent('./generated/kurrentdb/protocols/v2/streams/streams_grpc_pb') as {
   StreamsServiceService: ServiceDefinition;
 };
@@ -21,7 +22,8 @@ export const V2StreamsService = v2Grpc.StreamsServiceService;
 interface ValueLike {
   toJavaScript(): unknown;
 }
-interface AppendRecordLike {
+export interface AppendRecordLike {
+  getStream(): string;
   getRecordId(): string | undefined;
   getPropertiesMap(): { forEach(f: (value: ValueLike, key: string) => void): void };
   getSchema(): { getFormat(): number; getName(): string } | undefined;
@@ -32,7 +34,7 @@ interface AppendRequestLike {
   getRecordsList(): AppendRecordLike[];
   getExpectedRevision(): string | undefined;
 }
-interface Settable {
+export interface Settable {
   [setter: string]: unknown;
   serializeBinary(): Uint8Array;
 }
@@ -43,6 +45,11 @@ interface V2Messages {
     setPosition(p: string): void;
   };
   AppendSessionResponse: new () => Settable & { addOutput(o: unknown): void; setPosition(p: string): void };
+  AppendRecordsResponse: new () => Settable & {
+    addRevisions(r: unknown): void;
+    setPosition(p: string): void;
+  };
+  StreamRevision: new () => Settable & { setStream(s: string): void; setRevision(r: string): void };
 }
 interface V2Errors {
   StreamRevisionConflictErrorDetails: new () => Settable & {
@@ -51,6 +58,21 @@ interface V2Errors {
     setActualRevision(r: string): void;
   };
   StreamTombstonedErrorDetails: new () => Settable & { setStream(s: string): void };
+  AppendConsistencyViolationErrorDetails: new () => Settable & { addViolations(v: unknown): void };
+  AppendTransactionSizeExceededErrorDetails: new () => Settable & {
+    setSize(n: number): void;
+    setMaxSize(n: number): void;
+  };
+  ConsistencyViolation: (new () => Settable & {
+    setCheckIndex(i: number): void;
+    setStreamState(s: unknown): void;
+  }) & {
+    StreamStateViolation: new () => Settable & {
+      setStream(s: string): void;
+      setExpectedState(e: string): void;
+      setActualState(a: string): void;
+    };
+  };
 }
 
 const SCHEMA_FORMAT_JSON = 1;
@@ -82,8 +104,9 @@ const expectedText = (expected: ExpectedRevision): string =>
         ? '-4'
         : String(expected.revision);
 
-const recordOf = (record: AppendRecordLike): ProposedEvent => {
-  const id = normaliseUuid(record.getRecordId() ?? '');
+export const recordOf = (record: AppendRecordLike, generateMissingId = false): ProposedEvent => {
+  const given = record.getRecordId() ?? '';
+  const id = given === '' && generateMissingId ? randomUUID() : normaliseUuid(given);
   if (!id) throw invalidArgument(`Invalid record id '${record.getRecordId() ?? ''}'.`);
   const schema = record.getSchema();
   if (!schema?.getName()) throw invalidArgument('A record needs a schema name (its event type).');
@@ -103,7 +126,7 @@ const recordOf = (record: AppendRecordLike): ProposedEvent => {
 };
 
 /** google.rpc.Status with one typed detail, in the trailer the newer client decodes errors from. */
-const withDetails = (code: status, message: string, typeName: string, detail: Settable): RpcError => {
+export const withDetails = (code: status, message: string, typeName: string, detail: Settable): RpcError => {
   const error = new RpcError(code, message);
   const rich = new statusPb.Status();
   rich.setCode(code as never);
@@ -137,7 +160,7 @@ export const appendSessionHandler =
         if (!stream) throw invalidArgument('Stream name must not be empty.');
         if (writes.some((w) => w.stream === stream))
           throw invalidArgument(`Stream '${stream}' appears twice in one session.`);
-        const events = req.getRecordsList().map(recordOf);
+        const events = req.getRecordsList().map((record) => recordOf(record));
         for (const event of events) size += event.data.length;
         if (size > settings.maxAppendSize) {
           throw new RpcError(

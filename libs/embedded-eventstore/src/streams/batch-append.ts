@@ -5,6 +5,7 @@ import type { UUID } from '@eventstore/db-client/generated/shared_pb';
 import { emptyPb, sharedPb, streamsPb } from '../protocol/generated';
 import { appendSizeOf, proposedEventOf, streamIdentifier, streamNameOf } from '../protocol/convert';
 import { RpcError } from '../protocol/rpc-errors';
+import { durationDeadlineOf } from '../protocol/streams-service';
 import type { EventStore } from '../store/event-store';
 import type { ExpectedRevision, WriteResult } from '../store/expected-revision';
 import type { ProposedEvent } from '../storage/stored-event';
@@ -74,8 +75,11 @@ export const batchAppendHandler =
           stream = streamNameOf(options.getStreamIdentifier());
           const exact = options.hasStreamPosition() ? options.getStreamPosition() : undefined;
           const expected = expectedRevisionOf(options, exact);
+          // Newer clients send a Duration (to servers advertising deadline_duration), older a Timestamp.
+          const duration = durationDeadlineOf(req);
           const deadline = options.getDeadline();
-          const requested = deadline ? deadline.toDate().getTime() - Date.now() : Number.POSITIVE_INFINITY;
+          const requested =
+            duration ?? (deadline ? deadline.toDate().getTime() - Date.now() : Number.POSITIVE_INFINITY);
           const timeoutMs = Math.min(requested, settings.writeTimeoutMs);
           if (timeoutMs <= 0) return sendError(correlation, stream, timeoutStatus());
           const named = stream;
