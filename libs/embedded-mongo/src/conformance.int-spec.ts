@@ -72,6 +72,11 @@ if (!specDir) {
     if (process.env.MONGO_SPEC_UPDATE_LIST === '1') writeExpectedFailures(listPath, failures, expected);
     if (process.env.MONGO_SPEC_REPORT)
       writeFileSync(process.env.MONGO_SPEC_REPORT, JSON.stringify(rows, null, 2));
+    if (process.env.MONGO_SPEC_FAILURES)
+      writeFileSync(
+        process.env.MONGO_SPEC_FAILURES,
+        [...failures].map(([key, why]) => `${key}\n    ${why.replace(/\n/g, '\n    ')}\n`).join(''),
+      );
     await internal?.close();
     await server?.stop();
   });

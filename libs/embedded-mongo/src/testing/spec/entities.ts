@@ -43,6 +43,21 @@ const SENSITIVE = new Set([
   'copydb',
 ]);
 
+/**
+ * The command as it was when the driver sent it. The driver hands the event its live command object, and
+ * mongodb 7.9 later mutates objects that object shares: applySession (src/sessions.ts:1197/1202) puts the
+ * client's own ReadConcern into a transaction's first command and then Object.assigns afterClusterTime
+ * into it, so the next transaction rewrites what an earlier event shows. Plain documents, arrays, Maps and
+ * option classes (ReadConcern, WriteConcern) are copied; BSON values and buffers are immutable and kept.
+ */
+const snapshot = (v: unknown): unknown => {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(snapshot);
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, snapshot(x)]));
+  if ('_bsontype' in v || v instanceof Date || v instanceof RegExp || ArrayBuffer.isView(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, snapshot(x)]));
+};
+
 const toNodeReadPreference = (rp: Doc | undefined): ReadPreference | undefined =>
   rp ? new ReadPreference(rp.mode, rp.tagSets, { maxStalenessSeconds: rp.maxStalenessSeconds }) : undefined;
 
@@ -179,7 +194,10 @@ export class EntityMap {
     client.on('commandStarted', (event) => {
       if (!keep(event.commandName, event.command)) return;
       started.add(event.requestId);
-      if (observe.has('commandStartedEvent')) entity.events.push({ type: 'commandStartedEvent', event });
+      if (observe.has('commandStartedEvent')) {
+        Object.defineProperty(event, 'command', { value: snapshot(event.command), enumerable: true });
+        entity.events.push({ type: 'commandStartedEvent', event });
+      }
     });
     client.on('commandSucceeded', (event) => {
       if (!started.delete(event.requestId)) return;
