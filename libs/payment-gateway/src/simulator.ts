@@ -64,7 +64,9 @@ export async function startPaymentSimulator(
   /** Charge requests being processed, by idempotency key (a retry may overlap the attempt it retries). */
   const inProgress = new Map<string, number>();
   let requests = 0;
-  const app: FastifyInstance = Fastify({ logger: false });
+  // Stopping drops every connection, idle or not: a client's kept-alive or half-sent request would otherwise
+  // hold close() open until the server's own timeouts (Fastify's 72 s keep-alive, Node's 60 s headers timeout).
+  const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
 
   const disturbance = async (): Promise<{ status: number; body: object } | null> => {
     requests++;

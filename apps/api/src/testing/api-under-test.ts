@@ -57,15 +57,7 @@ export async function startApiUnderTest(
     dataDir,
     token: (role, sub = randomUUID()) => tokens.mintToken({ role, sub, ttl: 600 }),
     close: async () => {
-      // app.close() has been seen to hang now and then under CI load (not yet found where): bounded, and
-      // said loudly, so one slow shutdown does not fail the suite that used the app.
-      let timer: NodeJS.Timeout | undefined;
-      const closed = await Promise.race([
-        app.close().then(() => true),
-        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000))),
-      ]);
-      clearTimeout(timer);
-      if (!closed) console.error('api-under-test: app.close() did not finish within 20 s');
+      await app.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
