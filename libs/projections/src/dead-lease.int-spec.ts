@@ -66,7 +66,10 @@ describe('leases of dead holders', () => {
     const kit = tallyKit('tallies_live_holder');
     await startHolder(kit.name);
     const other = await h.manager([kit.projection], { leaseTtlMs: LONG_TTL_MS });
-    await eventually(async () => (await other.status())[0]?.state === 'remote', 10_000);
+    // The holder publishes its runner's real state on the lease: this process reports it, not just "remote".
+    await eventually(async () => (await other.status())[0]?.state === 'live', 10_000);
+    const [seen] = await other.status();
+    expect(seen?.owner).toEqual(expect.any(String));
     expect(other.runner(kit.name)?.running).toBeFalsy();
     // Another live process runs it: this one can serve.
     expect(await other.readiness()).toEqual({ ready: true, waiting: [] });

@@ -12,6 +12,15 @@ interface LeaseDoc {
   handoverTo?: string;
   /** Who the owner is, for telling a dead holder from a live one (absent in leases of older versions). */
   holder?: HolderIdentity;
+  /** What the holder's runner last reported, for status seen from other processes. */
+  status?: ReportedStatus;
+}
+
+/** A holder's own account of its runner, written when its state changes. */
+export interface ReportedStatus {
+  state: string;
+  lastError?: string;
+  reportedAt: Date;
 }
 
 /** Another process's lease as seen by this one. */
@@ -21,6 +30,8 @@ export interface LeaseHolder {
   renewedAt: Date;
   /** Provably not running (see provablyDead): its lease is taken at once. */
   dead: boolean;
+  /** Its runner's state as it last reported it (absent until it has, and in leases of older versions). */
+  status?: ReportedStatus;
 }
 
 export class LeaseLostError extends Error {
@@ -131,7 +142,21 @@ export class Leases {
     const doc = await this.collection.findOne({ _id: key, expiresAt: { $gt: new Date() } });
     if (!doc) return null;
     const dead = doc.owner !== this.owner && provablyDead(doc.holder, this.identity);
-    return { owner: doc.owner, expiresAt: doc.expiresAt, renewedAt: doc.renewedAt, dead };
+    return {
+      owner: doc.owner,
+      expiresAt: doc.expiresAt,
+      renewedAt: doc.renewedAt,
+      dead,
+      ...(doc.status ? { status: doc.status } : {}),
+    };
+  }
+
+  /** The holder publishes its runner's state on its lease; a no-op unless this process holds it. */
+  async report(key: string, status: Omit<ReportedStatus, 'reportedAt'>): Promise<void> {
+    await this.collection.updateOne(
+      { _id: key, owner: this.owner },
+      { $set: { status: { ...status, reportedAt: new Date() } } },
+    );
   }
 
   /** Inside a batch transaction: proves this worker still holds the lease, or aborts the transaction. */

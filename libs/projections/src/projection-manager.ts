@@ -33,6 +33,7 @@ import {
   DEFAULT_RUNNER_OPTIONS,
   ProjectionRunner,
   type RunnerDeps,
+  type RunnerStatus,
   type RunnerOptions,
 } from './projection-runner';
 import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './rebuild';
@@ -430,20 +431,21 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     const local = this.runners.get(worker.name)?.snapshot;
     // Run elsewhere (or stopped): measure its lag from the stored checkpoint, as its own watchdog would.
     const lag = local ?? (await this.remoteLag(worker, checkpoint?.position ?? null));
+    const lastError = local ? local.lastError : holder?.status?.lastError;
     return {
       name: worker.name,
       kind: worker.kind,
       version: worker.version,
       state: this.rebuilding.has(worker.name)
         ? 'rebuilding'
-        : (local?.state ?? (holder ? 'remote' : 'stopped')),
+        : (local?.state ?? (holder ? (holder.status?.state ?? 'remote') : 'stopped')),
       checkpoint: local?.checkpoint ?? checkpoint?.position ?? null,
       processed: local?.processed ?? checkpoint?.processed ?? 0,
       lagEvents: lag.lagEvents,
       lagMs: lag.lagMs,
       parked,
       owner: holder?.owner ?? null,
-      ...(local?.lastError ? { lastError: local.lastError } : {}),
+      ...(lastError ? { lastError } : {}),
       ...(worker.kind === 'processor' && worker.definition.thirdParty
         ? { thirdParty: worker.definition.thirdParty }
         : {}),
@@ -529,7 +531,23 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     }
     const runner = new ProjectionRunner(deps, worker.definition, target, this.options, sink);
     this.runners.set(worker.name, runner);
+    const publish = this.publishState(worker.name);
+    runner.onProgress(publish);
     await runner.start();
+    publish(runner.snapshot);
+  }
+
+  /** Other processes (the CLI, other API instances) see the runner's real state on its lease. */
+  private publishState(name: string): (status: RunnerStatus) => void {
+    let published: string | undefined;
+    return ({ state, lastError }: RunnerStatus): void => {
+      const key = `${state}\u0000${lastError ?? ''}`;
+      if (key === published) return;
+      published = key;
+      this.leases
+        .report(name, { state, ...(lastError !== undefined ? { lastError } : {}) })
+        .catch(() => (published = undefined));
+    };
   }
 
   private async stopRunner(name: string): Promise<void> {
