@@ -80,12 +80,16 @@ const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
   return cmp(a.length, b.length);
 };
 
-export const compareBson = (a: unknown, b: unknown): number => {
+/** Compares strings under a collation (engine/collation.ts); absent, strings compare by code unit. */
+export type StringCompare = (a: string, b: string) => number;
+
+export const compareBson = (a: unknown, b: unknown, strCmp?: StringCompare): number => {
   if (a === b) return 0;
   // Index comparisons are overwhelmingly same-typed strings or numbers: skip the type ranking for them.
   const ta = typeof a;
   if (ta === typeof b) {
-    if (ta === 'string') return (a as string) < (b as string) ? -1 : 1;
+    if (ta === 'string')
+      return strCmp ? strCmp(a as string, b as string) : (a as string) < (b as string) ? -1 : 1;
     if (ta === 'number' && !Number.isNaN(a) && !Number.isNaN(b))
       return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
   }
@@ -100,15 +104,15 @@ export const compareBson = (a: unknown, b: unknown): number => {
     case 3:
       return compareNumbers(a, b);
     case 4:
-      return cmp(String(a), String(b));
+      return strCmp ? strCmp(String(a), String(b)) : cmp(String(a), String(b));
     case 5:
-      return compareObjects(a as Doc, b as Doc);
+      return compareObjects(a as Doc, b as Doc, strCmp);
     case 6: {
       const xa = a as unknown[];
       const xb = b as unknown[];
       const n = Math.min(xa.length, xb.length);
       for (let i = 0; i < n; i++) {
-        const d = compareBson(xa[i], xb[i]);
+        const d = compareBson(xa[i], xb[i], strCmp);
         if (d !== 0) return d;
       }
       return cmp(xa.length, xb.length);
@@ -138,7 +142,7 @@ export const compareBson = (a: unknown, b: unknown): number => {
   }
 };
 
-const compareObjects = (a: Doc, b: Doc): number => {
+const compareObjects = (a: Doc, b: Doc, strCmp?: StringCompare): number => {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   const n = Math.min(ka.length, kb.length);
@@ -149,7 +153,7 @@ const compareObjects = (a: Doc, b: Doc): number => {
     if (rt !== 0) return rt < 0 ? -1 : 1;
     const nk = cmp(ka[i] as string, kb[i] as string);
     if (nk !== 0) return nk;
-    const d = compareBson(va, vb);
+    const d = compareBson(va, vb, strCmp);
     if (d !== 0) return d;
   }
   return cmp(ka.length, kb.length);
@@ -171,25 +175,33 @@ export const parseSort = (sort: unknown): SortSpec => {
 };
 
 /** Sort key of one field: arrays sort by their smallest element ascending and their largest descending. */
-export const sortKey = (doc: Doc, path: string, dir: 1 | -1): unknown => {
+export const sortKey = (doc: Doc, path: string, dir: 1 | -1, strCmp?: StringCompare): unknown => {
   if (path === TEXT_SCORE_KEY) return TEXT_SCORES.get(doc) ?? 0;
   const values = getPathValues(doc, path);
   if (values.length === 1) return values[0];
   let best = values[0];
   for (let i = 1; i < values.length; i++) {
-    const d = compareBson(values[i], best);
+    const d = compareBson(values[i], best, strCmp);
     if (dir === 1 ? d < 0 : d > 0) best = values[i];
   }
   return best;
 };
 
 /** Sorts with keys computed once per document; stable, so ties keep index/insertion order. */
-export const sortDocs = <T>(items: T[], spec: SortSpec, docOf: (t: T) => Doc): T[] => {
+export const sortDocs = <T>(
+  items: T[],
+  spec: SortSpec,
+  docOf: (t: T) => Doc,
+  strCmp?: StringCompare,
+): T[] => {
   if (spec.length === 0) return items;
-  const keyed = items.map((item) => ({ item, keys: spec.map(([p, d]) => sortKey(docOf(item), p, d)) }));
+  const keyed = items.map((item) => ({
+    item,
+    keys: spec.map(([p, d]) => sortKey(docOf(item), p, d, strCmp)),
+  }));
   keyed.sort((x, y) => {
     for (let i = 0; i < spec.length; i++) {
-      const d = compareBson(x.keys[i], y.keys[i]);
+      const d = compareBson(x.keys[i], y.keys[i], strCmp);
       if (d !== 0) return d * (spec[i] as [string, 1 | -1])[1];
     }
     return 0;

@@ -1,5 +1,6 @@
 import { parseSort, type SortSpec } from '../bson/compare';
 import type { Doc } from '../bson/values';
+import { effectiveCollation, parseCollation } from '../engine/collation';
 import { MongoServerError } from '../engine/errors';
 import { geoNearStage } from '../engine/geo-near';
 import { runPipeline } from '../engine/pipeline';
@@ -86,7 +87,9 @@ const aggregate: Handler = (cmd, env) => {
     return respond(ns, rest.length ? runPipeline(rest, near, (name) => collectionDocs(env, name)) : near);
   }
   const p = splitPrefix(pipeline);
-  const recs = findRecords(env.ctx, ns, { ...p, hint: cmd.hint });
+  const collation = parseCollation(cmd.collation);
+  const recs = findRecords(env.ctx, ns, { ...p, hint: cmd.hint, collation });
+  const mingoCollation = effectiveCollation(collation, env.ctx.coll(ns)?.options)?.spec;
   let docs: Doc[];
   const counting = countOnly(p.rest);
   if (counting) {
@@ -104,6 +107,7 @@ const aggregate: Handler = (cmd, env) => {
       p.rest,
       recs.map((r) => r.doc),
       collection,
+      mingoCollation,
     );
   }
   const sizes = p.rest.length === 0 ? recs.map((r) => r.bytes.length) : undefined;

@@ -1,6 +1,7 @@
 import { parseSort } from '../bson/compare';
 import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
+import { parseCollation } from '../engine/collation';
 import { applyProjection, findRecords } from '../engine/query';
 import { applyUpdate, upsertDocument } from '../engine/update';
 import { asDoc, type Handler, nsOf } from './env';
@@ -21,7 +22,13 @@ const findAndModify: Handler = (cmd, env) => {
   if (remove && (cmd.update !== undefined || cmd.upsert === true))
     throw new MongoServerError(9, 'Cannot specify both an update and remove=true');
   const arrayFilters = Array.isArray(cmd.arrayFilters) ? (cmd.arrayFilters as Doc[]) : undefined;
-  const [rec] = findRecords(ctx, ns, { filter: query, sort: parseSort(cmd.sort), skip: 0, limit: 1 });
+  const [rec] = findRecords(ctx, ns, {
+    filter: query,
+    sort: parseSort(cmd.sort),
+    skip: 0,
+    limit: 1,
+    collation: parseCollation(cmd.collation),
+  });
   if (remove) {
     if (rec) ctx.remove(ns, rec);
     return { lastErrorObject: { n: rec ? 1 : 0 }, value: project(rec?.doc ?? null, cmd.fields), ok: 1 };

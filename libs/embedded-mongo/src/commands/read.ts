@@ -1,8 +1,9 @@
 import { Long } from 'bson';
 import { compareBson, parseSort } from '../bson/compare';
 import { type Doc, getPathValues, keyString } from '../bson/values';
+import { parseCollation } from '../engine/collation';
 import { MongoServerError } from '../engine/errors';
-import { applyProjection, type ExecStats, findRecords, type FindSpec } from '../engine/query';
+import { applyProjection, type ExecStats, findRecords, type FindSpec, queryCollation } from '../engine/query';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
 import { bindFilter, parseLet } from './let-vars';
 
@@ -16,6 +17,7 @@ const findSpec = (cmd: Doc): FindSpec & { single: boolean } => {
     skip,
     limit: Math.abs(limit),
     hint: cmd.hint,
+    collation: parseCollation(cmd.collation),
     single: cmd.singleBatch === true || limit < 0,
   };
 };
@@ -55,6 +57,7 @@ const count: Handler = (cmd, env) => {
     skip: asNumber(cmd.skip),
     limit: Math.abs(asNumber(cmd.limit)),
     hint: cmd.hint,
+    collation: parseCollation(cmd.collation),
   };
   const coll = env.ctx.coll(ns);
   if (Object.keys(spec.filter).length === 0 && !env.ctx.txn && coll && spec.hint === undefined) {
@@ -68,12 +71,18 @@ const distinct: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.distinct);
   if (typeof cmd.key !== 'string') throw new MongoServerError(14, "'key' must be of type string");
   const key = cmd.key;
-  const recs = findRecords(env.ctx, ns, { filter: asDoc(cmd.query), sort: [], skip: 0, limit: 0 });
+  const collation = parseCollation(cmd.collation);
+  const recs = findRecords(env.ctx, ns, { filter: asDoc(cmd.query), sort: [], skip: 0, limit: 0, collation });
   const seen = new Map<string, unknown>();
   for (const r of recs)
     for (const v of getPathValues(r.doc, key))
       if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
-  return { values: [...seen.values()].sort(compareBson), ok: 1 };
+  const strCmp = queryCollation(env.ctx.coll(ns), { collation });
+  const sorted = [...seen.values()].sort((a, b) => compareBson(a, b, strCmp));
+  if (!strCmp) return { values: sorted, ok: 1 };
+  // values equal under the collation ("PING", "ping" at strength 2) are one: the first seen in order stays
+  const values = sorted.filter((v, i) => i === 0 || compareBson(sorted[i - 1], v, strCmp) !== 0);
+  return { values, ok: 1 };
 };
 
 /** `explain` for find/count/distinct: the plan and how much it read, so callers can verify index use. */

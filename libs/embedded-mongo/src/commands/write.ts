@@ -1,6 +1,7 @@
 import { ObjectId } from 'bson';
 import { parseSort } from '../bson/compare';
 import type { Doc } from '../bson/values';
+import { parseCollation } from '../engine/collation';
 import { MongoServerError } from '../engine/errors';
 import { findRecords } from '../engine/query';
 import { applyUpdate, updateKind, upsertDocument } from '../engine/update';
@@ -90,6 +91,7 @@ const update: Handler = (cmd, env) => {
       sort: parseSort(s.sort),
       skip: 0,
       limit: multi ? 0 : 1,
+      collation: parseCollation(s.collation),
     });
     if (matched.length === 0) {
       if (s.upsert !== true) return;
@@ -122,6 +124,7 @@ const del: Handler = (cmd, env) => {
       sort: [],
       skip: 0,
       limit: limit === 1 ? 1 : 0,
+      collation: parseCollation(s.collation),
     });
     for (const rec of matched) {
       ctx.remove(ns, rec);

@@ -1,5 +1,5 @@
 import { BSONRegExp, DBRef, MaxKey, MinKey } from 'bson';
-import { compareBson, typeRank } from '../bson/compare';
+import { compareBson, type StringCompare, typeRank } from '../bson/compare';
 import { asDouble, isNumeric } from '../bson/numeric';
 import { hasBsonType, validBsonType } from '../bson/types';
 import { type Doc, keyString } from '../bson/values';
@@ -27,6 +27,8 @@ export interface MatcherHooks {
   /** Extra top-level or field operators (`$text`, geo) installed by other modules. */
   fieldOps?: Record<string, (arg: unknown, spec: Doc) => (value: unknown) => boolean>;
   topOps?: Record<string, (arg: unknown) => DocMatcher>;
+  /** The query's collation (engine/collation.ts): strings compare and equal through it. */
+  strCmp?: StringCompare;
 }
 
 /** The document being matched, for `$near` (which records each match's distance on it). */
@@ -55,15 +57,25 @@ const toRegex = (v: RegExp | BSONRegExp): SafeRegex =>
   v instanceof RegExp ? compileRegex(v.source, v.flags) : compileRegex(v.pattern, v.options);
 const regexTest = (re: SafeRegex, v: unknown): boolean => typeof v === 'string' && re.test(v);
 
-const equalsTest = (operand: unknown): ((c: Candidate) => boolean) => {
+/** Whether a value holds a string anywhere (only those compare differently under a collation). */
+const hasString = (v: unknown): boolean =>
+  typeof v === 'string' ||
+  (Array.isArray(v) ? v.some(hasString) : isPlain(v) ? Object.values(v).some(hasString) : false);
+
+const equalsTest = (operand: unknown, strCmp?: StringCompare): ((c: Candidate) => boolean) => {
   if (isRegex(operand)) {
     const re = toRegex(operand);
     const key = valueKey(operand);
     return (c) => regexTest(re, c.value) || (isRegex(c.value) && valueKey(c.value) === key);
   }
   if (operand === null) return (c) => c.value === null || (!c.present && !c.element);
-  const key = valueKey(operand);
   const whole = Array.isArray(operand);
+  if (strCmp && hasString(operand))
+    return (c) =>
+      (whole || !Array.isArray(c.value) || c.element) &&
+      c.present &&
+      compareBson(c.value, operand, strCmp) === 0;
+  const key = valueKey(operand);
   return (c) => (whole || !Array.isArray(c.value) || c.element) && valueKey(c.value) === key;
 };
 
@@ -78,7 +90,7 @@ const any =
     return false;
   };
 
-const compareTest = (op: string, operand: unknown): ((c: Candidate) => boolean) => {
+const compareTest = (op: string, operand: unknown, strCmp?: StringCompare): ((c: Candidate) => boolean) => {
   const ok = (d: number): boolean =>
     op === '$gt' ? d > 0 : op === '$gte' ? d >= 0 : op === '$lt' ? d < 0 : d <= 0;
   if (operand instanceof MinKey || operand instanceof MaxKey)
@@ -90,7 +102,7 @@ const compareTest = (op: string, operand: unknown): ((c: Candidate) => boolean) 
     (whole || !Array.isArray(c.value) || c.element) &&
     c.present &&
     typeRank(c.value) === rank &&
-    ok(compareBson(c.value, operand));
+    ok(compareBson(c.value, operand, strCmp));
 };
 
 const asArray = (op: string, v: unknown): unknown[] => {
@@ -101,20 +113,20 @@ const asArray = (op: string, v: unknown): unknown[] => {
 const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHooks): ValueTest => {
   switch (op) {
     case '$eq':
-      return any(equalsTest(arg));
+      return any(equalsTest(arg, hooks.strCmp));
     case '$ne': {
-      const t = any(equalsTest(arg));
+      const t = any(equalsTest(arg, hooks.strCmp));
       return (cs) => !t(cs);
     }
     case '$gt':
     case '$gte':
     case '$lt':
     case '$lte':
-      return any(compareTest(op, arg));
+      return any(compareTest(op, arg, hooks.strCmp));
     case '$in': {
       const tests = asArray('$in', arg).map((v) => {
         if (isOperatorDoc(v)) throw badValue('cannot nest $ under $in');
-        return equalsTest(v);
+        return equalsTest(v, hooks.strCmp);
       });
       return any((c) => tests.some((t) => t(c)));
     }
@@ -142,7 +154,7 @@ const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHook
       const tests = items.map((v) =>
         isPlain(v) && '$elemMatch' in v
           ? compileOperator('$elemMatch', v.$elemMatch, spec, hooks)
-          : any(equalsTest(v)),
+          : any(equalsTest(v, hooks.strCmp)),
       );
       return (cs, state) => tests.every((t) => t(cs, state));
     }
@@ -309,7 +321,7 @@ export const compileQuery = (filter: Doc, hooks: MatcherHooks = {}): DocMatcher 
       continue;
     }
     const path = key.split('.');
-    const test: ValueTest = isOperatorDoc(v) ? compileOperators(v, hooks) : any(equalsTest(v));
+    const test: ValueTest = isOperatorDoc(v) ? compileOperators(v, hooks) : any(equalsTest(v, hooks.strCmp));
     const expand = !(isOperatorDoc(v) && Object.keys(v).every((k) => k === '$size' || k === '$elemMatch'));
     parts.push((d, s) => {
       current = d;

@@ -10,10 +10,16 @@ import { NO_SCRIPTS } from './query';
  * Runs pipeline stages in mingo over copies of the stored documents, BSON numeric types included (see
  * agg-numeric.ts); stages may modify their input documents, so the stored ones are never handed out.
  */
-export const runPipeline = (stages: Doc[], docs: Doc[], collection: (name: string) => Doc[]): Doc[] => {
+export const runPipeline = (
+  stages: Doc[],
+  docs: Doc[],
+  collection: (name: string) => Doc[],
+  collation?: Doc,
+): Doc[] => {
   try {
     return new Aggregator(stages, {
       ...NO_SCRIPTS,
+      ...(collation ? { collation } : {}),
       context: NUMERIC_CONTEXT,
       collectionResolver: (name: string) => collection(name).map(cloneValue),
     }).run<Doc>(

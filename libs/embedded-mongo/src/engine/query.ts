@@ -1,10 +1,11 @@
-import { type SortSpec, sortDocs } from '../bson/compare';
+import { type SortSpec, sortDocs, type StringCompare } from '../bson/compare';
 import { type Doc, keyString } from '../bson/values';
 import { evaluate, QUERY_HOOKS } from './agg-numeric';
 import type { Ctx } from './context';
 import type { Rec } from './index-store';
 import { tick } from './deadline';
 import type { Collection } from './collection';
+import { type Collation, effectiveCollation } from './collation';
 import { GEO_DISTANCES } from './geo';
 import { compileQuery, type MatcherHooks } from './matcher';
 import { compileText, isTextIndex } from './text-search';
@@ -19,6 +20,8 @@ export interface FindSpec {
   limit: number;
   /** An index name or key pattern the plan must use (`{$natural: 1}`: a collection scan). */
   hint?: unknown;
+  /** The command's `collation` (parseCollation): undefined = the collection's default, null = simple. */
+  collation?: Collation | null;
 }
 
 export interface ExecStats {
@@ -40,22 +43,29 @@ const hasNear = (filter: Doc): boolean =>
   ) ||
   (Array.isArray(filter.$and) && (filter.$and as Doc[]).some((f) => hasNear(f)));
 
-const hooksFor = (coll: Collection | undefined): MatcherHooks => ({
+const hooksFor = (coll: Collection | undefined, strCmp?: StringCompare): MatcherHooks => ({
   ...QUERY_HOOKS,
+  ...(strCmp ? { strCmp } : {}),
   topOps: {
     $text: (arg) =>
       compileText(arg, [...(coll?.indexes.values() ?? [])].find((i) => isTextIndex(i.spec))?.spec),
   },
 });
 
-export const compileFilter = (filter: Doc, coll?: Collection): Matcher => {
+export const compileFilter = (filter: Doc, coll?: Collection, strCmp?: StringCompare): Matcher => {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  const q = compileQuery(filter, hooksFor(coll));
+  const q = compileQuery(filter, hooksFor(coll, strCmp));
   return (rec) => q(rec.doc);
 };
 
+/** The string comparison a query on `coll` runs under (its own collation, else the collection default). */
+export const queryCollation = (
+  coll: Collection | undefined,
+  spec: Pick<FindSpec, 'collation'>,
+): StringCompare | undefined => effectiveCollation(spec.collation, coll?.options)?.compare;
+
 /** `{_id: <plain value>}` – the single most common lookup, served straight from the primary map. */
-const idEquality = (filter: Doc): string | undefined => {
+const idEquality = (filter: Doc, collated: boolean): string | undefined => {
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== '_id') return undefined;
   let v = filter._id;
@@ -66,6 +76,8 @@ const idEquality = (filter: Doc): string | undefined => {
     if (v !== null && typeof v === 'object' && v.constructor === Object) return undefined;
   }
   if (Array.isArray(v) || v instanceof RegExp) return undefined;
+  // under a collation "A" and "a" may be the same _id: a scan decides
+  if (collated && (typeof v === 'string' || (v !== null && typeof v === 'object'))) return undefined;
   return keyString(v);
 };
 
@@ -75,8 +87,9 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const coll = ctx.coll(ns);
   const overlay = ctx.txn?.entries(ns);
   // compiled before anything is read, so an invalid filter fails even when no document is examined
-  const match: Matcher = compileFilter(spec.filter, coll);
-  const id = spec.hint === undefined ? idEquality(spec.filter) : undefined;
+  const strCmp = queryCollation(coll, spec);
+  const match: Matcher = compileFilter(spec.filter, coll, strCmp);
+  const id = spec.hint === undefined ? idEquality(spec.filter, !!strCmp) : undefined;
   if (id !== undefined) {
     st.stage = 'IDHACK';
     const rec = ctx.lookup(ns, id);
@@ -94,7 +107,9 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
   const history = snap !== undefined && coll && coll.history.size > 0 ? coll.history : null;
   const hasOverlay = (!!overlay && overlay.size > 0) || !!history;
   const hinted = coll ? hintedIndex(coll.indexes.values(), spec.hint) : undefined;
-  const p = coll && hinted !== null ? plan(coll.indexes.values(), spec.filter, spec.sort, hinted) : null;
+  // Index keys are in binary order: a collated query scans (mongod would use an index of the same collation).
+  const p =
+    coll && hinted !== null && !strCmp ? plan(coll.indexes.values(), spec.filter, spec.sort, hinted) : null;
   const byDistance = spec.sort.length === 0 && hasNear(spec.filter);
   const inOrder = !!p && p.ordered && !hasOverlay && !byDistance;
   // early stop is only sound when the scan order is the final order
@@ -143,7 +158,7 @@ export const findRecords = (ctx: Ctx, ns: string, spec: FindSpec, stats?: ExecSt
     ? out.sort((a, b) => (GEO_DISTANCES.get(a.doc) ?? 0) - (GEO_DISTANCES.get(b.doc) ?? 0))
     : inOrder
       ? out
-      : sortDocs(out, spec.sort, (r) => r.doc);
+      : sortDocs(out, spec.sort, (r) => r.doc, strCmp);
   return spec.limit > 0 || spec.skip > 0
     ? sorted.slice(spec.skip, spec.limit > 0 ? spec.skip + spec.limit : undefined)
     : sorted;
