@@ -15,6 +15,17 @@ describe('update engine', () => {
     });
   });
 
+  it('keeps _id when a pipeline update leaves it out, and refuses one that changes it', () => {
+    const out = applyUpdate(
+      { _id: 1, t: { u: { v: 1 } } },
+      [{ $replaceRoot: { newRoot: '$t' } }, { $addFields: { foo: 1 } }],
+      { isInsert: false },
+    );
+    expect(Object.keys(out)).toEqual(['_id', 'u', 'foo']);
+    expect(out).toEqual({ _id: 1, u: { v: 1 }, foo: 1 });
+    expect(() => applyUpdate({ _id: 1 }, [{ $set: { _id: 2 } }], { isInsert: false })).toThrow(/immutable/);
+  });
+
   it('increments by value across numeric types', () => {
     const out = applyUpdate(
       { _id: 1, l: Long.fromNumber(1), d: new Double(1), m: Decimal128.fromString('1') },

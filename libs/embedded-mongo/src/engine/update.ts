@@ -67,6 +67,8 @@ export const applyUpdate = (doc: Doc, u: unknown, opts: UpdateOptions): Doc => {
     try {
       const result = new Aggregator(u as Doc[], NO_SCRIPTS).run([cloneValue(doc)])[0];
       out = normalize(result ?? {}).value;
+      // a pipeline that leaves _id out ($replaceRoot, $project) keeps the document's own, first as mongod does
+      if (out._id === undefined && doc._id !== undefined) out = { _id: doc._id, ...out };
     } catch (e) {
       throw new MongoServerError(9, (e as Error).message);
     }
