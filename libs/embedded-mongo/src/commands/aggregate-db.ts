@@ -2,6 +2,7 @@ import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { findRecords } from '../engine/query';
 import type { Env } from './env';
+import { currentOpDocs } from './operator';
 
 /** All documents of a collection of the command's database (for $lookup and friends). */
 export const collectionDocs = (env: Env, name: string): Doc[] =>
@@ -23,6 +24,13 @@ export const databaseSource = (env: Env, aggregate: unknown, pipeline: Doc[]): D
     }
     case '$listLocalSessions':
       return env.engine.localSessions();
+    case '$currentOp':
+      if (env.db !== 'admin')
+        throw new MongoServerError(
+          73,
+          "$currentOp must be run against the 'admin' database with {aggregate: 1}",
+        );
+      return currentOpDocs(env);
     default:
       throw new MongoServerError(
         73,

@@ -10,6 +10,7 @@ import { asDoc, asNumber, type Handler, nsOf } from './env';
 import { bindPipeline, parseLet } from './let-vars';
 import { takeOutput, writeOutput } from './aggregate-out';
 import { collectionDocs, databaseSource } from './aggregate-db';
+import { collStatsStage } from './coll-stats';
 
 interface Prefix {
   filter: Doc;
@@ -81,6 +82,13 @@ const aggregate: Handler = (cmd, env) => {
     );
   }
   const ns = nsOf(env, cmd.aggregate);
+  if (pipeline.slice(1).some((s) => s.$collStats !== undefined))
+    throw new MongoServerError(40602, '$collStats is only valid as the first stage in a pipeline');
+  if (pipeline[0]?.$collStats !== undefined) {
+    const stats = collStatsStage(env, ns, pipeline[0].$collStats);
+    const rest = pipeline.slice(1);
+    return respond(ns, rest.length ? runPipeline(rest, stats, (name) => collectionDocs(env, name)) : stats);
+  }
   if (pipeline[0]?.$geoNear !== undefined) {
     const near = geoNearStage(env.ctx, ns, pipeline[0].$geoNear);
     const rest = pipeline.slice(1);

@@ -17,6 +17,7 @@ import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { readCommands } from './read';
 import { collModCommands } from './coll-mod';
+import { operatorCommands, operatorTestCommands } from './operator';
 import { searchIndexCommands } from './search-indexes';
 import { lsidOf, sessionCommands } from './sessions';
 import { writeCommands } from './write';
@@ -32,8 +33,9 @@ const HANDLERS: Record<string, Handler> = {
   ...sessionCommands,
   ...searchIndexCommands,
   ...collModCommands,
+  ...operatorCommands,
 };
-const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands };
+const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands, ...operatorTestCommands };
 
 /** Thrown to drop the client's connection without a reply (a `closeConnection` fail point). */
 export class CloseConnection extends Error {}
@@ -120,6 +122,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     inTransaction: cmd.autocommit === false,
     hasTxnNumber: cmd.txnNumber !== undefined,
   };
+  engine.stats.count(name, cmd);
   const own = lookup(engine, name);
   const handler = engine.guard ? engine.guard.handler(name, own) : own;
   const fail =
@@ -151,7 +154,12 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
       reply = previous.reply;
     } else {
       const deadline = deadlineOf(cmd.maxTimeMS);
-      reply = await withDeadline(deadline, () => handler(cmd, env));
+      const op = engine.ops.begin(conn, db, name, cmd);
+      try {
+        reply = await withDeadline(deadline, () => handler(cmd, env));
+      } finally {
+        engine.ops.end(op);
+      }
       if (retryKey) engine.retries.set(retryKey, { txnNumber, reply });
     }
     if (fail?.writeConcernError) reply = withWriteConcernError(reply, fail.writeConcernError, fail, labels);

@@ -4,6 +4,7 @@ import type { Ctx } from '../engine/context';
 import { CursorRegistry } from '../engine/cursors';
 import { MongoServerError } from '../engine/errors';
 import { FailPoints } from '../engine/failpoints';
+import { OpRegistry, ServerStats } from '../engine/ops';
 import { TransactionManager } from '../engine/transactions';
 import { expireTtl } from '../engine/ttl';
 import type { Storage } from '../storage/storage';
@@ -36,6 +37,11 @@ export class Engine {
   readonly txns: TransactionManager;
   readonly cursors: CursorRegistry;
   readonly failPoints = new FailPoints();
+  /** Commands in flight (`currentOp`/`killOp`) and the counters `serverStatus` reports. */
+  readonly ops = new OpRegistry();
+  readonly stats = new ServerStats();
+  /** Per-database profiler settings (`profile`); only level 0 exists here. */
+  readonly profiling = new Map<string, { slowms: number; sampleRate: number }>();
   /** Last retryable write per session: a retried txnNumber gets the original reply instead of a second write. */
   readonly retries = new Map<string, { txnNumber: bigint; reply: Doc }>();
   readonly electionId = '7fffffff0000000000000001';

@@ -1,3 +1,4 @@
+import { ensureSystemCollections } from '../engine/system-collections';
 import { isIP } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -89,8 +90,14 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     const accept = (socket: Socket): void => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
-      new Connection(socket, { id: ++connectionIds, localAddress: advertised(socket) }, (req, conn) =>
-        runCommand(engine, req, conn),
+      engine.stats.opened(socket);
+      const remoteAddress = socket.remoteAddress
+        ? `${socket.remoteAddress.replace(/^::ffff:/, '')}:${socket.remotePort ?? 0}`
+        : 'anonymous unix socket';
+      new Connection(
+        socket,
+        { id: ++connectionIds, localAddress: advertised(socket), remoteAddress },
+        (req, conn) => runCommand(engine, req, conn),
       );
     };
     const server = security && !plain ? createTlsServer(security.tlsOptions, accept) : createServer(accept);
@@ -131,6 +138,18 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
         { path: socketPath },
       );
     }
+  } catch (e) {
+    for (const s of servers) s.close();
+    await storage.close();
+    throw e;
+  }
+  try {
+    await ensureSystemCollections(storage, engine.txns, {
+      setName: replSetName,
+      host: `${advertisedHost}:${port}`,
+      replicaSetId: engine.electionId,
+      startedAt: new Date(),
+    });
   } catch (e) {
     for (const s of servers) s.close();
     await storage.close();

@@ -18,6 +18,8 @@ export interface ConnectionInfo {
   id: number;
   /** The address a client dialled, reported back as `me`/`hosts` in the handshake. */
   localAddress: string;
+  /** The client's address as `host:port` (what `currentOp` reports as `client`). */
+  remoteAddress?: string;
   /** `client.application.name` from the handshake (fail points can target one application). */
   appName?: string;
 }
