@@ -5,6 +5,7 @@ import { validateNs } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
 import { checkValidationOptions } from '../engine/validation';
 import { checkCreateOptions } from './create-options';
+import { isViewOptions } from './views';
 import { asDoc, type Handler, nsOf } from './env';
 
 /** Generic command fields: they shape how `create` runs, they are not options of the new collection. */
@@ -70,17 +71,24 @@ const renameCollection: Handler = (cmd, env) => {
 
 const listCollections: Handler = (cmd, env) => {
   const nameOnly = cmd.nameOnly === true;
-  const all = env.ctx.catalog.inDb(env.db).map((c): Doc =>
-    nameOnly
-      ? { name: c.name, type: 'collection' }
-      : {
-          name: c.name,
-          type: 'collection',
-          options: c.options,
-          info: { readOnly: false, uuid: new Binary(c.uuid, 4) },
-          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-        },
-  );
+  const all = env.ctx.catalog.inDb(env.db).map((c): Doc => {
+    const type = isViewOptions(c.options) ? 'view' : 'collection';
+    if (nameOnly) return { name: c.name, type };
+    if (type === 'view')
+      return {
+        name: c.name,
+        type,
+        options: { viewOn: c.options.viewOn, pipeline: c.options.pipeline ?? [], ...c.options },
+        info: { readOnly: true },
+      };
+    return {
+      name: c.name,
+      type: 'collection',
+      options: c.options,
+      info: { readOnly: false, uuid: new Binary(c.uuid, 4) },
+      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+    };
+  });
   const filter = asDoc(cmd.filter);
   const q = Object.keys(filter).length ? new Query(filter, { scriptEnabled: false }) : null;
   const docs = q ? all.filter((d) => q.test(d)) : all;

@@ -20,9 +20,10 @@ import { collModCommands } from './coll-mod';
 import { operatorCommands, operatorTestCommands } from './operator';
 import { searchIndexCommands } from './search-indexes';
 import { lsidOf, sessionCommands } from './sessions';
+import { withViews } from './views';
 import { writeCommands } from './write';
 
-const HANDLERS: Record<string, Handler> = {
+const HANDLERS: Record<string, Handler> = withViews({
   ...handshakeCommands,
   ...readCommands,
   ...writeCommands,
@@ -34,7 +35,7 @@ const HANDLERS: Record<string, Handler> = {
   ...searchIndexCommands,
   ...collModCommands,
   ...operatorCommands,
-};
+});
 const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands, ...operatorTestCommands };
 
 /** Thrown to drop the client's connection without a reply (a `closeConnection` fail point). */

@@ -1,0 +1,149 @@
+import { getPathValues, keyString, type Doc } from '../bson/values';
+import { compareBson } from '../bson/compare';
+import { MongoServerError } from '../engine/errors';
+import { runPipeline } from '../engine/pipeline';
+import { findRecords } from '../engine/query';
+import { collectionDocs } from './aggregate-db';
+import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+
+/**
+ * Views (`create` with `viewOn` and `pipeline`): a catalog entry whose options name a source and a pipeline.
+ * Reads (find, aggregate, count, distinct) run the view's pipeline over its source, views on views included;
+ * writes and index commands are refused as mongod refuses them.
+ */
+export interface ResolvedView {
+  /** The backing collection's namespace. */
+  ns: string;
+  /** Every view's pipeline from the innermost source out, to run before the command's own stages. */
+  pipeline: Doc[];
+}
+
+/** mongod's limit on views defined on views. */
+const MAX_VIEW_DEPTH = 20;
+
+export const isViewOptions = (options: Doc | undefined): boolean => typeof options?.viewOn === 'string';
+
+/** The source and combined pipeline of `ns` if it is a view, else null. */
+export const resolveView = (env: Env, ns: string): ResolvedView | null => {
+  let coll = env.ctx.coll(ns);
+  if (!coll || !isViewOptions(coll.options)) return null;
+  const db = ns.slice(0, ns.indexOf('.'));
+  let pipeline: Doc[] = [];
+  let current = ns;
+  for (let depth = 0; coll && isViewOptions(coll.options); depth++) {
+    if (depth >= MAX_VIEW_DEPTH)
+      throw new MongoServerError(
+        165,
+        `View depth too deep or view cycle detected; maximum depth is ${MAX_VIEW_DEPTH}`,
+      );
+    pipeline = [...((coll.options.pipeline as Doc[] | undefined) ?? []), ...pipeline];
+    current = `${db}.${String(coll.options.viewOn)}`;
+    coll = env.ctx.coll(current);
+  }
+  return { ns: current, pipeline };
+};
+
+const notOnView = (ns: string): MongoServerError =>
+  new MongoServerError(166, `Namespace ${ns} is a view, not a collection`);
+
+/** The view's documents after `extra` stages, computed in full (count and distinct need every one). */
+const viewDocs = (env: Env, view: ResolvedView, extra: Doc[]): Doc[] => {
+  const source = findRecords(env.ctx, view.ns, { filter: {}, sort: [], skip: 0, limit: 0 }).map((r) => r.doc);
+  return runPipeline([...view.pipeline, ...extra], source, (name) => collectionDocs(env, name));
+};
+
+const matchStage = (q: unknown): Doc[] => {
+  const filter = asDoc(q);
+  return Object.keys(filter).length ? [{ $match: filter }] : [];
+};
+
+const findOnView = (cmd: Doc, env: Env, view: ResolvedView, aggregate: Handler): Doc | Promise<Doc> => {
+  const stages: Doc[] = [...matchStage(cmd.filter)];
+  if (cmd.sort && Object.keys(asDoc(cmd.sort)).length) stages.push({ $sort: cmd.sort });
+  const skip = asNumber(cmd.skip);
+  const limit = Math.abs(asNumber(cmd.limit));
+  if (skip) stages.push({ $skip: skip });
+  if (limit) stages.push({ $limit: limit });
+  if (cmd.projection && Object.keys(asDoc(cmd.projection)).length) stages.push({ $project: cmd.projection });
+  const rewritten: Doc = {
+    aggregate: view.ns.slice(view.ns.indexOf('.') + 1),
+    pipeline: [...view.pipeline, ...stages],
+    cursor: cmd.batchSize === undefined ? {} : { batchSize: cmd.batchSize },
+  };
+  for (const k of ['let', 'collation', 'hint', 'maxTimeMS', 'comment'])
+    if (cmd[k] !== undefined) rewritten[k] = cmd[k];
+  return aggregate(rewritten, env);
+};
+
+const countOnView = (cmd: Doc, env: Env, view: ResolvedView): Doc => {
+  const stages = matchStage(cmd.query);
+  const skip = asNumber(cmd.skip);
+  const limit = Math.abs(asNumber(cmd.limit));
+  if (skip) stages.push({ $skip: skip });
+  if (limit) stages.push({ $limit: limit });
+  return { n: viewDocs(env, view, stages).length, ok: 1 };
+};
+
+const distinctOnView = (cmd: Doc, env: Env, view: ResolvedView): Doc => {
+  if (typeof cmd.key !== 'string') throw new MongoServerError(14, "'key' must be of type string");
+  const seen = new Map<string, unknown>();
+  for (const d of viewDocs(env, view, matchStage(cmd.query)))
+    for (const v of getPathValues(d, cmd.key))
+      if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
+  return { values: [...seen.values()].sort((a, b) => compareBson(a, b)), ok: 1 };
+};
+
+/** Commands that address one collection by their first field, refused on a view. */
+const REFUSED = [
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'createIndexes',
+  'dropIndexes',
+  'listIndexes',
+];
+
+/** Wraps the read handlers so they serve views, and the write/index handlers so they refuse them. */
+export const withViews = (handlers: Record<string, Handler>): Record<string, Handler> => {
+  const out = { ...handlers };
+  const aggregate = handlers.aggregate as Handler;
+  const target = (env: Env, name: unknown): ResolvedView | null =>
+    typeof name === 'string' && name.length ? resolveView(env, nsOf(env, name)) : null;
+  out.aggregate = (cmd, env) => {
+    const view = target(env, cmd.aggregate);
+    if (!view || !Array.isArray(cmd.pipeline)) return aggregate(cmd, env);
+    return aggregate(
+      {
+        ...cmd,
+        aggregate: view.ns.slice(view.ns.indexOf('.') + 1),
+        pipeline: [...view.pipeline, ...(cmd.pipeline as Doc[])],
+      },
+      env,
+    );
+  };
+  const find = handlers.find as Handler;
+  out.find = (cmd, env) => {
+    const view = target(env, cmd.find);
+    return view ? findOnView(cmd, env, view, aggregate) : find(cmd, env);
+  };
+  const count = handlers.count as Handler;
+  out.count = (cmd, env) => {
+    const view = target(env, cmd.count);
+    return view ? countOnView(cmd, env, view) : count(cmd, env);
+  };
+  const distinct = handlers.distinct as Handler;
+  out.distinct = (cmd, env) => {
+    const view = target(env, cmd.distinct);
+    return view ? distinctOnView(cmd, env, view) : distinct(cmd, env);
+  };
+  for (const name of REFUSED) {
+    const inner = handlers[name] as Handler;
+    out[name] = (cmd, env) => {
+      const ns = typeof cmd[name] === 'string' ? nsOf(env, cmd[name]) : null;
+      if (ns && isViewOptions(env.ctx.coll(ns)?.options)) throw notOnView(ns);
+      return inner(cmd, env);
+    };
+  }
+  return out;
+};
