@@ -41,8 +41,8 @@ const details = (stats: ProjectionStatistics): StatisticsResp => {
   d.setMode('Continuous');
   d.setStatus(stats.enabled ? 'Running' : 'Stopped');
   d.setStatereason('');
-  d.setVersion('1');
-  d.setEpoch('-1');
+  d.setVersion(String(stats.version));
+  d.setEpoch(String(stats.epoch));
   d.setCoreprocessingtime('0');
   d.setPosition(stats.checkpoint < 0 ? '' : `C:${stats.checkpoint}/P:${stats.checkpoint}`);
   d.setLastcheckpoint(stats.checkpoint < 0 ? '' : `C:${stats.checkpoint}/P:${stats.checkpoint}`);
@@ -85,12 +85,9 @@ export const projectionsService = (projections: SystemProjections): UntypedServi
       await projections.setEnabled(named(req), false);
       return new projectionsPb.DisableResp();
     }),
-    reset: unary((req: NamedReq) => {
-      named(req);
-      throw new RpcError(
-        status.FAILED_PRECONDITION,
-        'embedded-eventstore cannot reset a native system projection (its emitted streams would be written again).',
-      );
+    reset: unary(async (req: NamedReq) => {
+      await projections.reset(named(req));
+      return new projectionsPb.ResetResp();
     }),
     // Native projections keep no state: a real node answers an empty state for them.
     state: unary((req: NamedReq) => {

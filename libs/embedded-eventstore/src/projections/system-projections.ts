@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '../store/event-store';
-import type { ProposedEvent, StoredEvent } from '../storage/stored-event';
+import type { StoredEvent } from '../storage/stored-event';
 import { revisionString } from '../storage/stored-event';
 import { LINK_EVENT_TYPE } from '../streams/resolve-link';
+import type { Emitted, ProjectionVersion } from './emitted-streams';
+import { EmittedStreams, epochOfTag, versionTag } from './emitted-streams';
 
 export interface SystemProjectionsSettings {
   /** `$by_category`'s source as on a real node: which separator of the stream name ends the category. */
@@ -16,8 +18,6 @@ export const DEFAULT_SYSTEM_PROJECTIONS: SystemProjectionsSettings = { categoryB
 const PROJECTIONS = ['$streams', '$stream_by_category', '$by_category', '$by_event_type'] as const;
 type ProjectionName = (typeof PROJECTIONS)[number];
 const checkpointStreamOf = (name: ProjectionName): string => `$projections-${name}-checkpoint`;
-
-type Emitted = ProposedEvent & { streamName: string };
 
 const isSystem = (stream: string): boolean => stream.startsWith('$');
 /** The projections' `$all` source: non-system streams, and metastreams of non-system streams. */
@@ -33,16 +33,11 @@ export const categoryOf = (stream: string, settings: SystemProjectionsSettings):
   return at > 0 ? stream.slice(0, at) : null;
 };
 
-/**
- * `$streams`, `$stream_by_category`, `$by_category` and `$by_event_type`, run natively: they follow `$all`
- * (from their checkpoint, then live) and write what the real projections write: `$>` links
- * (`<revision>@<stream>`) to `$streams`, `$ce-<category>` and `$et-<type>`, `$@` stream references to
- * `$category-<category>`, each with the projection's metadata (`$v`, `$c`, `$p`, `$causedBy`, and `$o` on
- * category links). Emitted events and the checkpoints that cover them go to the log in one write.
- */
 interface ProjectionState {
   name: ProjectionName;
   enabled: boolean;
+  version: ProjectionVersion;
+  emitted: EmittedStreams;
   /** Index in `$all` of the next event to look at. */
   next: number;
   /** Position of the last source event covered by a checkpoint, -1 before any. */
@@ -56,6 +51,8 @@ export interface ProjectionStatistics {
   /** Log position up to which the projection has emitted and checkpointed, -1 before any. */
   checkpoint: number;
   processedAfterRestart: number;
+  epoch: number;
+  version: number;
   /** 0-100: how far through `$all` it is. */
   progress: number;
 }
@@ -68,7 +65,8 @@ export const SYSTEM_PROJECTION_NAMES: readonly string[] = PROJECTIONS;
  * (`<revision>@<stream>`) to `$streams`, `$ce-<category>` and `$et-<type>`, `$@` stream references to
  * `$category-<category>`, each with the projection's metadata (`$v`, `$c`, `$p`, `$causedBy`, and `$o` on
  * category links). A projection's emitted events and the checkpoint that covers them go to the log in one
- * write. Enabled/disabled lives in `$projections-<name>` (`$ProjectionUpdated`), so it survives restarts.
+ * write. Enabled/disabled and the version/epoch (reset) live in `$projections-<name>` (`$ProjectionUpdated`),
+ * so they survive restarts.
  */
 export class SystemProjections {
   private readonly states: ProjectionState[];
@@ -85,12 +83,20 @@ export class SystemProjections {
         `embedded-eventstore: the category separator must be one character, got '${settings.separator}'`,
       );
     }
-    this.states = PROJECTIONS.map((name) => {
-      const checkpoint = this.lastCheckpoint(name);
-      const config = this.lastJson(`$projections-${name}`, 'data') as { enabled?: unknown } | undefined;
+    this.states = PROJECTIONS.map((name, i) => {
+      const config = this.lastJson(`$projections-${name}`, 'data') as
+        { enabled?: unknown; epoch?: unknown; version?: unknown } | undefined;
+      const version: ProjectionVersion = {
+        id: i + 1,
+        epoch: Number.isInteger(config?.epoch) ? (config!.epoch as number) : -1,
+        version: Number.isInteger(config?.version) ? (config!.version as number) : 1,
+      };
+      const checkpoint = this.lastCheckpoint(name, version.epoch);
       return {
         name,
         enabled: config?.enabled !== false,
+        version,
+        emitted: new EmittedStreams(store),
         checkpoint,
         next: this.indexAfter(checkpoint),
         processedAfterRestart: 0,
@@ -115,6 +121,8 @@ export class SystemProjections {
       enabled: s.enabled,
       checkpoint: s.checkpoint,
       processedAfterRestart: s.processedAfterRestart,
+      epoch: s.version.epoch,
+      version: s.version.version,
       progress:
         s.next >= this.store.durableCount || last === 0
           ? 100
@@ -124,20 +132,49 @@ export class SystemProjections {
 
   /** Enables or disables one projection (persisted); a re-enabled one catches up from its checkpoint. */
   async setEnabled(name: string, enabled: boolean): Promise<void> {
+    const state = this.find(name);
+    await this.persist(state, enabled, state.version);
+    state.enabled = enabled;
+    if (enabled) void this.pump();
+  }
+
+  /**
+   * As a real node's reset: a new version that is also the new epoch, the checkpoint back to the start of
+   * `$all`, and every emitted stream begun again (its earlier links hidden behind `$tb`, see
+   * EmittedStreams) as the projection re-emits from the start. Enabled or not, it stays so.
+   */
+  async reset(name: string): Promise<void> {
+    const state = this.find(name);
+    const next = state.version.version + 1;
+    const version = { id: state.version.id, epoch: next, version: next };
+    await this.persist(state, state.enabled, version);
+    state.version = version;
+    state.checkpoint = -1;
+    state.next = 0;
+    state.processedAfterRestart = 0;
+    state.emitted.restart();
+    if (state.enabled) void this.pump();
+  }
+
+  private find(name: string): ProjectionState {
     const state = this.states.find((s) => s.name === name);
     if (!state) throw new Error(`no system projection ${name}`);
-    await this.store.appendSystem([
+    return state;
+  }
+
+  private persist(state: ProjectionState, enabled: boolean, version: ProjectionVersion): Promise<void> {
+    const { epoch, version: v } = version;
+    const config = { handlerType: `native:${state.name}`, mode: 'Continuous', enabled, epoch, version: v };
+    return this.store.appendSystem([
       {
-        streamName: `$projections-${name}`,
+        streamName: `$projections-${state.name}`,
         id: randomUUID(),
         type: '$ProjectionUpdated',
         isJson: true,
-        data: Buffer.from(JSON.stringify({ handlerType: `native:${name}`, mode: 'Continuous', enabled })),
+        data: Buffer.from(JSON.stringify(config)),
         metadata: new Uint8Array(0),
       },
     ]);
-    state.enabled = enabled;
-    if (enabled) void this.pump();
   }
 
   private lastJson(stream: string, field: 'data' | 'metadata'): unknown {
@@ -151,7 +188,11 @@ export class SystemProjections {
     }
   }
 
-  private lastCheckpoint(name: ProjectionName): number {
+  /** The last checkpoint of this epoch (one from before a reset does not count). */
+  private lastCheckpoint(name: ProjectionName, epoch: number): number {
+    const stream = this.store.stream(checkpointStreamOf(name));
+    const last = stream?.events[stream.events.length - 1];
+    if (!last || (epochOfTag(last.metadata) ?? -1) < epoch) return -1;
     const tag = this.lastJson(checkpointStreamOf(name), 'metadata') as { $c?: unknown } | undefined;
     return typeof tag?.$c === 'number' ? tag.$c : -1;
   }
@@ -189,7 +230,8 @@ export class SystemProjections {
   }
 
   private async advance(state: ProjectionState): Promise<void> {
-    while (state.enabled && state.next < this.store.durableCount) {
+    const epoch = state.version.epoch;
+    while (state.enabled && state.version.epoch === epoch && state.next < this.store.durableCount) {
       const end = Math.min(this.store.durableCount, state.next + 1000);
       const emitted: Emitted[] = [];
       let last: StoredEvent | undefined;
@@ -197,32 +239,36 @@ export class SystemProjections {
         const event = this.store.all[i]!;
         if (!passesSource(event.streamName)) continue;
         const before = emitted.length;
-        this.emitFor(state.name, event, emitted);
+        this.emitFor(state, event, emitted);
         if (emitted.length > before) last = event;
         state.processedAfterRestart++;
       }
       state.next = end;
       if (!last) continue;
-      emitted.push(this.checkpoint(state.name, last));
+      emitted.push(this.checkpoint(state, last));
       await this.store.appendSystem(emitted);
+      // A reset while this batch was being made durable started the projection again: not ours to record.
+      if (state.version.epoch !== epoch) return;
       state.checkpoint = last.position;
     }
   }
 
-  private emitFor(projection: ProjectionName, event: StoredEvent, out: Emitted[]): void {
+  private emitFor(projection: ProjectionState, event: StoredEvent, out: Emitted[]): void {
     const target = `${revisionString(event)}@${event.streamName}`;
     const category = categoryOf(event.streamName, this.settings);
     const first = event.revision === 0 && !event.tombstone;
-    switch (projection) {
+    const emit = (e: Emitted): void => {
+      const header = projection.emitted.headerFor(e.streamName, projection.version.epoch);
+      if (header) out.push(header);
+      out.push(e);
+    };
+    switch (projection.name) {
       case '$streams':
-        if (first) out.push(this.link(projection, '$streams', event, `0@${event.streamName}`));
+        if (first) emit(this.link(projection, '$streams', event, `0@${event.streamName}`));
         return;
       case '$stream_by_category':
         if (first && category) {
-          out.push({
-            ...this.link(projection, `$category-${category}`, event, event.streamName),
-            type: '$@',
-          });
+          emit({ ...this.link(projection, `$category-${category}`, event, event.streamName), type: '$@' });
         }
         return;
       case '$by_category': {
@@ -230,21 +276,20 @@ export class SystemProjections {
         // A link is categorised by the stream it is in, and points where that link points.
         const linked = event.type === LINK_EVENT_TYPE ? Buffer.from(event.data).toString('utf8') : target;
         const extra = event.tombstone ? { $o: event.streamName, $deleted: -1 } : { $o: event.streamName };
-        out.push(this.link(projection, `$ce-${category}`, event, linked, extra));
+        emit(this.link(projection, `$ce-${category}`, event, linked, extra));
         return;
       }
       case '$by_event_type': {
         if (event.type === LINK_EVENT_TYPE) return;
         const type = event.tombstone ? '$deleted' : event.type;
-        out.push(
-          this.link(projection, `$et-${type}`, event, target, event.tombstone ? { $deleted: -1 } : {}),
-        );
+        emit(this.link(projection, `$et-${type}`, event, target, event.tombstone ? { $deleted: -1 } : {}));
         return;
       }
     }
   }
+
   private link(
-    projection: ProjectionName,
+    projection: ProjectionState,
     stream: string,
     cause: StoredEvent,
     data: string,
@@ -262,13 +307,13 @@ export class SystemProjections {
     };
   }
 
-  private tag(projection: ProjectionName, at: StoredEvent): Record<string, unknown> {
-    return { $v: `${PROJECTIONS.indexOf(projection) + 1}:-1:1:4`, $c: at.position, $p: at.position };
+  private tag(projection: ProjectionState, at: StoredEvent): Record<string, unknown> {
+    return { $v: versionTag(projection.version), $c: at.position, $p: at.position };
   }
 
-  private checkpoint(projection: ProjectionName, at: StoredEvent): Emitted {
+  private checkpoint(projection: ProjectionState, at: StoredEvent): Emitted {
     return {
-      streamName: checkpointStreamOf(projection),
+      streamName: checkpointStreamOf(projection.name),
       id: randomUUID(),
       type: '$ProjectionCheckpoint',
       isJson: true,
