@@ -30,6 +30,10 @@ export interface IndexSpec {
   readonly unique?: boolean;
   readonly sparse?: boolean;
   readonly partialFilterExpression?: Readonly<Record<string, unknown>>;
+  /** Text indexes: relative weight of each field in the relevance score (MongoDB's default is 1). */
+  readonly weights?: Readonly<Record<string, number>>;
+  /** Text indexes: the language for stemming and stop words (MongoDB's default is english). */
+  readonly default_language?: string;
 }
 
 export type Doc = Readonly<Record<string, unknown>>;

@@ -83,8 +83,9 @@ const handle = (stored: StoredEvent<ProductEvent>) => {
 /**
  * `products`: the catalog with stock levels, for `GET /products` and `GET /products/:id`.
  * List queries sort by name, price or registration time and paginate with a cursor of (sort key, _id),
- * so every sort index ends with `_id` as the tie-breaker. Price range filters use the price index; text
- * search is a prefix match on `nameLower` (`{ $gte: p, $lt: p + '\uffff' }`).
+ * so every sort index ends with `_id` as the tie-breaker. Price range filters use the price index; search
+ * (`q`) is `$text` on the `search` text index (name and SKU, English stemming, name weighted higher), and a
+ * name prefix is an anchored range on `nameLower` (`{ $gte: p, $lt: p + '\uffff' }`).
  * `$inc` is safe because the runner applies each event exactly once, in order, with its checkpoint.
  */
 export const productsProjection: ProjectionDefinition<ProductEvent> = {
@@ -98,6 +99,12 @@ export const productsProjection: ProjectionDefinition<ProductEvent> = {
         { key: { nameLower: 1, _id: 1 }, name: 'name_cursor' },
         { key: { priceCents: 1, _id: 1 }, name: 'price_cursor' },
         { key: { registeredAt: -1, _id: -1 }, name: 'newest_cursor' },
+        {
+          key: { name: 'text', sku: 'text' },
+          name: 'search',
+          weights: { name: 10, sku: 2 },
+          default_language: 'english',
+        },
       ],
     },
   },

@@ -37,6 +37,8 @@ export async function ensureIndexes(
         ...(index.partialFilterExpression
           ? { partialFilterExpression: { ...index.partialFilterExpression } }
           : {}),
+        ...(index.weights ? { weights: { ...index.weights } } : {}),
+        ...(index.default_language ? { default_language: index.default_language } : {}),
       })),
     );
   }

@@ -61,13 +61,87 @@ describe('products over HTTP', () => {
   });
 
   it('filters by name prefix and price range, sorted by price', async () => {
-    const prefix = await clerk.request('GET', `/v1/products?q=${encodeURIComponent(`${tag} ap`)}`);
+    const prefix = await clerk.request('GET', `/v1/products?namePrefix=${encodeURIComponent(`${tag} ap`)}`);
     expect(names(prefix.body)).toEqual(['apple', 'apricot']);
     const range = await clerk.request(
       'GET',
       `/v1/products?q=${tag}&sort=price&minPriceCents=150&maxPriceCents=700`,
     );
     expect(names(range.body)).toEqual(['apricot', 'apple', 'cherry']);
+  });
+
+  describe('full-text search (q) on the text index of the products view', () => {
+    const gear: Record<string, string> = {};
+    const search = async (q: string, extra = ''): Promise<Record<string, unknown>> => {
+      const res = await clerk.request('GET', `/v1/products?q=${encodeURIComponent(q)}${extra}`);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const found = (body: Record<string, unknown>): string[] =>
+      (body.items as { id: string }[]).map((p) => Object.keys(gear).find((k) => gear[k] === p.id) ?? p.id);
+
+    beforeAll(async () => {
+      let position = '';
+      for (const [key, name, price] of [
+        ['leather', 'Leather Shoes', 8000],
+        ['trail', 'Trail running shoe', 9000],
+        ['jacket', 'Rain jacket for running', 12000],
+        ['cafe', 'Café table', 5000],
+      ] as const) {
+        const res = await clerk.request('POST', '/v1/products', {
+          sku: `${tag}-${key}`,
+          name,
+          priceCents: price,
+        });
+        expect(res.status).toBe(201);
+        gear[key] = res.body.id as string;
+        position = res.body.position as string;
+      }
+      await clerk.request('GET', `/v1/products?position=${position}`);
+    });
+
+    it('matches stemmed words, ignoring case and diacritics, best match first', async () => {
+      // "shoes" and "shoe" stem alike; the shorter name scores higher
+      expect(found(await search('SHOES'))).toEqual(['leather', 'trail']);
+      // both names have three indexed words: equal scores, so only membership is asserted
+      expect(found(await search('runs')).sort()).toEqual(['jacket', 'trail']);
+      expect(found(await search('cafe'))).toEqual(['cafe']);
+      expect(found(await search('the'))).toEqual([]);
+    });
+
+    it('honours phrases and negated words, combines with filters and other sorts', async () => {
+      expect(found(await search('"leather shoes"'))).toEqual(['leather']);
+      expect(found(await search('running -jacket'))).toEqual(['trail']);
+      expect(found(await search('running shoe', '&sort=price'))).toEqual(['leather', 'trail', 'jacket']);
+      expect(found(await search('running', '&maxPriceCents=10000'))).toEqual(['trail']);
+      // the SKU is indexed too; hyphens split words, so a SKU is searched as a phrase
+      expect(found(await search(`"${tag}-cafe"`))).toEqual(['cafe']);
+    });
+
+    it('pages by relevance with a cursor', async () => {
+      const first = await search('running shoe', '&limit=2');
+      expect(found(first)).toEqual(['trail', 'leather']);
+      const second = await search('running shoe', `&limit=2&cursor=${first.nextCursor as string}`);
+      expect(found(second)).toEqual(['jacket']);
+      expect(second.nextCursor).toBeNull();
+      const reused = await clerk.request(
+        'GET',
+        `/v1/products?q=x&sort=name&cursor=${first.nextCursor as string}`,
+      );
+      expect(reused.status).toBe(400);
+      const noQuery = await clerk.request('GET', '/v1/products?sort=relevance');
+      expect(noQuery.status).toBe(400);
+      expect(noQuery.body).toMatchObject({ code: 'relevance_needs_q' });
+    });
+
+    it('is documented in the OpenAPI document', async () => {
+      const doc = (await api.app.inject({ url: '/docs-json' })).json<{
+        paths: Record<string, Record<string, { parameters: { name: string; description?: string }[] }>>;
+      }>();
+      const params = doc.paths['/v1/products']?.get?.parameters ?? [];
+      expect(params.find((p) => p.name === 'q')?.description).toMatch(/Full-text search/);
+      expect(params.map((p) => p.name)).toEqual(expect.arrayContaining(['q', 'namePrefix', 'sort']));
+    });
   });
 
   it('registers a SKU once: identical again is a no-op, different details conflict', async () => {

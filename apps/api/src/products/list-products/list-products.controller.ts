@@ -21,18 +21,19 @@ export class ListProductsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List products (search, price range, sort, cursor)' })
+  @ApiOperation({ summary: 'List or search products (full-text q, name prefix, price range, sort, cursor)' })
   @ApiOkResponse({ type: ProductPageResponse })
   async list(@Query() request: ListProductsRequest): Promise<ProductPageResponse> {
     await this.consistency.atLeast(productsProjection.name, request.position);
     const page = await this.queries.execute(
       new ListProductsQuery(
         {
-          ...(request.q ? { namePrefix: request.q } : {}),
+          ...(request.q ? { search: request.q } : {}),
+          ...(request.namePrefix ? { namePrefix: request.namePrefix } : {}),
           ...(request.minPriceCents !== undefined ? { minPriceCents: request.minPriceCents } : {}),
           ...(request.maxPriceCents !== undefined ? { maxPriceCents: request.maxPriceCents } : {}),
         },
-        request.sort ?? 'name',
+        request.sort ?? (request.q ? 'relevance' : 'name'),
         request.limit ?? 20,
         request.cursor,
       ),

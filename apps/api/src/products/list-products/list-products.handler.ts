@@ -8,12 +8,12 @@ import { type ProductSort } from './list-products.dto';
 import { ListProductsQuery, type ProductPage } from './list-products.query';
 
 /** Each sort is backed by an index ending in _id (see productsProjection), which makes the cursor unique. */
-const SORTS: Record<ProductSort, { field: 'nameLower' | 'priceCents' | 'registeredAt'; direction: 1 | -1 }> =
-  {
-    name: { field: 'nameLower', direction: 1 },
-    price: { field: 'priceCents', direction: 1 },
-    newest: { field: 'registeredAt', direction: -1 },
-  };
+type KeySort = Exclude<ProductSort, 'relevance'>;
+const SORTS: Record<KeySort, { field: 'nameLower' | 'priceCents' | 'registeredAt'; direction: 1 | -1 }> = {
+  name: { field: 'nameLower', direction: 1 },
+  price: { field: 'priceCents', direction: 1 },
+  newest: { field: 'registeredAt', direction: -1 },
+};
 
 interface Cursor {
   k: string | number;
@@ -27,15 +27,17 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   async execute({ filter, sort, limit, cursor }: ListProductsQuery): Promise<ProductPage> {
-    const { field, direction } = SORTS[sort];
     // Built from validated scalars only: no client object ever reaches the query.
     const conditions: Filter<ProductView>[] = [];
-    if (filter.namePrefix) {
-      const prefix = filter.namePrefix.toLowerCase();
-      conditions.push({ nameLower: { $gte: prefix, $lt: `${prefix}\uffff` } });
+    // `$search` is a string: MongoDB parses its words, phrases and negations; it cannot carry operators.
+    if (filter.search) conditions.push({ $text: { $search: filter.search } });
+    if (sort === 'relevance') {
+      if (!filter.search)
+        throw new ValidationError('relevance_needs_q', 'sort=relevance ranks text matches: give q as well');
+      return this.byRelevance(this.withFilters(conditions, filter), limit, cursor);
     }
-    if (filter.minPriceCents !== undefined) conditions.push({ priceCents: { $gte: filter.minPriceCents } });
-    if (filter.maxPriceCents !== undefined) conditions.push({ priceCents: { $lte: filter.maxPriceCents } });
+    const { field, direction } = SORTS[sort];
+    this.withFilters(conditions, filter);
     if (cursor !== undefined) {
       const after = decodeCursor(cursor, field, sort);
       const op = direction === 1 ? '$gt' : '$lt';
@@ -55,6 +57,59 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
     const last = items[items.length - 1];
     return { items, nextCursor: docs.length > limit && last ? encodeCursor(last, field, sort) : null };
   }
+
+  /**
+   * Best text match first (MongoDB's textScore, then _id). Scores are not a stable key to page after, so
+   * the cursor holds the offset of the next page.
+   */
+  private async byRelevance(
+    conditions: Filter<ProductView>[],
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<ProductPage> {
+    const offset = cursor === undefined ? 0 : decodeOffset(cursor);
+    const docs = await this.db
+      .collection<ProductView>(PRODUCTS_COLLECTION)
+      .find({ $and: conditions })
+      .sort({ score: { $meta: 'textScore' }, _id: 1 })
+      .skip(offset)
+      .limit(limit + 1)
+      .toArray();
+    const items = docs.slice(0, limit);
+    return { items, nextCursor: docs.length > limit ? encodeOffset(offset + limit) : null };
+  }
+
+  private withFilters(
+    conditions: Filter<ProductView>[],
+    filter: ListProductsQuery['filter'],
+  ): Filter<ProductView>[] {
+    if (filter.namePrefix) {
+      const prefix = filter.namePrefix.toLowerCase();
+      conditions.push({ nameLower: { $gte: prefix, $lt: `${prefix}\uffff` } });
+    }
+    if (filter.minPriceCents !== undefined) conditions.push({ priceCents: { $gte: filter.minPriceCents } });
+    if (filter.maxPriceCents !== undefined) conditions.push({ priceCents: { $lte: filter.maxPriceCents } });
+    return conditions;
+  }
+}
+
+const encodeOffset = (offset: number): string =>
+  Buffer.from(JSON.stringify({ o: offset, s: 'relevance' })).toString('base64url');
+
+function decodeOffset(token: string): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const cursor = parsed as { o?: unknown; s?: unknown } | undefined;
+  if (!cursor || cursor.s !== 'relevance' || !Number.isSafeInteger(cursor.o) || (cursor.o as number) < 0)
+    throw new ValidationError(
+      'invalid_cursor',
+      'cursor does not belong to this listing; start again without it',
+    );
+  return cursor.o as number;
 }
 
 const encodeCursor = (view: ProductView, field: keyof typeof FIELD_TYPES, sort: string): string => {

@@ -8,6 +8,8 @@ export interface ProductPage {
 }
 
 export interface ProductFilter {
+  /** Full-text search (`$text`) on the products text index. */
+  search?: string;
   namePrefix?: string;
   minPriceCents?: number;
   maxPriceCents?: number;
