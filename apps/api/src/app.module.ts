@@ -1,11 +1,10 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { ApiHttpModule, RateLimitModule, UserRateLimitModule } from '@shop/http';
-import { LoggingModule, ObservabilityModule } from '@shop/observability';
+import { HealthModule, LoggingModule, ObservabilityModule } from '@shop/observability';
 import { PlatformModule } from '@shop/platform';
 import { WorkersModule } from '@shop/workers';
 import { AdminModule } from './admin/admin.module';
-import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';

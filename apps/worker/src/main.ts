@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type AddressInfo } from 'node:net';
 import { assertExplicitProductionSettings, InvalidEnvironmentError, validateEnvironment } from '@shop/config';
 
 async function main(): Promise<void> {
@@ -7,15 +9,37 @@ async function main(): Promise<void> {
   assertExplicitProductionSettings(validateEnvironment(process.env), { tokens: false, payments: true });
   const { initTracing } = await import('@shop/observability');
   initTracing('eventshop-worker');
-  const [{ NestFactory }, { Logger }, { WorkerModule }] = await Promise.all([
+  const [
+    { NestFactory },
+    { Logger: NestLogger },
+    { FastifyAdapter },
+    { Logger },
+    { AppConfig },
+    { WorkerModule },
+  ] = await Promise.all([
     import('@nestjs/core'),
+    import('@nestjs/common'),
+    import('@nestjs/platform-fastify'),
     import('nestjs-pino'),
+    import('@shop/config'),
     import('./worker.module'),
   ]);
-  const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
+  // An HTTP application only for its health and metrics endpoints: orchestrators and Prometheus need them.
+  const app = await NestFactory.create<NestFastifyApplication>(
+    WorkerModule,
+    new FastifyAdapter({ bodyLimit: 1024 }),
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.init();
+  const config = app.get(AppConfig);
+  await app.listen(config.workerPort, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new NestLogger('Worker').log(
+    `Worker health and metrics on http://${config.host}:${port} (/health/ready, /metrics)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,15 @@ import { validateEnvironment } from './environment';
 @Global()
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnvironment }),
+    // Values only from the validated environment: a variable set but empty (compose's `${X:-}`) means unset,
+    // never the raw '' that ConfigService would otherwise fall back to.
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      ignoreEnvFile: true,
+      skipProcessEnv: true,
+      validate: validateEnvironment,
+    }),
   ],
   providers: [AppConfig],
   exports: [AppConfig],

@@ -12,6 +12,11 @@ export class AppConfig {
     return this.config.get('PORT', { infer: true });
   }
 
+  /** The worker process's health and metrics port. */
+  get workerPort(): number {
+    return this.config.get('WORKER_PORT', { infer: true });
+  }
+
   get host(): string {
     return this.config.get('HOST', { infer: true });
   }

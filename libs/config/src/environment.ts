@@ -46,6 +46,13 @@ export class Environment {
   @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
   PORT = 3000;
 
+  /** The worker process's own HTTP port: /health/live, /health/ready and /metrics (on HOST). */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 3001 : Number(value)))
+  @IsInt({ message: 'WORKER_PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'WORKER_PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'WORKER_PORT must be an integer between 0 and 65535' })
+  WORKER_PORT = 3001;
+
   @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? '127.0.0.1')
   @IsString()
   @MinLength(1)

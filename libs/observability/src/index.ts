@@ -3,6 +3,8 @@ export { installHttpTelemetry, requestSpan, traceparentOf } from './http-telemet
 export { LoggingModule, pinoHttpOptions } from './logging.module';
 export { type BreakerState, Metrics, type ProjectionGaugeInput, streamCategory } from './metrics';
 export { MetricsAccessGuard } from './metrics-access.guard';
+export { HealthController } from './health/health.controller';
+export { HealthModule } from './health/health.module';
 export { ObservabilityModule } from './observability.module';
 export { ReadinessIndicators } from './readiness';
 export { reportStartupFailure, startupLogger, type StartupLogger } from './startup-logger';

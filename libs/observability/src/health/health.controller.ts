@@ -1,13 +1,15 @@
 import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { SkipRateLimits } from '@shop/http';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@shop/auth';
-import { ReadinessIndicators } from '@shop/observability';
+import { ReadinessIndicators } from '../readiness';
 
+/** Liveness and readiness of any shop process: the API on its port, the worker on WORKER_PORT. */
 @ApiTags('health')
 @Public()
-@SkipRateLimits()
+// Both named limiters (see @shop/http SkipRateLimits, which this library cannot import).
+@SkipThrottle({ ip: true, user: true })
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(
