@@ -22,7 +22,9 @@ describe('validateEnvironment', () => {
   it('parses EMBEDDED_SYSTEM_PROJECTIONS as a boolean, unset when not given (each app has its default)', () => {
     expect(validateEnvironment({}).EMBEDDED_SYSTEM_PROJECTIONS).toBeUndefined();
     expect(validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'on' }).EMBEDDED_SYSTEM_PROJECTIONS).toBe(true);
-    expect(validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'false' }).EMBEDDED_SYSTEM_PROJECTIONS).toBe(false);
+    expect(validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'false' }).EMBEDDED_SYSTEM_PROJECTIONS).toBe(
+      false,
+    );
     expect(() => validateEnvironment({ EMBEDDED_SYSTEM_PROJECTIONS: 'maybe' })).toThrow(
       /EMBEDDED_SYSTEM_PROJECTIONS must be true or false/,
     );

@@ -14,7 +14,9 @@ describe('payment simulator shutdown', () => {
   it('stops at once while a client keeps a connection alive after its request', async () => {
     const sim = await startPaymentSimulator({ latencyMs: 0 });
     const socket = await connect(sim.url);
-    const answered = new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(chunk.toString())));
+    const answered = new Promise<string>((resolve) =>
+      socket.once('data', (chunk) => resolve(chunk.toString())),
+    );
     socket.write('GET /charges/none HTTP/1.1\r\nHost: sim\r\nConnection: keep-alive\r\n\r\n');
     expect(await answered).toMatch(/^HTTP\/1\.1 \d{3}/);
 
