@@ -23,6 +23,8 @@ export class ConfigCommand extends CommandRunner {
         logLevel: this.config.logLevel,
       },
       options.json ?? false,
+      // URLs and paths are the point of this command: never shortened.
+      { wide: true },
     );
     return Promise.resolve();
   }

@@ -51,7 +51,7 @@ export class StoreVerifyCommand extends StoreCommandBase {
     if (options.json) print(summary, true);
     else {
       process.stdout.write(`${report.dir}: ${report.validRecords} valid record(s)\n`);
-      print(summary.problems, false);
+      print(summary.problems, false, { wide: options.wide ?? false });
     }
     throw new CheckFailedError(
       `the event store in ${report.dir} is damaged; \`eventshop store salvage --to <dir>\` copies every valid record out`,
