@@ -3,6 +3,7 @@ import { Query } from 'mingo';
 import type { Doc } from '../bson/values';
 import { validateNs } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
+import { clusteredIndexSpec, normalizeClusteredIndex } from '../engine/clustered';
 import { checkValidationOptions } from '../engine/validation';
 import { checkCreateOptions } from './create-options';
 import { isViewOptions } from './views';
@@ -34,6 +35,7 @@ const create: Handler = (cmd, env) => {
   const options = Object.fromEntries(Object.entries(cmd).filter(([k]) => !NOT_OPTIONS.has(k)));
   checkCreateOptions(options);
   checkValidationOptions(options);
+  normalizeClusteredIndex(options);
   env.ctx.createCollection(ns, options);
   return { ok: 1 };
 };
@@ -86,7 +88,8 @@ const listCollections: Handler = (cmd, env) => {
       type: 'collection',
       options: c.options,
       info: { readOnly: false, uuid: new Binary(c.uuid, 4) },
-      idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+      // a clustered collection has no separate _id index
+      ...(clusteredIndexSpec(c.options) ? {} : { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } }),
     };
   });
   const filter = asDoc(cmd.filter);

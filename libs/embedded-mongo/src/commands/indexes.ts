@@ -1,6 +1,7 @@
 import { isTextIndex, textIndexSpec } from '../engine/text-search';
 import type { Doc } from '../bson/values';
 import { compareBson } from '../bson/compare';
+import { clusteredIndexSpec } from '../engine/clustered';
 import { MongoServerError } from '../engine/errors';
 import type { IndexSpec } from '../engine/index-store';
 import { checkHashedBuild, checkHashedSpec } from '../engine/hashed-index';
@@ -95,7 +96,9 @@ const listIndexes: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.listIndexes);
   const coll = env.ctx.coll(ns);
   if (!coll) throw new MongoServerError(26, `ns does not exist: ${ns}`);
-  return env.engine.cursors.first(ns, { docs: coll.specs().map((s) => ({ ...s })) }, undefined, true);
+  const clustered = clusteredIndexSpec(coll.options);
+  const docs = coll.specs().map((s) => (clustered && s.name === '_id_' ? { ...clustered } : { ...s }));
+  return env.engine.cursors.first(ns, { docs }, undefined, true);
 };
 
 const dropIndexes: Handler = (cmd, env) => {
