@@ -93,17 +93,20 @@ export class ListProductsHandler implements IQueryHandler<ListProductsQuery> {
   }
 }
 
+/** A cursor token's JSON, or undefined when it is not one of ours (checked field by field by the caller). */
+function parseToken(token: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 const encodeOffset = (offset: number): string =>
   Buffer.from(JSON.stringify({ o: offset, s: 'relevance' })).toString('base64url');
 
 function decodeOffset(token: string): number {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const cursor = parsed as { o?: unknown; s?: unknown } | undefined;
+  const cursor = parseToken(token) as { o?: unknown; s?: unknown } | undefined;
   if (!cursor || cursor.s !== 'relevance' || !Number.isSafeInteger(cursor.o) || (cursor.o as number) < 0)
     throw new ValidationError(
       'invalid_cursor',
@@ -125,13 +128,7 @@ function decodeCursor(
   field: keyof typeof FIELD_TYPES,
   sort: string,
 ): { k: string | number | Date; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const cursor = parsed as Partial<Cursor> | undefined;
+  const cursor = parseToken(token) as Partial<Cursor> | undefined;
   const type = FIELD_TYPES[field];
   const keyOk = type === 'string' ? typeof cursor?.k === 'string' : typeof cursor?.k === 'number';
   if (!cursor || !keyOk || typeof cursor.id !== 'string' || cursor.s !== sort) {
