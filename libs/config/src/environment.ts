@@ -47,10 +47,7 @@ export class Environment {
   PORT = 3000;
 
   /** The worker process's own HTTP port: /health/live, /health/ready and /metrics (on HOST). */
-  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? 3001 : Number(value)))
-  @IsInt({ message: 'WORKER_PORT must be an integer between 0 and 65535' })
-  @Min(0, { message: 'WORKER_PORT must be an integer between 0 and 65535' })
-  @Max(65535, { message: 'WORKER_PORT must be an integer between 0 and 65535' })
+  @NumberVariable('WORKER_PORT', 0, 65535, 3001)
   WORKER_PORT = 3001;
 
   @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? '127.0.0.1')
