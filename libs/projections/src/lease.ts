@@ -127,8 +127,9 @@ export class Leases {
       { _id: key, owner: this.owner, handoverTo: doc.handoverTo },
       {
         $set: { owner: doc.handoverTo, expiresAt: new Date(Date.now() + this.ttlMs) },
-        // The new owner records who it is when it renews; until then nobody may call it dead.
-        $unset: { handoverTo: '', holder: '' },
+        // The new owner records who it is when it renews; until then nobody may call it dead. What this holder
+        // reported of its runner is no longer true of the lease.
+        $unset: { handoverTo: '', holder: '', status: '' },
       },
     );
     return result.modifiedCount === 1;
