@@ -131,14 +131,9 @@ export class EventStore {
     for (const { stream, event } of records) {
       let revision = next.get(stream);
       if (revision === undefined) {
-        const last = this.streams.get(stream)?.lastRevision ?? -1;
-        const meta = this.metadataOf(stream, true);
-        if (meta.softDeleted && last >= 0) {
-          encodable.push(
-            this.systemEvent(metastreamOf(stream), '$metadata', reopenedMetadata(meta, last + 1), now),
-          );
-        }
-        revision = last + 1;
+        const reopen = this.reopenOf(stream, now);
+        if (reopen) encodable.push(reopen);
+        revision = (this.streams.get(stream)?.lastRevision ?? -1) + 1;
       }
       next.set(stream, revision + 1);
       encodable.push({ ...event, streamName: stream, revision, tombstone: false, createdMs: now });
@@ -158,18 +153,20 @@ export class EventStore {
     return checkExpected(state, meta, hasMetastream, expected, proposed);
   }
 
-  private encode(streamName: string, proposed: readonly ProposedEvent[], now: number): EncodableEvent[] {
-    const state = this.streams.get(streamName);
+  /** Re-creating a soft-deleted stream: the `$$` event that keeps its old revisions hidden behind a moved `$tb`. */
+  private reopenOf(streamName: string, now: number): EncodableEvent | null {
+    const last = this.streams.get(streamName)?.lastRevision ?? -1;
     const meta = this.metadataOf(streamName, true);
-    const last = state?.lastRevision ?? -1;
+    if (!meta.softDeleted || last < 0) return null;
+    return this.systemEvent(metastreamOf(streamName), '$metadata', reopenedMetadata(meta, last + 1), now);
+  }
+
+  private encode(streamName: string, proposed: readonly ProposedEvent[], now: number): EncodableEvent[] {
+    const last = this.streams.get(streamName)?.lastRevision ?? -1;
     const events: EncodableEvent[] = [];
     if (proposed.length === 0) return events;
-    if (meta.softDeleted && last >= 0) {
-      // Re-creating a soft-deleted stream: the old revisions stay hidden behind a moved `$tb`.
-      events.push(
-        this.systemEvent(metastreamOf(streamName), '$metadata', reopenedMetadata(meta, last + 1), now),
-      );
-    }
+    const reopen = this.reopenOf(streamName, now);
+    if (reopen) events.push(reopen);
     proposed.forEach((event, i) =>
       events.push({ ...event, streamName, revision: last + 1 + i, tombstone: false, createdMs: now }),
     );
