@@ -1,9 +1,4 @@
-import type {
-  sendUnaryData,
-  ServerDuplexStream,
-  ServerUnaryCall,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type {
   CreateReq,
   CreateResp,
@@ -24,6 +19,7 @@ import type { Empty, StreamIdentifier } from '@eventstore/db-client/generated/sh
 import { persistentPb, sharedPb } from '../protocol/generated';
 import { streamNameOf, uuidOf } from '../protocol/convert';
 import { invalidArgument, toRpcError } from '../protocol/rpc-errors';
+import { unary } from '../protocol/unary';
 import { Consumer } from './consumer';
 import { maximumSubscribersReached } from './errors';
 import type { NackAction, PersistentGroup } from './group';
@@ -31,17 +27,6 @@ import type { GroupConfig, GroupSource } from './group-config';
 import { allStartOf, filterOf, settingsOf, sourceName, streamStartOf } from './group-config';
 import type { GroupRegistry } from './registry';
 import { subscriptionInfo } from './subscription-info';
-
-const unary =
-  <Req, Resp>(run: (req: Req, call: ServerUnaryCall<Req, Resp>) => Promise<Resp> | Resp) =>
-  (call: ServerUnaryCall<Req, Resp>, callback: sendUnaryData<Resp>): void => {
-    Promise.resolve()
-      .then(() => run(call.request, call))
-      .then(
-        (resp) => callback(null, resp),
-        (error: unknown) => callback(toRpcError(error)),
-      );
-  };
 
 const groupNameOf = (name: string): string => {
   if (!name) throw invalidArgument('Group name must not be empty.');

@@ -1,13 +1,9 @@
-import type {
-  sendUnaryData,
-  ServerUnaryCall,
-  ServerWritableStream,
-  UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import type { StatisticsReq, StatisticsResp } from '@eventstore/db-client/generated/projections_pb';
 import { projectionsPb, sharedPb, structPb } from '../protocol/generated';
-import { RpcError, toRpcError } from '../protocol/rpc-errors';
+import { RpcError } from '../protocol/rpc-errors';
+import { unary } from '../protocol/unary';
 import type { ProjectionStatistics, SystemProjections } from './system-projections';
 
 const notFound = (name: string): RpcError =>
@@ -22,17 +18,6 @@ const userProjectionsRefused = (): RpcError =>
 interface NamedReq {
   getOptions(): { getName(): string } | undefined;
 }
-
-const unary =
-  <Req, Resp>(run: (req: Req) => Promise<Resp> | Resp) =>
-  (call: ServerUnaryCall<Req, Resp>, callback: sendUnaryData<Resp>): void => {
-    Promise.resolve()
-      .then(() => run(call.request))
-      .then(
-        (resp) => callback(null, resp),
-        (error: unknown) => callback(toRpcError(error)),
-      );
-  };
 
 const details = (stats: ProjectionStatistics): StatisticsResp => {
   const d = new projectionsPb.StatisticsResp.Details();

@@ -1,6 +1,6 @@
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { invalidArgument, toRpcError } from '../protocol/rpc-errors';
+import { invalidArgument } from '../protocol/rpc-errors';
+import { unary } from '../protocol/unary';
 import { STREAM_STATE } from '../store/consistency-check';
 import type { EventStore } from '../store/event-store';
 import type { ProposedEvent } from '../storage/stored-event';
@@ -55,57 +55,48 @@ const violationsError = (
  * streams the request does not write. A stream written without a check is checked as `any` (it must not be
  * tombstoned). Every failing check is reported at once; nothing is written then.
  */
-export const appendRecordsHandler =
-  (store: EventStore, settings: WriteSettings) =>
-  (call: ServerUnaryCall<AppendRecordsRequestLike, unknown>, callback: sendUnaryData<unknown>): void => {
-    Promise.resolve()
-      .then(async () => {
-        const request = call.request;
-        const records: { stream: string; event: ProposedEvent }[] = request.getRecordsList().map((record) => {
-          const stream = record.getStream();
-          if (!stream) throw invalidArgument('Every record needs its stream.');
-          return { stream, event: recordOf(record, true) };
-        });
-        if (records.length === 0)
-          throw invalidArgument('Append records request must contain at least one record.');
-        const checks: { stream: string; expected: number }[] = [];
-        for (const check of request.getChecksList()) {
-          const state = check.hasStreamState() ? check.getStreamState() : undefined;
-          if (!state) throw invalidArgument('Only stream state checks are supported.');
-          if (!state.getStream()) throw invalidArgument('A consistency check needs its stream.');
-          if (checks.some((c) => c.stream === state.getStream()))
-            throw invalidArgument('Each stream can only appear once in consistency checks.');
-          checks.push({ stream: state.getStream(), expected: checkOf(state.getExpectedState()) });
-        }
-        for (const { stream } of records) {
-          if (!checks.some((c) => c.stream === stream)) checks.push({ stream, expected: STREAM_STATE.any });
-        }
-        const size = records.reduce((total, { event }) => total + event.data.length, 0);
-        if (size > settings.maxAppendSize) {
-          const details = new v2Errors.AppendTransactionSizeExceededErrorDetails();
-          details.setSize(size);
-          details.setMaxSize(settings.maxAppendSize);
-          throw withDetails(
-            status.ABORTED,
-            `Maximum Append Size of ${settings.maxAppendSize} Exceeded.`,
-            'kurrentdb.protocol.v2.streams.errors.AppendTransactionSizeExceededErrorDetails',
-            details,
-          );
-        }
-        const outcome = await store.appendRecords(records, checks);
-        if (outcome.kind === 'failed') throw violationsError(checks, outcome.violations);
-        const resp = new v2.AppendRecordsResponse();
-        for (const [stream, revision] of outcome.revisions) {
-          const written = new v2.StreamRevision();
-          written.setStream(stream);
-          written.setRevision(String(revision));
-          resp.addRevisions(written);
-        }
-        resp.setPosition(String(outcome.position));
-        return resp;
-      })
-      .then(
-        (resp) => callback(null, resp),
-        (error: unknown) => callback(toRpcError(error)),
+export const appendRecordsHandler = (store: EventStore, settings: WriteSettings) =>
+  unary(async (request: AppendRecordsRequestLike) => {
+    const records: { stream: string; event: ProposedEvent }[] = request.getRecordsList().map((record) => {
+      const stream = record.getStream();
+      if (!stream) throw invalidArgument('Every record needs its stream.');
+      return { stream, event: recordOf(record, true) };
+    });
+    if (records.length === 0)
+      throw invalidArgument('Append records request must contain at least one record.');
+    const checks: { stream: string; expected: number }[] = [];
+    for (const check of request.getChecksList()) {
+      const state = check.hasStreamState() ? check.getStreamState() : undefined;
+      if (!state) throw invalidArgument('Only stream state checks are supported.');
+      if (!state.getStream()) throw invalidArgument('A consistency check needs its stream.');
+      if (checks.some((c) => c.stream === state.getStream()))
+        throw invalidArgument('Each stream can only appear once in consistency checks.');
+      checks.push({ stream: state.getStream(), expected: checkOf(state.getExpectedState()) });
+    }
+    for (const { stream } of records) {
+      if (!checks.some((c) => c.stream === stream)) checks.push({ stream, expected: STREAM_STATE.any });
+    }
+    const size = records.reduce((total, { event }) => total + event.data.length, 0);
+    if (size > settings.maxAppendSize) {
+      const details = new v2Errors.AppendTransactionSizeExceededErrorDetails();
+      details.setSize(size);
+      details.setMaxSize(settings.maxAppendSize);
+      throw withDetails(
+        status.ABORTED,
+        `Maximum Append Size of ${settings.maxAppendSize} Exceeded.`,
+        'kurrentdb.protocol.v2.streams.errors.AppendTransactionSizeExceededErrorDetails',
+        details,
       );
-  };
+    }
+    const outcome = await store.appendRecords(records, checks);
+    if (outcome.kind === 'failed') throw violationsError(checks, outcome.violations);
+    const resp = new v2.AppendRecordsResponse();
+    for (const [stream, revision] of outcome.revisions) {
+      const written = new v2.StreamRevision();
+      written.setStream(stream);
+      written.setRevision(String(revision));
+      resp.addRevisions(written);
+    }
+    resp.setPosition(String(outcome.position));
+    return resp;
+  });
