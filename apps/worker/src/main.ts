@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type AddressInfo } from 'node:net';
-import { assertExplicitProductionSettings, InvalidEnvironmentError, validateEnvironment } from '@shop/config';
+import {
+  AppConfig,
+  assertExplicitProductionSettings,
+  InvalidEnvironmentError,
+  validateEnvironment,
+} from '@shop/config';
 
 async function main(): Promise<void> {
   // The worker exists to run the workers, whatever the API processes are told.
@@ -9,21 +14,14 @@ async function main(): Promise<void> {
   assertExplicitProductionSettings(validateEnvironment(process.env), { tokens: false, payments: true });
   const { initTracing } = await import('@shop/observability');
   initTracing('eventshop-worker');
-  const [
-    { NestFactory },
-    { Logger: NestLogger },
-    { FastifyAdapter },
-    { Logger },
-    { AppConfig },
-    { WorkerModule },
-  ] = await Promise.all([
-    import('@nestjs/core'),
-    import('@nestjs/common'),
-    import('@nestjs/platform-fastify'),
-    import('nestjs-pino'),
-    import('@shop/config'),
-    import('./worker.module'),
-  ]);
+  const [{ NestFactory }, { Logger: NestLogger }, { FastifyAdapter }, { Logger }, { WorkerModule }] =
+    await Promise.all([
+      import('@nestjs/core'),
+      import('@nestjs/common'),
+      import('@nestjs/platform-fastify'),
+      import('nestjs-pino'),
+      import('./worker.module'),
+    ]);
   // An HTTP application only for its health and metrics endpoints: orchestrators and Prometheus need them.
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule,
