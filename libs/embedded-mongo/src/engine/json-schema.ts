@@ -91,6 +91,34 @@ const rule = (operatorName: string, specifiedAs: Doc, extra: Doc = {}): Doc => (
 /** One keyword's test; it returns the failure it reports, or null when `value` satisfies it. */
 type Keyword = (value: unknown) => Doc | null;
 
+/**
+ * A `min*`/`max*` pair of count keywords (`minLength`/`maxLength`, `minItems`/`maxItems`,
+ * `minProperties`/`maxProperties`): `size` measures a value of the keywords' kind (undefined: another kind,
+ * which they do not constrain) and `report` gives the failure's extra fields.
+ */
+const sizeKeywords = (
+  schema: Doc,
+  min: string,
+  max: string,
+  size: (v: unknown) => number | undefined,
+  report: (v: unknown, n: number) => Doc,
+): Keyword[] =>
+  (
+    [
+      [min, (n: number, m: number) => n >= m],
+      [max, (n: number, m: number) => n <= m],
+    ] as const
+  ).flatMap(([kw, ok]): Keyword[] => {
+    if (schema[kw] === undefined) return [];
+    const limit = count(kw, schema[kw]);
+    return [
+      (v) => {
+        const n = size(v);
+        return n === undefined || ok(n, limit) ? null : rule(kw, { [kw]: schema[kw] }, report(v, n));
+      },
+    ];
+  });
+
 const typeKeywords = (schema: Doc): Keyword[] => {
   const out: Keyword[] = [];
   if (schema.bsonType !== undefined) {
@@ -190,26 +218,13 @@ const numberKeywords = (schema: Doc): Keyword[] => {
 };
 
 const stringKeywords = (schema: Doc): Keyword[] => {
-  const out: Keyword[] = [];
-  for (const [kw, ok] of [
-    ['minLength', (n: number, m: number) => n >= m],
-    ['maxLength', (n: number, m: number) => n <= m],
-  ] as const) {
-    if (schema[kw] === undefined) continue;
-    const limit = count(kw, schema[kw]);
-    out.push((v) =>
-      typeof v !== 'string' || ok([...v].length, limit)
-        ? null
-        : rule(
-            kw,
-            { [kw]: schema[kw] },
-            {
-              reason: 'specified string length was not satisfied',
-              consideredValue: v,
-            },
-          ),
-    );
-  }
+  const out = sizeKeywords(
+    schema,
+    'minLength',
+    'maxLength',
+    (v) => (typeof v === 'string' ? [...v].length : undefined),
+    (v) => ({ reason: 'specified string length was not satisfied', consideredValue: v }),
+  );
   if (schema.pattern !== undefined) {
     if (typeof schema.pattern !== 'string') throw typeError('pattern', 'a string');
     const re = compileRegex(schema.pattern, '');
@@ -230,26 +245,13 @@ const stringKeywords = (schema: Doc): Keyword[] => {
 };
 
 const arrayKeywords = (schema: Doc): Keyword[] => {
-  const out: Keyword[] = [];
-  for (const [kw, ok] of [
-    ['minItems', (n: number, m: number) => n >= m],
-    ['maxItems', (n: number, m: number) => n <= m],
-  ] as const) {
-    if (schema[kw] === undefined) continue;
-    const limit = count(kw, schema[kw]);
-    out.push((v) =>
-      !Array.isArray(v) || ok(v.length, limit)
-        ? null
-        : rule(
-            kw,
-            { [kw]: schema[kw] },
-            {
-              reason: 'array did not match specified length',
-              consideredValue: v,
-            },
-          ),
-    );
-  }
+  const out = sizeKeywords(
+    schema,
+    'minItems',
+    'maxItems',
+    (v) => (Array.isArray(v) ? v.length : undefined),
+    (v) => ({ reason: 'array did not match specified length', consideredValue: v }),
+  );
   if (schema.uniqueItems !== undefined) {
     if (typeof schema.uniqueItems !== 'boolean') throw typeError('uniqueItems', 'a boolean');
     if (schema.uniqueItems)
@@ -415,27 +417,15 @@ const objectKeywords = (schema: Doc): Keyword[] => {
         return null;
       });
   }
-  for (const [kw, ok] of [
-    ['minProperties', (n: number, m: number) => n >= m],
-    ['maxProperties', (n: number, m: number) => n <= m],
-  ] as const) {
-    if (schema[kw] === undefined) continue;
-    const limit = count(kw, schema[kw]);
-    out.push((v) => {
-      if (!isObjectValue(v)) return null;
-      const n = Object.keys(v).length;
-      return ok(n, limit)
-        ? null
-        : rule(
-            kw,
-            { [kw]: schema[kw] },
-            {
-              reason: 'specified number of properties was not satisfied',
-              numberOfProperties: n,
-            },
-          );
-    });
-  }
+  out.push(
+    ...sizeKeywords(
+      schema,
+      'minProperties',
+      'maxProperties',
+      (v) => (isObjectValue(v) ? Object.keys(v).length : undefined),
+      (_v, n) => ({ reason: 'specified number of properties was not satisfied', numberOfProperties: n }),
+    ),
+  );
   if (schema.dependencies !== undefined) {
     const deps = Object.entries(schemaOf('dependencies', schema.dependencies)).map(([k, d]) => {
       if (Array.isArray(d)) {
