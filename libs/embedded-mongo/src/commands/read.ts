@@ -1,5 +1,5 @@
 import { Long } from 'bson';
-import { compareBson, parseSort } from '../bson/compare';
+import { compareBson, parseSort, type StringCompare } from '../bson/compare';
 import { type Doc, getPathValues, keyString } from '../bson/values';
 import { parseCollation } from '../engine/collation';
 import { MongoServerError } from '../engine/errors';
@@ -73,16 +73,30 @@ const distinct: Handler = (cmd, env) => {
   const key = cmd.key;
   const collation = parseCollation(cmd.collation);
   const recs = findRecords(env.ctx, ns, { filter: asDoc(cmd.query), sort: [], skip: 0, limit: 0, collation });
-  const seen = new Map<string, unknown>();
-  for (const r of recs)
-    for (const v of getPathValues(r.doc, key))
-      if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
   const strCmp = queryCollation(env.ctx.coll(ns), { collation });
+  return {
+    values: distinctValues(
+      recs.map((r) => r.doc),
+      key,
+      strCmp,
+    ),
+    ok: 1,
+  };
+};
+
+/** `distinct`'s answer: the different values at `key` (array elements one by one), sorted. */
+export const distinctValues = (docs: Doc[], key: string, strCmp?: StringCompare): unknown[] => {
+  const seen = new Map<string, unknown>();
+  for (const d of docs)
+    for (const v of getPathValues(d, key)) {
+      if (v === undefined) continue;
+      const k = keyString(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
   const sorted = [...seen.values()].sort((a, b) => compareBson(a, b, strCmp));
-  if (!strCmp) return { values: sorted, ok: 1 };
+  if (!strCmp) return sorted;
   // values equal under the collation ("PING", "ping" at strength 2) are one: the first seen in order stays
-  const values = sorted.filter((v, i) => i === 0 || compareBson(sorted[i - 1], v, strCmp) !== 0);
-  return { values, ok: 1 };
+  return sorted.filter((v, i) => i === 0 || compareBson(sorted[i - 1], v, strCmp) !== 0);
 };
 
 /** `explain` for find/count/distinct: the plan and how much it read, so callers can verify index use. */

@@ -1,10 +1,10 @@
-import { getPathValues, keyString, type Doc } from '../bson/values';
-import { compareBson } from '../bson/compare';
+import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { runPipeline } from '../engine/pipeline';
 import { findRecords } from '../engine/query';
 import { collectionDocs } from './aggregate-db';
 import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
+import { distinctValues } from './read';
 
 /**
  * Views (`create` with `viewOn` and `pipeline`): a catalog entry whose options name a source and a pipeline.
@@ -86,11 +86,7 @@ const countOnView = (cmd: Doc, env: Env, view: ResolvedView): Doc => {
 
 const distinctOnView = (cmd: Doc, env: Env, view: ResolvedView): Doc => {
   if (typeof cmd.key !== 'string') throw new MongoServerError(14, "'key' must be of type string");
-  const seen = new Map<string, unknown>();
-  for (const d of viewDocs(env, view, matchStage(cmd.query)))
-    for (const v of getPathValues(d, cmd.key))
-      if (v !== undefined && !seen.has(keyString(v))) seen.set(keyString(v), v);
-  return { values: [...seen.values()].sort((a, b) => compareBson(a, b)), ok: 1 };
+  return { values: distinctValues(viewDocs(env, view, matchStage(cmd.query)), cmd.key), ok: 1 };
 };
 
 /** Commands that address one collection by their first field, refused on a view. */
