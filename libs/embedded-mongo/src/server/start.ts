@@ -1,10 +1,10 @@
-import { ensureSystemCollections } from '../engine/system-collections';
 import { isIP } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { unlinkSync } from 'node:fs';
 import { runCommand } from '../commands/dispatch';
 import { Engine } from '../commands/env';
+import { ensureSystemCollections } from '../engine/system-collections';
 import { type EmbeddedMongoSecurity, prepareMongoSecurity } from '../security/setup';
 import { Storage } from '../storage/storage';
 import { Connection } from '../wire/connection';
@@ -138,12 +138,6 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
         { path: socketPath },
       );
     }
-  } catch (e) {
-    for (const s of servers) s.close();
-    await storage.close();
-    throw e;
-  }
-  try {
     await ensureSystemCollections(storage, engine.txns, {
       setName: replSetName,
       host: `${advertisedHost}:${port}`,
