@@ -1,10 +1,8 @@
 import { ObjectId } from 'bson';
 import type { Doc } from '../bson/values';
-import { MAX_BSON_SIZE } from '../engine/context';
+import { MAX_BSON_SIZE, SERVER_VERSION } from '../engine/context';
 import { MAX_MESSAGE_SIZE } from '../wire/codec';
 import type { Env, Handler } from './env';
-
-const VERSION = '7.0.0';
 
 /** The handshake of the primary of a one-member replica set: what makes the driver use sessions and transactions. */
 const hello: Handler = (cmd: Doc, env: Env) => {
@@ -42,7 +40,7 @@ export const handshakeCommands: Record<string, Handler> = {
   isMaster: hello,
   ping: () => ({ ok: 1 }),
   buildInfo: () => ({
-    version: VERSION,
+    version: SERVER_VERSION,
     versionArray: [7, 0, 0, 0],
     gitVersion: 'embedded',
     bits: 64,

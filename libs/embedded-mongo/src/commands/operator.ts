@@ -1,6 +1,7 @@
 import { Long } from 'bson';
 import { readFileSync } from 'node:fs';
 import type { Doc } from '../bson/values';
+import { SERVER_VERSION } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
 import { compileQuery } from '../engine/matcher';
 import { interruptibleWait } from '../engine/ops';
@@ -8,7 +9,6 @@ import { replSetConfig } from '../engine/replset-config';
 import { asNumber, type Env, type Handler } from './env';
 import { collStatsDoc } from './coll-stats';
 
-const VERSION = '7.0.0';
 const startedAt = Date.now();
 
 const adminOnly = (env: Env, name: string): void => {
@@ -107,7 +107,7 @@ const serverStatus: Handler = (_cmd, env) => {
   const uptimeMillis = Date.now() - startedAt;
   return {
     host: me,
-    version: VERSION,
+    version: SERVER_VERSION,
     process: 'mongod',
     pid: Long.fromNumber(process.pid),
     uptime: Math.floor(uptimeMillis / 1000),

@@ -2,6 +2,7 @@ import { Long } from 'bson';
 import { compareBson, parseSort, type StringCompare } from '../bson/compare';
 import { type Doc, getPathValues, keyString } from '../bson/values';
 import { parseCollation } from '../engine/collation';
+import { SERVER_VERSION } from '../engine/context';
 import { MongoServerError } from '../engine/errors';
 import { applyProjection, type ExecStats, findRecords, type FindSpec, queryCollation } from '../engine/query';
 import { asDoc, asNumber, type Handler, nsOf } from './env';
@@ -127,7 +128,7 @@ const explain: Handler = (cmd, env) => {
       totalDocsExamined: stats.docsExamined,
       executionStages: input,
     },
-    serverInfo: { host: env.conn.localAddress, version: '7.0.0' },
+    serverInfo: { host: env.conn.localAddress, version: SERVER_VERSION },
     ok: 1,
   };
 };

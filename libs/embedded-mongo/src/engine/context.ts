@@ -11,6 +11,8 @@ import { cappedOverflow, isCapped, refuseInTransaction } from './capped';
 import { docLock, keyLock, type Transaction, type TransactionManager } from './transactions';
 
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
+/** The mongod version this server answers as (buildInfo, serverStatus, explain, startup_log). */
+export const SERVER_VERSION = '7.0.0';
 
 const hasWrappers = (v: unknown): boolean => {
   if (typeof v !== 'object' || v === null) return false;

@@ -1,7 +1,7 @@
 import type { Doc } from '../bson/values';
 import { cloneValue } from '../bson/values';
 import type { Storage } from '../storage/storage';
-import { Ctx } from './context';
+import { Ctx, SERVER_VERSION } from './context';
 import type { TransactionManager } from './transactions';
 import { replSetConfig } from './replset-config';
 
@@ -44,7 +44,7 @@ export const ensureSystemCollections = async (
       startTime: opts.startedAt,
       startTimeLocal: opts.startedAt.toString(),
       pid: process.pid,
-      buildinfo: { version: '7.0.0', gitVersion: 'embedded' },
+      buildinfo: { version: SERVER_VERSION, gitVersion: 'embedded' },
     }),
     undefined,
   );
