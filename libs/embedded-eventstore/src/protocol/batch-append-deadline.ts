@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { clientRequire } from './generated';
 
 interface BinaryReader {
   nextField(): boolean;
@@ -10,7 +10,7 @@ interface BinaryReader {
   readInt64(): number;
   readInt32(): number;
 }
-const jspb = createRequire(require.resolve('@eventstore/db-client/package.json'))('google-protobuf') as {
+const jspb = clientRequire('google-protobuf') as {
   BinaryReader: new (bytes: Uint8Array) => BinaryReader;
 };
 

@@ -13,7 +13,8 @@ import type * as ProjectionsPb from '@eventstore/db-client/generated/projections
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { createRequire } from 'node:module';
 
-const clientRequire = createRequire(require.resolve('@eventstore/db-client/package.json'));
+/** `require` from inside `@eventstore/db-client`: its generated code and its copy of google-protobuf. */
+export const clientRequire = createRequire(require.resolve('@eventstore/db-client/package.json'));
 
 interface AnyMessage {
   setTypeUrl(url: string): void;
