@@ -1,14 +1,14 @@
 import {
   AppendConsistencyViolationError,
   type ConsistencyCheck,
-  KurrentDBClient,
   STREAM_STATE,
   jsonEvent as kurrentJsonEvent,
 } from '@kurrent/kurrentdb-client';
 import { START, jsonEvent } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import type { Harness } from '../testing/harness';
-import { collect, startHarness } from '../testing/harness';
+import { collect } from '../testing/harness';
+import type { KurrentHarness } from '../testing/kurrent-harness';
+import { startKurrentHarness } from '../testing/kurrent-harness';
 
 const check = (
   streamName: string,
@@ -20,16 +20,11 @@ const check = (
 });
 
 describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords)', () => {
-  let h: Harness;
-  let kurrent: KurrentDBClient;
+  let h: KurrentHarness;
   beforeAll(async () => {
-    h = await startHarness();
-    kurrent = KurrentDBClient.connectionString(h.server.url.replace(/^esdb:/, 'kurrentdb:'));
+    h = await startKurrentHarness();
   });
-  afterAll(async () => {
-    await kurrent.dispose();
-    await h.dispose();
-  });
+  afterAll(() => h.dispose());
 
   const types = async (stream: string) =>
     (await collect(h.client.readStream(stream)).catch(() => [])).map((e) => e.event!.type);
@@ -40,7 +35,7 @@ describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords
     const customer = `customer-${randomUUID()}`;
     await h.client.appendToStream(customer, jsonEvent({ type: 'Registered', data: {} }));
     await h.client.appendToStream(product, jsonEvent({ type: 'Listed', data: {} }));
-    const result = await kurrent.appendRecords(
+    const result = await h.kurrent.appendRecords(
       [
         { streamName: order, record: kurrentJsonEvent({ type: 'Placed', data: { n: 1 } }) },
         {
@@ -81,7 +76,7 @@ describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords
       jsonEvent({ type: 'A', data: {} }),
       jsonEvent({ type: 'B', data: {} }),
     ]);
-    const error = await kurrent
+    const error = await h.kurrent
       .appendRecords(
         [
           { streamName: order, record: kurrentJsonEvent({ type: 'Placed', data: {} }) },
@@ -107,13 +102,13 @@ describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords
     await h.client.appendToStream(gone, jsonEvent({ type: 'Old', data: {} }));
     await h.client.tombstoneStream(gone);
     // A soft-deleted stream is writable: no_stream passes and the append restores it.
-    await kurrent.appendRecords(
+    await h.kurrent.appendRecords(
       [{ streamName: deleted, record: kurrentJsonEvent({ type: 'New', data: {} }) }],
       [check(deleted, 'no_stream')],
     );
     expect(await types(deleted)).toEqual(['New']);
     // A tombstoned stream never is, even unchecked (`any`): reported as -6.
-    const error = await kurrent
+    const error = await h.kurrent
       .appendRecords([{ streamName: gone, record: kurrentJsonEvent({ type: 'New', data: {} }) }])
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppendConsistencyViolationError);
@@ -123,12 +118,12 @@ describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords
   });
 
   it('refuses a request without records, or with a stream checked twice', async () => {
-    await expect(kurrent.appendRecords([], [check(`x-${randomUUID()}`, 'any')])).rejects.toThrow(
+    await expect(h.kurrent.appendRecords([], [check(`x-${randomUUID()}`, 'any')])).rejects.toThrow(
       /at least one record/,
     );
     const s = `twice-${randomUUID()}`;
     await expect(
-      kurrent.appendRecords(
+      h.kurrent.appendRecords(
         [{ streamName: s, record: kurrentJsonEvent({ type: 'A', data: {} }) }],
         [check(s, 'any'), check(s, 'no_stream')],
       ),

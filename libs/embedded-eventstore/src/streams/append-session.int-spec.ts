@@ -1,31 +1,23 @@
-import {
-  KurrentDBClient,
-  WrongExpectedVersionError,
-  jsonEvent as kurrentJsonEvent,
-} from '@kurrent/kurrentdb-client';
+import { WrongExpectedVersionError, jsonEvent as kurrentJsonEvent } from '@kurrent/kurrentdb-client';
 import { jsonEvent } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import type { Harness } from '../testing/harness';
-import { collect, startHarness } from '../testing/harness';
+import { collect } from '../testing/harness';
+import type { KurrentHarness } from '../testing/kurrent-harness';
+import { startKurrentHarness } from '../testing/kurrent-harness';
 
 describe('multi-stream atomic append (newer protocol, @kurrent/kurrentdb-client)', () => {
-  let h: Harness;
-  let kurrent: KurrentDBClient;
+  let h: KurrentHarness;
   beforeAll(async () => {
-    h = await startHarness();
-    kurrent = KurrentDBClient.connectionString(h.server.url.replace(/^esdb:/, 'kurrentdb:'));
+    h = await startKurrentHarness();
   });
-  afterAll(async () => {
-    await kurrent.dispose();
-    await h.dispose();
-  });
+  afterAll(() => h.dispose());
 
   const count = async (stream: string) => (await collect(h.client.readStream(stream)).catch(() => [])).length;
 
   it('appends to several streams in one transaction, read back through the old client', async () => {
     const order = `order-${randomUUID()}`;
     const reservation = `reservation-${randomUUID()}`;
-    const result = await kurrent.multiStreamAppend([
+    const result = await h.kurrent.multiStreamAppend([
       {
         streamName: order,
         expectedState: 'no_stream',
@@ -55,7 +47,7 @@ describe('multi-stream atomic append (newer protocol, @kurrent/kurrentdb-client)
     const order = `order-${randomUUID()}`;
     const reservation = `reservation-${randomUUID()}`;
     await h.client.appendToStream(reservation, jsonEvent({ type: 'Existing', data: {} }));
-    const error = await kurrent
+    const error = await h.kurrent
       .multiStreamAppend([
         {
           streamName: order,
