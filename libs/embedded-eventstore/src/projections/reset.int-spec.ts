@@ -91,4 +91,32 @@ describe('resetting a system projection', () => {
       await h.dispose();
     }
   });
+
+  it('a checkpoint of the earlier epoch does not count after a restart: reset while stopped, restarted, enabled', async () => {
+    const dataDir = await tempDir();
+    const type = `Typed${tag()}`;
+    try {
+      let h = await startHarness({ dataDir, systemProjections: true });
+      await h.client.appendToStream(`x${tag()}-1`, [ev(type), ev(type)]);
+      await waitFor(async () => (await read(h, `$et-${type}`)).length === 2);
+      await h.client.disableProjection('$by_event_type');
+      await h.client.resetProjection('$by_event_type');
+      await h.dispose();
+
+      h = await startHarness({ dataDir, systemProjections: true });
+      try {
+        const status = await h.client.getProjectionStatus('$by_event_type');
+        expect(status).toMatchObject({ projectionStatus: 'Stopped', epoch: 2n, version: 2n });
+        await h.client.enableProjection('$by_event_type');
+        await waitFor(async () => {
+          const links = await read(h, `$et-${type}`);
+          return links.length === 2 && links.every((l) => metaOf(l).$v === '4:2:2:4');
+        });
+      } finally {
+        await h.dispose();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
