@@ -2,6 +2,7 @@ import {
   AppendConsistencyViolationError,
   type ConsistencyCheck,
   STREAM_STATE,
+  TransactionMaxSizeExceededError,
   jsonEvent as kurrentJsonEvent,
 } from '@kurrent/kurrentdb-client';
 import { START, jsonEvent } from '@eventstore/db-client';
@@ -129,5 +130,22 @@ describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords
       ),
     ).rejects.toThrow(/only appear once/);
     expect(await types(s)).toEqual([]);
+  });
+
+  it('refuses a request over maxAppendSize (data bytes of all records) with its size, writing nothing', async () => {
+    const big = `big-${randomUUID()}`;
+    const small = `small-${randomUUID()}`;
+    const error = await h.kurrent
+      .appendRecords([
+        { streamName: small, record: kurrentJsonEvent({ type: 'A', data: {} }) },
+        { streamName: big, record: kurrentJsonEvent({ type: 'B', data: { s: 'x'.repeat(1024 * 1024) } }) },
+      ])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionMaxSizeExceededError);
+    const { size, maxSize } = error as TransactionMaxSizeExceededError;
+    expect(maxSize).toBe(1024 * 1024);
+    expect(size).toBe(2 + JSON.stringify({ s: 'x'.repeat(1024 * 1024) }).length);
+    expect(await types(small)).toEqual([]);
+    expect(await types(big)).toEqual([]);
   });
 });
