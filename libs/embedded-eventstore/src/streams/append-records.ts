@@ -65,16 +65,21 @@ export const appendRecordsHandler = (store: EventStore, settings: WriteSettings)
     if (records.length === 0)
       throw invalidArgument('Append records request must contain at least one record.');
     const checks: { stream: string; expected: number }[] = [];
+    const checked = new Set<string>();
     for (const check of request.getChecksList()) {
       const state = check.hasStreamState() ? check.getStreamState() : undefined;
       if (!state) throw invalidArgument('Only stream state checks are supported.');
-      if (!state.getStream()) throw invalidArgument('A consistency check needs its stream.');
-      if (checks.some((c) => c.stream === state.getStream()))
+      const stream = state.getStream();
+      if (!stream) throw invalidArgument('A consistency check needs its stream.');
+      if (checked.has(stream))
         throw invalidArgument('Each stream can only appear once in consistency checks.');
-      checks.push({ stream: state.getStream(), expected: checkOf(state.getExpectedState()) });
+      checked.add(stream);
+      checks.push({ stream, expected: checkOf(state.getExpectedState()) });
     }
     for (const { stream } of records) {
-      if (!checks.some((c) => c.stream === stream)) checks.push({ stream, expected: STREAM_STATE.any });
+      if (checked.has(stream)) continue;
+      checked.add(stream);
+      checks.push({ stream, expected: STREAM_STATE.any });
     }
     const size = records.reduce((total, { event }) => total + event.data.length, 0);
     if (size > settings.maxAppendSize) {
