@@ -1,10 +1,7 @@
 import { START, StreamNotFoundError, UnknownError, jsonEvent } from '@eventstore/db-client';
 import type { ResolvedEvent } from '@eventstore/db-client';
-import { randomUUID } from 'node:crypto';
-import { collect, startHarness, waitFor } from '../testing/harness';
+import { collect, startHarness, uniqueTag, waitFor } from '../testing/harness';
 import type { Harness } from '../testing/harness';
-
-const tag = () => randomUUID().replace(/-/g, '').slice(0, 12);
 
 /**
  * A real node without system projections (RunProjections=None, the default) has none of their streams:
@@ -14,7 +11,7 @@ const tag = () => randomUUID().replace(/-/g, '').slice(0, 12);
  */
 describe('system projection streams while projections are off', () => {
   let h: Harness;
-  const cat = `off${tag()}`;
+  const cat = `off${uniqueTag()}`;
   beforeAll(async () => {
     h = await startHarness();
     await h.client.appendToStream(`${cat}-1`, jsonEvent({ type: `Placed${cat}`, data: {} }));

@@ -1,14 +1,9 @@
 import { jsonEvent } from '@eventstore/db-client';
 import type { ResolvedEvent } from '@eventstore/db-client';
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { collect, startHarness, tempDir, waitFor } from '../testing/harness';
-import type { Harness } from '../testing/harness';
+import { collect, readOrEmpty, startHarness, tempDir, uniqueTag, waitFor } from '../testing/harness';
 
 const ev = (type: string) => jsonEvent({ type, data: {} });
-const tag = () => randomUUID().replace(/-/g, '').slice(0, 12);
-const read = (h: Harness, stream: string): Promise<ResolvedEvent[]> =>
-  collect(h.client.readStream(stream, { resolveLinkTos: true })).catch(() => []);
 const metaOf = (e: ResolvedEvent) => e.link!.metadata as Record<string, unknown>;
 
 /**
@@ -19,12 +14,12 @@ const metaOf = (e: ResolvedEvent) => e.link!.metadata as Record<string, unknown>
 describe('resetting a system projection', () => {
   it('re-emits from the start behind $tb, with the new epoch in $v, and keeps that across a restart', async () => {
     const dataDir = await tempDir();
-    const cat = `reset${tag()}`;
+    const cat = `reset${uniqueTag()}`;
     try {
       let h = await startHarness({ dataDir, systemProjections: true });
       await h.client.appendToStream(`${cat}-1`, [ev('A'), ev('B')]);
-      await waitFor(async () => (await read(h, `$ce-${cat}`)).length === 2);
-      const before = await read(h, `$ce-${cat}`);
+      await waitFor(async () => (await readOrEmpty(h, `$ce-${cat}`)).length === 2);
+      const before = await readOrEmpty(h, `$ce-${cat}`);
       expect(metaOf(before[0]!).$v).toBe('3:-1:1:4');
       // A new stream gets the metadata a real node's emitted stream gets: readable by everyone.
       const [created] = await collect(h.client.readStream(`$$$ce-${cat}`));
@@ -32,10 +27,10 @@ describe('resetting a system projection', () => {
 
       await h.client.resetProjection('$by_category');
       await waitFor(async () => {
-        const links = await read(h, `$ce-${cat}`);
+        const links = await readOrEmpty(h, `$ce-${cat}`);
         return links.length === 2 && links.every((l) => metaOf(l).$v === '3:2:2:4');
       });
-      const after = await read(h, `$ce-${cat}`);
+      const after = await readOrEmpty(h, `$ce-${cat}`);
       expect(after.map((l) => [l.event!.type, l.link!.revision])).toEqual([
         ['A', 2n],
         ['B', 3n],
@@ -51,7 +46,7 @@ describe('resetting a system projection', () => {
         .then((all) => all.filter((p) => p.name === '$by_category'));
       expect(stats).toMatchObject({ projectionStatus: 'Running', epoch: 2n, version: 2n });
       // The other projections were left alone.
-      const types = await read(h, '$et-A');
+      const types = await readOrEmpty(h, '$et-A');
       expect(types.filter((l) => l.event!.streamId === `${cat}-1`).map((l) => metaOf(l).$v)).toEqual([
         '4:-1:1:4',
       ]);
@@ -60,8 +55,8 @@ describe('resetting a system projection', () => {
       h = await startHarness({ dataDir, systemProjections: true });
       try {
         await h.client.appendToStream(`${cat}-1`, ev('C'));
-        await waitFor(async () => (await read(h, `$ce-${cat}`)).length === 3);
-        const links = await read(h, `$ce-${cat}`);
+        await waitFor(async () => (await readOrEmpty(h, `$ce-${cat}`)).length === 3);
+        const links = await readOrEmpty(h, `$ce-${cat}`);
         expect(links.map((l) => l.event!.type)).toEqual(['A', 'B', 'C']);
         expect(links.map((l) => metaOf(l).$v)).toEqual(['3:2:2:4', '3:2:2:4', '3:2:2:4']);
       } finally {
@@ -74,17 +69,20 @@ describe('resetting a system projection', () => {
 
   it('a stopped projection stays stopped after a reset, and re-emits from the start when enabled', async () => {
     const h = await startHarness({ inMemory: true, systemProjections: true });
-    const type = `Typed${tag()}`;
+    const type = `Typed${uniqueTag()}`;
     try {
-      await h.client.appendToStream(`x${tag()}-1`, [ev(type), ev(type)]);
-      await waitFor(async () => (await read(h, `$et-${type}`)).length === 2);
+      await h.client.appendToStream(`x${uniqueTag()}-1`, [ev(type), ev(type)]);
+      await waitFor(async () => (await readOrEmpty(h, `$et-${type}`)).length === 2);
       await h.client.disableProjection('$by_event_type');
       await h.client.resetProjection('$by_event_type');
       expect((await h.client.getProjectionStatus('$by_event_type')).projectionStatus).toBe('Stopped');
-      expect((await read(h, `$et-${type}`)).map((l) => metaOf(l).$v)).toEqual(['4:-1:1:4', '4:-1:1:4']);
+      expect((await readOrEmpty(h, `$et-${type}`)).map((l) => metaOf(l).$v)).toEqual([
+        '4:-1:1:4',
+        '4:-1:1:4',
+      ]);
       await h.client.enableProjection('$by_event_type');
       await waitFor(async () => {
-        const links = await read(h, `$et-${type}`);
+        const links = await readOrEmpty(h, `$et-${type}`);
         return links.length === 2 && links.every((l) => metaOf(l).$v === '4:2:2:4');
       });
     } finally {
@@ -94,11 +92,11 @@ describe('resetting a system projection', () => {
 
   it('a checkpoint of the earlier epoch does not count after a restart: reset while stopped, restarted, enabled', async () => {
     const dataDir = await tempDir();
-    const type = `Typed${tag()}`;
+    const type = `Typed${uniqueTag()}`;
     try {
       let h = await startHarness({ dataDir, systemProjections: true });
-      await h.client.appendToStream(`x${tag()}-1`, [ev(type), ev(type)]);
-      await waitFor(async () => (await read(h, `$et-${type}`)).length === 2);
+      await h.client.appendToStream(`x${uniqueTag()}-1`, [ev(type), ev(type)]);
+      await waitFor(async () => (await readOrEmpty(h, `$et-${type}`)).length === 2);
       await h.client.disableProjection('$by_event_type');
       await h.client.resetProjection('$by_event_type');
       await h.dispose();
@@ -109,7 +107,7 @@ describe('resetting a system projection', () => {
         expect(status).toMatchObject({ projectionStatus: 'Stopped', epoch: 2n, version: 2n });
         await h.client.enableProjection('$by_event_type');
         await waitFor(async () => {
-          const links = await read(h, `$et-${type}`);
+          const links = await readOrEmpty(h, `$et-${type}`);
           return links.length === 2 && links.every((l) => metaOf(l).$v === '4:2:2:4');
         });
       } finally {

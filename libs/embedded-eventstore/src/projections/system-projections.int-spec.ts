@@ -1,27 +1,19 @@
 import { START, StreamNotFoundError, jsonEvent } from '@eventstore/db-client';
 import type { ResolvedEvent } from '@eventstore/db-client';
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { collect, startHarness, tempDir, waitFor } from '../testing/harness';
-import type { Harness } from '../testing/harness';
+import { collect, readOrEmpty, startHarness, tempDir, uniqueTag, waitFor } from '../testing/harness';
 
 const ev = (type: string) => jsonEvent({ type, data: {} });
-const tag = () => randomUUID().replace(/-/g, '').slice(0, 12);
-const readOr = async (h: Harness, stream: string): Promise<ResolvedEvent[]> =>
-  collect(h.client.readStream(stream, { resolveLinkTos: true })).catch((error: unknown) => {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  });
 
 describe('system projections', () => {
   it('writes $ce-, $et-, $category- and $streams as the standard projections, catching up then live', async () => {
     const h = await startHarness({ inMemory: true, systemProjections: true });
     try {
-      const cat = `order${tag()}`;
+      const cat = `order${uniqueTag()}`;
       await h.client.appendToStream(`${cat}-1`, [ev('Placed'), ev('Paid')]);
       await h.client.appendToStream(`${cat}-2`, ev('Placed'));
-      await waitFor(async () => (await readOr(h, `$ce-${cat}`)).length === 3);
-      const ce = await readOr(h, `$ce-${cat}`);
+      await waitFor(async () => (await readOrEmpty(h, `$ce-${cat}`)).length === 3);
+      const ce = await readOrEmpty(h, `$ce-${cat}`);
       expect(ce.map((e) => `${e.event!.streamId}/${e.event!.type}`)).toEqual([
         `${cat}-1/Placed`,
         `${cat}-1/Paid`,
@@ -32,7 +24,7 @@ describe('system projections', () => {
       expect(meta).toMatchObject({ $o: `${cat}-1`, $causedBy: ce[0]!.event!.id, $v: '3:-1:1:4' });
       expect(meta.$c).toBe(Number(ce[0]!.event!.position!.commit));
 
-      const placed = await readOr(h, '$et-Placed');
+      const placed = await readOrEmpty(h, '$et-Placed');
       expect(placed.filter((e) => e.event!.streamId.startsWith(cat)).map((e) => e.event!.streamId)).toEqual([
         `${cat}-1`,
         `${cat}-2`,
@@ -42,7 +34,7 @@ describe('system projections', () => {
         ['$@', `${cat}-1`],
         ['$@', `${cat}-2`],
       ]);
-      const streams = await readOr(h, '$streams');
+      const streams = await readOrEmpty(h, '$streams');
       expect(streams.map((e) => e.event!.streamId).filter((s) => s.startsWith(cat))).toEqual([
         `${cat}-1`,
         `${cat}-2`,
@@ -64,17 +56,17 @@ describe('system projections', () => {
 
   it('survives restarts without writing a link twice', async () => {
     const dataDir = await tempDir();
-    const cat = `cart${tag()}`;
+    const cat = `cart${uniqueTag()}`;
     try {
       let h = await startHarness({ dataDir, systemProjections: true });
       await h.client.appendToStream(`${cat}-1`, [ev('A'), ev('B')]);
-      await waitFor(async () => (await readOr(h, `$ce-${cat}`)).length === 2);
+      await waitFor(async () => (await readOrEmpty(h, `$ce-${cat}`)).length === 2);
       await h.dispose();
       h = await startHarness({ dataDir, systemProjections: true });
       try {
         await h.client.appendToStream(`${cat}-1`, ev('C'));
-        await waitFor(async () => (await readOr(h, `$ce-${cat}`)).length >= 3);
-        const ce = await readOr(h, `$ce-${cat}`);
+        await waitFor(async () => (await readOrEmpty(h, `$ce-${cat}`)).length >= 3);
+        const ce = await readOrEmpty(h, `$ce-${cat}`);
         expect(ce.map((e) => e.event!.type)).toEqual(['A', 'B', 'C']);
       } finally {
         await h.dispose();
@@ -91,9 +83,9 @@ describe('system projections', () => {
     });
     const off = await startHarness();
     try {
-      const base = `shop${tag()}`;
+      const base = `shop${uniqueTag()}`;
       await h.client.appendToStream(`${base}-order-7`, ev('Placed'));
-      await waitFor(async () => (await readOr(h, `$ce-${base}-order`)).length === 1);
+      await waitFor(async () => (await readOrEmpty(h, `$ce-${base}-order`)).length === 1);
       await off.client.appendToStream(`${base}-7`, ev('Placed'));
       await expect(collect(off.client.readStream(`$ce-${base}`))).rejects.toBeInstanceOf(StreamNotFoundError);
     } finally {

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
+import type { ResolvedEvent } from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
 import type { EmbeddedEventStore, EmbeddedEventStoreOptions } from '../server';
 import { startEmbeddedEventStore } from '../server';
 
@@ -46,6 +48,16 @@ export const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   for await (const item of iterable) items.push(item);
   return items;
 };
+
+/** A short unique suffix for category and event type names (hex digits only, so no category separator). */
+export const uniqueTag = (): string => randomUUID().replace(/-/g, '').slice(0, 12);
+
+/** A stream read with links resolved, or [] while the stream does not exist (any other error throws). */
+export const readOrEmpty = (h: Harness, stream: string): Promise<ResolvedEvent[]> =>
+  collect(h.client.readStream(stream, { resolveLinkTos: true })).catch((error: unknown) => {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
+  });
 
 /** Polls `condition` until it holds or the deadline passes (no fixed sleeps for synchronisation). */
 export const waitFor = async (
