@@ -2,6 +2,10 @@ import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bs
 
 export type Doc = Record<string, unknown>;
 
+/** A plain document (an object literal or a decoded BSON document): not an array, Date, class or BSON wrapper. */
+export const isPlainDoc = (v: unknown): v is Doc =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
+
 /**
  * Canonical in-memory form of BSON values. Plain JS numbers are what the serializer writes back as int32 (integral,
  * in int32 range) or double (anything else), so only the values a plain number cannot reproduce keep a wrapper:

@@ -1,7 +1,7 @@
 import { compareBson } from '../bson/compare';
 import { asDouble, isNumeric } from '../bson/numeric';
 import { bsonTypeName, hasBsonType, validBsonType } from '../bson/types';
-import type { Doc } from '../bson/values';
+import { type Doc, isPlainDoc } from '../bson/values';
 import { MongoServerError } from './errors';
 import { compileRegex } from './safe-regex';
 
@@ -58,9 +58,7 @@ const parseError = (msg: string): MongoServerError => new MongoServerError(9, ms
 const typeError = (kw: string, what: string): MongoServerError =>
   new MongoServerError(14, `$jsonSchema keyword '${kw}' must be ${what}`);
 
-const isPlain = (v: unknown): v is Doc =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
-const isObjectValue = (v: unknown): v is Doc => bsonTypeName(v) === 'object' && isPlain(v);
+const isObjectValue = (v: unknown): v is Doc => bsonTypeName(v) === 'object' && isPlainDoc(v);
 const count = (kw: string, v: unknown): number => {
   if (!isNumeric(v)) throw typeError(kw, 'a number');
   const n = asDouble(v);
@@ -69,7 +67,7 @@ const count = (kw: string, v: unknown): number => {
   return n;
 };
 const schemaOf = (kw: string, v: unknown): Doc => {
-  if (!isPlain(v)) throw typeError(kw, 'an object');
+  if (!isPlainDoc(v)) throw typeError(kw, 'an object');
   return v;
 };
 const schemaList = (kw: string, v: unknown): SchemaCheck[] => {
@@ -274,7 +272,7 @@ const arrayKeywords = (schema: Doc): Keyword[] => {
   }
   const items = schema.items;
   if (items !== undefined) {
-    if (isPlain(items)) {
+    if (isPlainDoc(items)) {
       const each = compileSchema(items);
       out.push((v) => {
         if (!Array.isArray(v)) return null;
@@ -337,7 +335,7 @@ const arrayKeywords = (schema: Doc): Keyword[] => {
 };
 
 const schemaOrBool = (kw: string, v: unknown): void => {
-  if (typeof v !== 'boolean' && !isPlain(v)) throw typeError(kw, 'a boolean or an object');
+  if (typeof v !== 'boolean' && !isPlainDoc(v)) throw typeError(kw, 'a boolean or an object');
 };
 
 const objectKeywords = (schema: Doc): Keyword[] => {
@@ -386,7 +384,7 @@ const objectKeywords = (schema: Doc): Keyword[] => {
   const extra = schema.additionalProperties;
   if (extra !== undefined) {
     schemaOrBool('additionalProperties', extra);
-    const rest = isPlain(extra) ? compileSchema(extra) : null;
+    const rest = isPlainDoc(extra) ? compileSchema(extra) : null;
     const isAdditional = (k: string): boolean =>
       !Object.prototype.hasOwnProperty.call(props, k) && !patterns.some(([, re]) => re.test(k));
     if (extra === false)
@@ -548,7 +546,7 @@ export const schemaReport = (schema: Doc, check: SchemaCheck, doc: unknown): Doc
 
 /** `$jsonSchema` as a query operator (find, validators). */
 export const jsonSchemaMatcher = (arg: unknown): ((doc: unknown) => boolean) => {
-  if (!isPlain(arg)) throw new MongoServerError(14, '$jsonSchema must be an object');
+  if (!isPlainDoc(arg)) throw new MongoServerError(14, '$jsonSchema must be an object');
   const check = compileSchema(arg);
   return (doc) => check(doc).length === 0;
 };

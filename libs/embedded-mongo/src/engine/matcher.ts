@@ -2,7 +2,7 @@ import { BSONRegExp, DBRef, MaxKey, MinKey } from 'bson';
 import { compareBson, type StringCompare, typeRank } from '../bson/compare';
 import { asDouble, isNumeric } from '../bson/numeric';
 import { hasBsonType, validBsonType } from '../bson/types';
-import { type Doc, keyString } from '../bson/values';
+import { type Doc, isPlainDoc, keyString } from '../bson/values';
 import { geoIntersects, geoWithin, near } from './geo';
 import { bitTest } from './match-bits';
 import { type Candidate, candidates } from './match-path';
@@ -34,11 +34,9 @@ export interface MatcherHooks {
 /** The document being matched, for `$near` (which records each match's distance on it). */
 let current: unknown;
 
-const isPlain = (v: unknown): v is Doc =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
 const isDbRefShape = (o: Doc): boolean => '$ref' in o && '$id' in o;
 const isOperatorDoc = (v: unknown): v is Doc => {
-  if (!isPlain(v) || isDbRefShape(v)) return false;
+  if (!isPlainDoc(v) || isDbRefShape(v)) return false;
   const k = Object.keys(v)[0];
   return k !== undefined && k.startsWith('$');
 };
@@ -60,7 +58,7 @@ const regexTest = (re: SafeRegex, v: unknown): boolean => typeof v === 'string' 
 /** Whether a value holds a string anywhere (only those compare differently under a collation). */
 const hasString = (v: unknown): boolean =>
   typeof v === 'string' ||
-  (Array.isArray(v) ? v.some(hasString) : isPlain(v) ? Object.values(v).some(hasString) : false);
+  (Array.isArray(v) ? v.some(hasString) : isPlainDoc(v) ? Object.values(v).some(hasString) : false);
 
 const equalsTest = (operand: unknown, strCmp?: StringCompare): ((c: Candidate) => boolean) => {
   if (isRegex(operand)) {
@@ -152,7 +150,7 @@ const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHook
       const items = asArray('$all', arg);
       if (items.length === 0) return () => false;
       const tests = items.map((v) =>
-        isPlain(v) && '$elemMatch' in v
+        isPlainDoc(v) && '$elemMatch' in v
           ? compileOperator('$elemMatch', v.$elemMatch, spec, hooks)
           : any(equalsTest(v, hooks.strCmp)),
       );
@@ -164,7 +162,7 @@ const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHook
       return any((c) => !c.element && Array.isArray(c.value) && c.value.length === n);
     }
     case '$elemMatch': {
-      if (!isPlain(arg)) throw badValue('$elemMatch needs an Object');
+      if (!isPlainDoc(arg)) throw badValue('$elemMatch needs an Object');
       const el =
         isOperatorDoc(arg) && !['$and', '$or', '$nor', '$expr'].includes(Object.keys(arg)[0] as string)
           ? compileOperators(arg, hooks)
@@ -176,7 +174,7 @@ const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHook
           const idx = c.value.findIndex((v) =>
             el
               ? el([{ value: v, element: false, present: true }])
-              : isPlain(v) && (docMatch as DocMatcher)(v),
+              : isPlainDoc(v) && (docMatch as DocMatcher)(v),
           );
           if (idx >= 0) {
             if (state) state.pos = c.pos ?? idx;
@@ -191,7 +189,8 @@ const compileOperator = (op: string, arg: unknown, spec: Doc, hooks: MatcherHook
         const t = any(equalsTest(arg));
         return (cs) => !t(cs);
       }
-      if (!isPlain(arg) || Object.keys(arg).length === 0) throw badValue('$not needs a regex or a document');
+      if (!isPlainDoc(arg) || Object.keys(arg).length === 0)
+        throw badValue('$not needs a regex or a document');
       const t = compileOperators(arg, hooks);
       return (cs) => !t(cs);
     }
@@ -274,7 +273,7 @@ const compileOperators = (spec: Doc, hooks: MatcherHooks): ValueTest => {
 const subQueries = (op: string, v: unknown, hooks: MatcherHooks): DocMatcher[] => {
   if (!Array.isArray(v) || v.length === 0) throw badValue(`${op} argument must be a non-empty array`);
   return v.map((q) => {
-    if (!isPlain(q)) throw badValue(`${op} argument's entries must be objects`);
+    if (!isPlainDoc(q)) throw badValue(`${op} argument's entries must be objects`);
     return compileQuery(q, hooks);
   });
 };

@@ -1,6 +1,6 @@
 import { isNumeric, asDouble } from '../bson/numeric';
 import { TEXT_SCORES } from '../bson/compare';
-import { cloneValue, type Doc, setOwn } from '../bson/values';
+import { cloneValue, type Doc, isPlainDoc, setOwn } from '../bson/values';
 import { badValue } from './errors';
 import { compileQuery, type DocMatcher, type MatcherHooks } from './matcher';
 import { MongoServerError } from './errors';
@@ -26,9 +26,6 @@ type Special =
   | { kind: 'compute'; expr: unknown }
   | { kind: 'meta' };
 
-const isPlain = (v: unknown): v is Doc =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
-
 const truthy = (v: unknown): boolean => (isNumeric(v) ? asDouble(v) !== 0 : !!v);
 
 const parseSlice = (arg: unknown): Special => {
@@ -42,7 +39,7 @@ const parseSlice = (arg: unknown): Special => {
 };
 
 const parseValue = (v: unknown, hooks: MatcherHooks): Node => {
-  if (isPlain(v)) {
+  if (isPlainDoc(v)) {
     const keys = Object.keys(v);
     if (keys.length === 1 && keys[0] === '$slice') return parseSlice(v.$slice);
     if (keys.length === 1 && keys[0] === '$meta') {
@@ -51,7 +48,7 @@ const parseValue = (v: unknown, hooks: MatcherHooks): Node => {
     }
     if (keys.length === 1 && keys[0] === '$elemMatch') {
       const cond = v.$elemMatch;
-      if (!isPlain(cond)) throw badValue('elemMatch: Invalid argument, object required.');
+      if (!isPlainDoc(cond)) throw badValue('elemMatch: Invalid argument, object required.');
       const first = Object.keys(cond)[0] ?? '';
       const value = first.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(first);
       return { kind: 'elemMatch', value, match: compileQuery(value ? { v: cond } : cond, hooks) };
@@ -141,7 +138,7 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
       case 'elemMatch': {
         if (!Array.isArray(value)) return undefined;
         const hit: unknown = (value as unknown[]).find((el) =>
-          node.value ? node.match({ v: el }) : isPlain(el) && node.match(el),
+          node.value ? node.match({ v: el }) : isPlainDoc(el) && node.match(el),
         );
         return hit === undefined ? undefined : [hit];
       }
@@ -186,8 +183,10 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
   };
   const subInclude = (v: unknown, level: Map<string, Node>, root: Doc, pos: number | undefined): unknown => {
     if (Array.isArray(v))
-      return v.filter((el) => isPlain(el) || Array.isArray(el)).map((el) => subInclude(el, level, root, pos));
-    if (isPlain(v)) return include(v, level, root, pos);
+      return v
+        .filter((el) => isPlainDoc(el) || Array.isArray(el))
+        .map((el) => subInclude(el, level, root, pos));
+    if (isPlainDoc(v)) return include(v, level, root, pos);
     return undefined;
   };
 
@@ -208,9 +207,9 @@ export const compileProjection = (spec: Doc, env: ProjectionEnv = {}): ((doc: Do
   const subExclude = (v: unknown, level: Map<string, Node>, root: Doc): unknown => {
     if (Array.isArray(v))
       return (v as unknown[]).map((el) =>
-        isPlain(el) || Array.isArray(el) ? subExclude(el, level, root) : el,
+        isPlainDoc(el) || Array.isArray(el) ? subExclude(el, level, root) : el,
       );
-    if (isPlain(v)) return exclude(v, level, root);
+    if (isPlainDoc(v)) return exclude(v, level, root);
     return cloneValue(v);
   };
 

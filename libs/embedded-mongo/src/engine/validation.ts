@@ -1,5 +1,5 @@
 import { bsonTypeName } from '../bson/types';
-import { type Doc, getPath } from '../bson/values';
+import { type Doc, getPath, isPlainDoc } from '../bson/values';
 import { QUERY_HOOKS } from './agg-numeric';
 import type { Collection } from './collection';
 import { MongoServerError } from './errors';
@@ -18,10 +18,11 @@ export interface CompiledValidator {
   explain: (doc: Doc) => Doc;
 }
 
-const isPlain = (v: unknown): v is Doc =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && v.constructor === Object;
 const isOperatorDoc = (v: unknown): v is Doc =>
-  isPlain(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith('$')) && !('$ref' in v);
+  isPlainDoc(v) &&
+  Object.keys(v).length > 0 &&
+  Object.keys(v).every((k) => k.startsWith('$')) &&
+  !('$ref' in v);
 
 const REFUSED: Record<string, string> = {
   $text: '$text is not allowed in this context',
@@ -34,7 +35,7 @@ const REFUSED: Record<string, string> = {
 /** Validators may not use `$text`, `$where` or the geo-near operators (QueryFeatureNotAllowed, 224). */
 const refuseFeatures = (filter: unknown): void => {
   if (Array.isArray(filter)) return filter.forEach(refuseFeatures);
-  if (!isPlain(filter)) return;
+  if (!isPlainDoc(filter)) return;
   for (const [k, v] of Object.entries(filter)) {
     if (k === '$jsonSchema' || k === '$expr') continue;
     if (REFUSED[k]) throw new MongoServerError(224, REFUSED[k]);
@@ -137,7 +138,7 @@ const filterDetails = (filter: Doc, doc: Doc): Doc | null => {
 /** Compiles a validator, failing as mongod does for an invalid one (create and collMod call this). */
 export const compileValidator = (validator: unknown): CompiledValidator | null => {
   if (validator === undefined) return null;
-  if (!isPlain(validator)) throw new MongoServerError(14, "'validator' must be an object");
+  if (!isPlainDoc(validator)) throw new MongoServerError(14, "'validator' must be an object");
   if (Object.keys(validator).length === 0) return null;
   refuseFeatures(validator);
   const matches = compileQuery(validator, HOOKS);
@@ -168,7 +169,7 @@ const compiled = new WeakMap<object, CompiledValidator | null>();
 
 const validatorOf = (coll: Collection): CompiledValidator | null => {
   const v = coll.options.validator;
-  if (!isPlain(v)) return null;
+  if (!isPlainDoc(v)) return null;
   let c = compiled.get(v);
   if (c === undefined) compiled.set(v, (c = compileValidator(v)));
   return c;
