@@ -10,6 +10,9 @@ import type { IndexSpec } from './index-store';
  */
 export const isHashedField = (spec: IndexSpec, path: string): boolean => spec.key[path] === 'hashed';
 
+/** The paths a key pattern hashes. */
+export const hashedPathsOf = (key: Doc): string[] => Object.keys(key).filter((k) => key[k] === 'hashed');
+
 export const checkHashedSpec = (key: Doc, options: Doc): void => {
   const hashed = Object.values(key).filter((v) => v === 'hashed').length;
   if (hashed === 0) return;
@@ -35,9 +38,9 @@ const arrayOnPath = (doc: unknown, parts: string[]): boolean => {
   return false;
 };
 
-const checkDoc = (spec: IndexSpec, doc: Doc): void => {
-  for (const [path, kind] of Object.entries(spec.key))
-    if (kind === 'hashed' && arrayOnPath(doc, path.split('.')))
+const checkDoc = (paths: string[], doc: Doc): void => {
+  for (const path of paths)
+    if (arrayOnPath(doc, path.split('.')))
       throw new MongoServerError(
         16766,
         `Error: hashed indexes do not currently support array values. Found array for path: ${path}`,
@@ -46,12 +49,12 @@ const checkDoc = (spec: IndexSpec, doc: Doc): void => {
 
 /** Refuses a document that a hashed index of `coll` could not hold. */
 export const checkHashedKeys = (coll: Collection, doc: Doc): void => {
-  for (const index of coll.indexes.values())
-    if (Object.values(index.spec.key).includes('hashed')) checkDoc(index.spec, doc);
+  for (const index of coll.indexes.values()) if (index.hashedPaths.length) checkDoc(index.hashedPaths, doc);
 };
 
 /** Refuses building a hashed index over documents holding arrays on its path. */
 export const checkHashedBuild = (coll: Collection, spec: IndexSpec): void => {
-  if (!Object.values(spec.key).includes('hashed')) return;
-  for (const rec of coll.records.values()) checkDoc(spec, rec.doc);
+  const paths = hashedPathsOf(spec.key);
+  if (!paths.length) return;
+  for (const rec of coll.records.values()) checkDoc(paths, rec.doc);
 };

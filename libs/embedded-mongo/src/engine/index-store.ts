@@ -1,6 +1,7 @@
 import { compareBson } from '../bson/compare';
 import { type Doc, getPathValues, keyString, numericView } from '../bson/values';
 import { compileQuery, type DocMatcher } from './matcher';
+import { hashedPathsOf } from './hashed-index';
 import { SortedList } from './sorted-list';
 
 export interface IndexSpec {
@@ -40,6 +41,8 @@ export interface IndexEntry {
 
 export class IndexStore {
   readonly fields: [string, 1 | -1][];
+  /** The paths this index hashes (`{k: "hashed"}`; mongod allows one), checked on every write. */
+  readonly hashedPaths: string[];
   readonly entries: SortedList<IndexEntry>;
   private readonly uniqueKeys = new Map<string, string>();
   private readonly partial?: DocMatcher;
@@ -47,6 +50,7 @@ export class IndexStore {
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.entries(spec.key).map(([k, v]) => [k, Number(v) < 0 ? -1 : 1]);
+    this.hashedPaths = hashedPathsOf(spec.key);
     const fields = this.fields;
     this.entries = new SortedList<IndexEntry>((a, b) => {
       for (let i = 0; i < fields.length; i++) {

@@ -115,7 +115,7 @@ const boundsFn = (index: IndexStore, eqs: unknown[], range: Range | undefined) =
 const sortMatches = (index: IndexStore, from: number, sort: SortSpec): 'fwd' | 'rev' | null => {
   if (!sort.length || index.multikey || index.spec.sparse || index.spec.partialFilterExpression) return null;
   if (from + sort.length > index.fields.length) return null;
-  if (index.fields.some(([f]) => isHashedField(index.spec, f))) return null;
+  if (index.hashedPaths.length) return null;
   let fwd = true;
   let rev = true;
   sort.forEach(([path, d], i) => {
