@@ -15,12 +15,16 @@ export interface ProjectionVersion {
 
 export const versionTag = (v: ProjectionVersion): string => `${v.id}:${v.epoch}:${v.version}:4`;
 
-/** The epoch in a `$v` tag, or null when there is none (an event the projection did not write). */
+/** The epoch of a `$v` value (`<id>:<epoch>:...`), or null when it is none. */
+export const epochOfVersion = ($v: unknown): number | null => {
+  const epoch = typeof $v === 'string' ? Number($v.split(':')[1]) : NaN;
+  return Number.isInteger(epoch) ? epoch : null;
+};
+
+/** The epoch in an event's `$v` tag, or null when there is none (an event the projection did not write). */
 export const epochOfTag = (metadata: Uint8Array): number | null => {
   try {
-    const parsed = JSON.parse(Buffer.from(metadata).toString('utf8')) as { $v?: unknown };
-    const epoch = typeof parsed.$v === 'string' ? Number(parsed.$v.split(':')[1]) : NaN;
-    return Number.isInteger(epoch) ? epoch : null;
+    return epochOfVersion((JSON.parse(Buffer.from(metadata).toString('utf8')) as { $v?: unknown }).$v);
   } catch {
     return null;
   }

@@ -4,7 +4,7 @@ import type { StoredEvent } from '../storage/stored-event';
 import { revisionString } from '../storage/stored-event';
 import { LINK_EVENT_TYPE } from '../streams/resolve-link';
 import type { Emitted, ProjectionVersion } from './emitted-streams';
-import { EmittedStreams, epochOfTag, versionTag } from './emitted-streams';
+import { EmittedStreams, epochOfVersion, versionTag } from './emitted-streams';
 
 export interface SystemProjectionsSettings {
   /** `$by_category`'s source as on a real node: which separator of the stream name ends the category. */
@@ -190,10 +190,9 @@ export class SystemProjections {
 
   /** The last checkpoint of this epoch (one from before a reset does not count). */
   private lastCheckpoint(name: ProjectionName, epoch: number): number {
-    const stream = this.store.stream(checkpointStreamOf(name));
-    const last = stream?.events[stream.events.length - 1];
-    if (!last || (epochOfTag(last.metadata) ?? -1) < epoch) return -1;
-    const tag = this.lastJson(checkpointStreamOf(name), 'metadata') as { $c?: unknown } | undefined;
+    const tag = this.lastJson(checkpointStreamOf(name), 'metadata') as
+      { $v?: unknown; $c?: unknown } | undefined;
+    if ((epochOfVersion(tag?.$v) ?? -1) < epoch) return -1;
     return typeof tag?.$c === 'number' ? tag.$c : -1;
   }
 
