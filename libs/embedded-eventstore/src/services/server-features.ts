@@ -4,8 +4,9 @@ import { serverFeaturesPb } from '../protocol/generated';
 
 /**
  * The first release with every method advertised below (AppendRecords is 26.1; the newer client gates
- * multiStreamAppend/appendRecords on the methods, not on this string, and neither client reads it for
- * anything but a log line). Behaviour elsewhere is measured against 24.10 (README).
+ * multiStreamAppend/appendRecords on the methods, not on this string; 6.2.1 reads it for a log line only,
+ * the newer client also to drop PinnedByCorrelation below 21.10.1). Behaviour elsewhere is measured
+ * against 24.10 (README).
  */
 export const SERVER_VERSION = '26.1.0';
 
