@@ -132,6 +132,22 @@ describe('AppendRecords (newer protocol, @kurrent/kurrentdb-client appendRecords
     expect(await types(s)).toEqual([]);
   });
 
+  it('generates a missing record id, and refuses an expected state that is no revision or constant', async () => {
+    const s = `noid-${randomUUID()}`;
+    await h.kurrent.appendRecords([
+      { streamName: s, record: { ...kurrentJsonEvent({ type: 'A', data: {} }), id: '' } },
+    ]);
+    const [written] = await collect(h.client.readStream(s));
+    expect(written!.event!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    await expect(
+      h.kurrent.appendRecords(
+        [{ streamName: s, record: kurrentJsonEvent({ type: 'B', data: {} }) }],
+        [check(s, -3n)],
+      ),
+    ).rejects.toThrow(/Invalid expected state -3/);
+    expect(await types(s)).toEqual(['A']);
+  });
+
   it('refuses a request over maxAppendSize (data bytes of all records) with its size, writing nothing', async () => {
     const big = `big-${randomUUID()}`;
     const small = `small-${randomUUID()}`;
