@@ -84,15 +84,17 @@ const aggregate: Handler = (cmd, env) => {
   const ns = nsOf(env, cmd.aggregate);
   if (pipeline.slice(1).some((s) => s.$collStats !== undefined))
     throw new MongoServerError(40602, '$collStats is only valid as the first stage in a pipeline');
-  if (pipeline[0]?.$collStats !== undefined) {
-    const stats = collStatsStage(env, ns, pipeline[0].$collStats);
+  // first stages that make their own documents instead of reading the collection's
+  const first = pipeline[0];
+  const made =
+    first?.$collStats !== undefined
+      ? collStatsStage(env, ns, first.$collStats)
+      : first?.$geoNear !== undefined
+        ? geoNearStage(env.ctx, ns, first.$geoNear)
+        : undefined;
+  if (made) {
     const rest = pipeline.slice(1);
-    return respond(ns, rest.length ? runPipeline(rest, stats, (name) => collectionDocs(env, name)) : stats);
-  }
-  if (pipeline[0]?.$geoNear !== undefined) {
-    const near = geoNearStage(env.ctx, ns, pipeline[0].$geoNear);
-    const rest = pipeline.slice(1);
-    return respond(ns, rest.length ? runPipeline(rest, near, (name) => collectionDocs(env, name)) : near);
+    return respond(ns, rest.length ? runPipeline(rest, made, (name) => collectionDocs(env, name)) : made);
   }
   const p = splitPrefix(pipeline);
   const collation = parseCollation(cmd.collation);
