@@ -15,33 +15,26 @@ export interface InFlightOp {
   killed: AbortController;
 }
 
-const LATENCY_KIND: Record<string, string> = {
-  find: 'reads',
-  getMore: 'reads',
-  aggregate: 'reads',
-  count: 'reads',
-  distinct: 'reads',
-  insert: 'writes',
-  update: 'writes',
-  delete: 'writes',
-  findAndModify: 'writes',
-};
+const LATENCY_KIND = new Map([
+  ['find', 'reads'],
+  ['getMore', 'reads'],
+  ['aggregate', 'reads'],
+  ['count', 'reads'],
+  ['distinct', 'reads'],
+  ['insert', 'writes'],
+  ['update', 'writes'],
+  ['delete', 'writes'],
+  ['findAndModify', 'writes'],
+]);
 
-/** mongod's `op` field for a command. */
-const opType = (name: string): string => {
-  switch (name) {
-    case 'find':
-      return 'query';
-    case 'insert':
-    case 'update':
-    case 'getMore':
-      return name === 'getMore' ? 'getmore' : name;
-    case 'delete':
-      return 'remove';
-    default:
-      return 'command';
-  }
-};
+/** mongod's `op` field for a command (anything else is `command`). */
+const OP_TYPE = new Map([
+  ['find', 'query'],
+  ['insert', 'insert'],
+  ['update', 'update'],
+  ['getMore', 'getmore'],
+  ['delete', 'remove'],
+]);
 
 export const interrupted = (): MongoServerError => new MongoServerError(11601, 'operation was interrupted');
 
@@ -74,7 +67,7 @@ export class OpRegistry {
     const target = op.command[op.name];
     if (typeof target !== 'string') return;
     const ns = `${op.db}.${target}`;
-    const kind = LATENCY_KIND[op.name] ?? 'commands';
+    const kind = LATENCY_KIND.get(op.name) ?? 'commands';
     const micros = Number((process.hrtime.bigint() - op.startedAt) / 1000n);
     let byKind = this.latencies.get(ns);
     if (!byKind) {
@@ -138,7 +131,7 @@ export class OpRegistry {
         ...(lsid ? { lsid } : {}),
         secs_running: Math.floor(micros / 1e6),
         microsecs_running: micros,
-        op: opType(op.name),
+        op: OP_TYPE.get(op.name) ?? 'command',
         ns,
         command: op.command,
         numYields: 0,
@@ -167,13 +160,20 @@ export const interruptibleWait = (ms: number, signal: AbortSignal | undefined): 
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-const OPCOUNTER: Record<string, string> = {
-  find: 'query',
-  getMore: 'getmore',
-  insert: 'insert',
-  update: 'update',
-  delete: 'delete',
-};
+/** The `opcounters` field a command counts under (anything else is `command`). */
+const OPCOUNTER = new Map([
+  ['find', 'query'],
+  ['getMore', 'getmore'],
+  ['insert', 'insert'],
+  ['update', 'update'],
+  ['delete', 'delete'],
+]);
+/** The field holding a write command's statements: it counts once per statement. */
+const STATEMENTS = new Map([
+  ['insert', 'documents'],
+  ['update', 'updates'],
+  ['delete', 'deletes'],
+]);
 
 /** Connection, request, network and operation counters for `serverStatus`. */
 export class ServerStats {
@@ -204,14 +204,10 @@ export class ServerStats {
   /** Counts a command as mongod does: inserts per document, updates and deletes per statement. */
   count(name: string, cmd: Doc): void {
     this.numRequests++;
-    const kind = OPCOUNTER[name] ?? 'command';
-    const items = name === 'insert' ? cmd.documents : name === 'update' ? cmd.updates : cmd.deletes;
-    const n =
-      kind === 'insert' || kind === 'update' || kind === 'delete'
-        ? Array.isArray(items)
-          ? items.length
-          : 0
-        : 1;
+    const kind = OPCOUNTER.get(name) ?? 'command';
+    const field = STATEMENTS.get(name);
+    const items = field === undefined ? undefined : cmd[field];
+    const n = field === undefined ? 1 : Array.isArray(items) ? items.length : 0;
     this.opcounters[kind] = (this.opcounters[kind] ?? 0) + n;
   }
 
