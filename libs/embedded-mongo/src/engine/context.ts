@@ -128,7 +128,7 @@ export class Ctx {
       const coll = this.coll(ns);
       if (coll) refuseInTransaction(coll);
       this.txns.lock(this.txn, docLock(ns, rec.id));
-      this.checkSnapshot(this.coll(ns), rec.id);
+      this.checkSnapshot(coll, rec.id);
       this.txn.set(ns, rec.id, { rec: null, idValue: rec.doc._id });
       return;
     }
