@@ -338,4 +338,26 @@ describe('collection validators', () => {
       1, 2, 3,
     ]);
   });
+
+  it('$jsonSchema object, array, number and combining keywords select as JSON Schema says', async () => {
+    const c = db.collection<Row>(name());
+    await c.insertMany([
+      { _id: 1, a: 1 },
+      { _id: 2, a: 6, b: [1, 'x'], x_1: 'p' },
+      { _id: 3, a: 3, b: [1, 2, 3], c: true, x_2: 5 },
+    ]);
+    const ids = async (schema: object): Promise<unknown[]> =>
+      (await c.find({ $jsonSchema: schema }).toArray()).map((d) => d._id);
+    expect(await ids({ minProperties: 3 })).toEqual([2, 3]);
+    expect(await ids({ maxProperties: 3 })).toEqual([1]);
+    expect(await ids({ dependencies: { c: ['b'], b: { required: ['x_1'] } } })).toEqual([1, 2]);
+    expect(await ids({ patternProperties: { '^x_': { bsonType: 'string' } } })).toEqual([1, 2]);
+    expect(
+      await ids({ properties: { b: { items: [{ bsonType: 'int' }], additionalItems: false } } }),
+    ).toEqual([1]);
+    expect(await ids({ properties: { b: { minItems: 3 } } })).toEqual([1, 3]);
+    expect(await ids({ properties: { a: { multipleOf: 3 } } })).toEqual([2, 3]);
+    expect(await ids({ allOf: [{ required: ['b'] }, { properties: { a: { maximum: 5 } } }] })).toEqual([3]);
+    expect(await ids({ oneOf: [{ required: ['b'] }, { properties: { a: { minimum: 5 } } }] })).toEqual([3]);
+  });
 });
