@@ -4,8 +4,8 @@ import { unary } from '../protocol/unary';
 import { STREAM_STATE } from '../store/consistency-check';
 import type { EventStore } from '../store/event-store';
 import type { ProposedEvent } from '../storage/stored-event';
-import type { AppendRecordLike } from './append-session';
-import { recordOf, v2, v2Errors, withDetails } from './append-session';
+import type { AppendRecordLike } from './v2-protocol';
+import { recordOf, v2, v2Errors, withDetails } from './v2-protocol';
 import type { WriteSettings } from './write-settings';
 
 interface AppendRecordsRequestLike {
