@@ -1,4 +1,4 @@
-import type { Doc } from '../bson/values';
+import { type Doc, isPlainDoc } from '../bson/values';
 import { MongoServerError } from './errors';
 
 /**
@@ -7,10 +7,8 @@ import { MongoServerError } from './errors';
  * unique, the collection has no separate `_id_` index, and listIndexes/listCollections report the clustered
  * index (`clustered: true`, `v: 2`, the name given or `_id_`).
  */
-const isPlain = (v: unknown): v is Doc => !!v && typeof v === 'object' && !Array.isArray(v);
-
 const isIdAscending = (key: unknown): boolean => {
-  if (!isPlain(key)) return false;
+  if (!isPlainDoc(key)) return false;
   const entries = Object.entries(key);
   return entries.length === 1 && entries[0]?.[0] === '_id' && Number(entries[0]?.[1]) === 1;
 };
@@ -18,7 +16,7 @@ const isIdAscending = (key: unknown): boolean => {
 /** Validates a `create`'s clusteredIndex the way mongod 7.0 does and stores it complete (`v`, `name`). */
 export const normalizeClusteredIndex = (options: Doc): void => {
   const ci = options.clusteredIndex;
-  if (!isPlain(ci)) return;
+  if (!isPlainDoc(ci)) return;
   const allowed = new Set(['key', 'unique', 'name', 'v']);
   for (const k of Object.keys(ci))
     if (!allowed.has(k))
@@ -50,6 +48,6 @@ export const normalizeClusteredIndex = (options: Doc): void => {
 /** The clustered index as listIndexes reports it, or null for an ordinary collection. */
 export const clusteredIndexSpec = (options: Doc | undefined): Doc | null => {
   const ci = options?.clusteredIndex;
-  if (!isPlain(ci)) return null;
+  if (!isPlainDoc(ci)) return null;
   return { v: ci.v ?? 2, key: { _id: 1 }, name: ci.name ?? '_id_', unique: true, clustered: true };
 };
