@@ -1,10 +1,10 @@
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { assertExplicitProductionSettings, validateEnvironment } from '@shop/config';
 import { configureHttp, fastifyServerOptions, installConditionalGet } from '@shop/http';
 import {
+  AppLogger,
   eventStoreProbe,
   initTracing,
   installHttpTelemetry,
@@ -37,11 +37,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // JSON only (Fastify's own parser): a form or text/plain body is 415, never parsed and then half-validated.
     { bufferLogs: true, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  const logger = app.get(AppLogger);
+  app.useLogger(logger);
   await configureHttp(app, env);
   installConditionalGet(app.getHttpAdapter().getInstance());
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
-  installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics));
+  installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics), logger.pino);
   app.enableShutdownHooks();
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 

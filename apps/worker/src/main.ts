@@ -12,16 +12,14 @@ async function main(): Promise<void> {
   // The worker exists to run the workers, whatever the API processes are told.
   process.env.RUN_WORKERS = 'true';
   assertExplicitProductionSettings(validateEnvironment(process.env), { tokens: false, payments: true });
-  const { initTracing } = await import('@shop/observability');
+  const { AppLogger, initTracing } = await import('@shop/observability');
   initTracing('eventshop-worker');
-  const [{ NestFactory }, { Logger: NestLogger }, { FastifyAdapter }, { Logger }, { WorkerModule }] =
-    await Promise.all([
-      import('@nestjs/core'),
-      import('@nestjs/common'),
-      import('@nestjs/platform-fastify'),
-      import('nestjs-pino'),
-      import('./worker.module'),
-    ]);
+  const [{ NestFactory }, { Logger: NestLogger }, { FastifyAdapter }, { WorkerModule }] = await Promise.all([
+    import('@nestjs/core'),
+    import('@nestjs/common'),
+    import('@nestjs/platform-fastify'),
+    import('./worker.module'),
+  ]);
   // An HTTP application only for its health and metrics endpoints: orchestrators and Prometheus need them.
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule,
@@ -30,7 +28,7 @@ async function main(): Promise<void> {
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
   const config = app.get(AppConfig);
   await app.listen(config.workerPort, config.host);

@@ -13,7 +13,6 @@ import { InvalidTokenError, TokenService } from './token.service';
 interface AuthRequest {
   headers: Record<string, string | string[] | undefined>;
   [USER_PROPERTY]?: AuthUser;
-  raw?: object;
 }
 
 /** Thrown as 401; the problem filter adds `WWW-Authenticate: Bearer` with this error code (RFC 6750). */
@@ -54,9 +53,8 @@ export class JwtAuthGuard implements CanActivate {
         throw new AuthenticationRequired(error.message, 'invalid_token');
       throw error;
     }
+    // The request log line (written when the reply is sent) takes the user's sub from here.
     request[USER_PROPERTY] = user;
-    // pino-http logs the raw request: the user (sub only) goes on every log line of the request.
-    if (request.raw) Object.assign(request.raw, { user: { sub: user.sub } });
 
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (required && !user.roles.some((role) => required.includes(role))) {

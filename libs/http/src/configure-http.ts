@@ -53,20 +53,12 @@ export async function configureHttp(
   fastify.addHook('onRequest', (request, reply, done) => {
     request.callerCorrelationId = callerCorrelationIdOf(request.raw);
     request.correlationId = String(request.id);
-    // pino-http logs the raw request: the ids go on every log line of the request.
-    Object.assign(request.raw, {
-      id: request.id,
-      correlationId: request.correlationId,
-      ...(request.callerCorrelationId ? { callerCorrelationId: request.callerCorrelationId } : {}),
-      clientIp: request.ip,
-    });
     void reply.header(REQUEST_ID_HEADER, String(request.id));
     void reply.header(CORRELATION_ID_HEADER, request.correlationId);
     done();
   });
   // The guards run inside the route handler, so who the caller is is known only when the reply is sent.
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    Object.assign(request.raw, { correlationId: correlationIdOfRequest(request) });
     void reply.header(CORRELATION_ID_HEADER, correlationIdOfRequest(request));
     done(null, payload);
   });

@@ -6,7 +6,9 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type Logger as Pino } from 'pino';
 import { type Metrics } from './metrics';
+import { logRequest } from './request-log';
 import { traceparentOfSpan, tracer } from './tracing';
 
 const SPAN = Symbol('otel.span');
@@ -20,11 +22,11 @@ export const traceparentOf = (request: object): string | undefined =>
   traceparentOfSpan(requestSpan(request) ?? trace.getActiveSpan());
 
 /**
- * One server span and one latency observation per request, named by the route template (`/v1/orders/:id`,
- * never the raw URL) and status. Done with Fastify hooks rather than monkey-patching `http`, so it works
- * the same under jest, `app.inject` and a real listener.
+ * One server span, one latency observation and one log line per request, named by the route template
+ * (`/v1/orders/:id`, never the raw URL) and status, in one Fastify hook pair rather than Express middleware
+ * or monkey-patched `http`, so it works the same under jest, `app.inject` and a real listener.
  */
-export function installHttpTelemetry(fastify: FastifyInstance, metrics: Metrics): void {
+export function installHttpTelemetry(fastify: FastifyInstance, metrics: Metrics, logger: Pino): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const parent = propagation.extract(context.active(), request.headers);
     const span = tracer().startSpan(
@@ -40,15 +42,15 @@ export function installHttpTelemetry(fastify: FastifyInstance, metrics: Metrics)
       parent,
     );
     (request as WithSpan)[SPAN] = span;
-    // pino-http logs the raw request: give it the ids it prints on every line.
-    Object.assign(request.raw, { traceId: span.spanContext().traceId });
     done();
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
-    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const elapsedMs = reply.elapsedTime;
+    metrics.observeHttp(request.method, route, reply.statusCode, elapsedMs / 1000);
     const span = requestSpan(request);
+    logRequest(logger, request, reply.statusCode, elapsedMs, span?.spanContext().traceId);
     if (span) {
       span.updateName(`${request.method} ${route}`);
       span.setAttribute(ATTR_HTTP_ROUTE, route);
@@ -60,7 +62,9 @@ export function installHttpTelemetry(fastify: FastifyInstance, metrics: Metrics)
   });
 
   fastify.addHook('onRequestAbort', (request, done) => {
-    requestSpan(request)?.end();
+    const span = requestSpan(request);
+    logRequest(logger, request, undefined, 0, span?.spanContext().traceId, 'aborted');
+    span?.end();
     done();
   });
 }

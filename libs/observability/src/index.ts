@@ -1,6 +1,7 @@
 export { CommandInstrumentation } from './command-instrumentation';
 export { installHttpTelemetry, requestSpan, traceparentOf } from './http-telemetry';
-export { LoggingModule, pinoHttpOptions } from './logging.module';
+export { AppLogger, LoggingModule, loggerOptions } from './logging.module';
+export { type LoggedRequest, logRequest } from './request-log';
 export { type BreakerState, Metrics, type ProjectionGaugeInput, streamCategory } from './metrics';
 export { MetricsAccessGuard } from './metrics-access.guard';
 export { HealthController } from './health/health.controller';

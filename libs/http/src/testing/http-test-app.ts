@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import { AuthModule, TokenService } from '@shop/auth';
 import { AppConfig } from '@shop/config';
 import { initTracing, installHttpTelemetry, Metrics, ObservabilityModule } from '@shop/observability';
+import pino from 'pino';
 import { configureHttp, fastifyServerOptions } from '../configure-http';
 import { ApiHttpModule } from '../http.module';
 import { RateLimitModule, UserRateLimitModule } from '../rate-limit';
@@ -67,7 +68,7 @@ export async function createHttpTestApp(
     { logger: false },
   );
   await configureHttp(app, { CORS_ORIGINS: settings.corsOrigins });
-  installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics));
+  installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics), pino({ level: 'silent' }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const tokens = app.get(TokenService);
