@@ -16,7 +16,12 @@ import { CallTracker, closeGracefully } from './services/call-tracker';
 import { gossipHandler } from './services/gossip';
 import { httpApi } from './services/http-api';
 import { type SharedPort, listenShared } from './services/shared-port';
-import { STREAMS_METHODS, serverFeaturesHandler } from './services/server-features';
+import {
+  CLASSIC_SERVER_VERSION,
+  CLASSIC_STREAMS_METHODS,
+  STREAMS_METHODS,
+  serverFeaturesHandler,
+} from './services/server-features';
 import { EventStore } from './store/event-store';
 import { writeNodeStartEvents } from './store/node-start';
 import { MemoryLog } from './storage/event-log';
@@ -61,6 +66,12 @@ export interface EmbeddedEventStoreOptions {
   systemProjections?: boolean | Partial<SystemProjectionsSettings>;
   /** Secure mode: TLS, users and stream ACLs, as a real node. Default: insecure, like `--insecure`. */
   security?: EmbeddedEventStoreSecurity;
+  /**
+   * false: serve as a 24.10 node, with the classic protocol only: no kurrentdb.protocol.v2 streams service
+   * (AppendSession and AppendRecords answer UNIMPLEMENTED, as there), not advertised, version 24.10.0. For
+   * testing clients' fallbacks; default true.
+   */
+  newerProtocol?: boolean;
 }
 
 export interface EmbeddedEventStore {
@@ -132,13 +143,16 @@ export const startEmbeddedEventStore = async (
     tombstone: tombstoneHandler(store),
   };
   server.addService(streams, calls.wrap(streams, streamsImpl, ['batchAppend']));
-  server.addService(
-    V2StreamsService,
-    calls.wrap(V2StreamsService, {
-      appendSession: appendSessionHandler(store, writeSettings),
-      appendRecords: appendRecordsHandler(store, writeSettings),
-    }),
-  );
+  const newerProtocol = options.newerProtocol ?? true;
+  if (newerProtocol) {
+    server.addService(
+      V2StreamsService,
+      calls.wrap(V2StreamsService, {
+        appendSession: appendSessionHandler(store, writeSettings),
+        appendRecords: appendRecordsHandler(store, writeSettings),
+      }),
+    );
+  }
   const groups = new GroupRegistry(store);
   const projections = options.systemProjections
     ? new SystemProjections(store, {
@@ -154,7 +168,9 @@ export const startEmbeddedEventStore = async (
     calls.wrap(PersistentSubscriptionsService, persistentSubscriptionsService(groups)),
   );
   server.addService(ServerFeaturesService, {
-    getSupportedMethods: serverFeaturesHandler(STREAMS_METHODS),
+    getSupportedMethods: newerProtocol
+      ? serverFeaturesHandler(STREAMS_METHODS)
+      : serverFeaturesHandler(CLASSIC_STREAMS_METHODS, CLASSIC_SERVER_VERSION),
   });
   server.addService(GossipService, {
     read: gossipHandler(instanceId, () => ({ address: urlHost, port: boundPort })),

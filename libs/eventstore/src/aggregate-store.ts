@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AppendResult,
+  type EventData,
   type EventStoreDBClient,
   NO_STREAM,
   WrongExpectedVersionError,
@@ -15,6 +16,7 @@ import {
   type MessageContext,
 } from '@shop/event-sourcing';
 import { type RetryPolicy } from 'cockatiel';
+import { type CommandStep, CommandStepError } from './command-step';
 import {
   type AggregateLoader,
   type LoadedAggregate,
@@ -31,6 +33,7 @@ import {
 import { type EventSerializer } from './event-serializer';
 import { idempotentEventId } from './idempotency';
 import { KeyedMutex } from './keyed-mutex';
+import { type MultiStreamAppender } from './multi-stream-appender';
 import { type CommandRange } from './recent-commands';
 import { conflictRetryPolicy, type RetrySettings, transientRetryPolicy } from './retry-policies';
 import { type SnapshotStore } from './snapshot-store';
@@ -86,6 +89,7 @@ export class AggregateStore {
     private readonly snapshots: SnapshotStore,
     private readonly retrySettings: RetrySettings,
     private readonly hooks: AggregateStoreHooks = {},
+    private readonly multiStream: MultiStreamAppender,
   ) {
     this.conflictRetry = conflictRetryPolicy(retrySettings);
     this.transientRetry = transientRetryPolicy(retrySettings);
@@ -117,6 +121,114 @@ export class AggregateStore {
         throw new StreamContentionError(streamName, this.retrySettings.conflictRetries + 1, { cause: error });
       }
     });
+  }
+
+  /**
+   * Several aggregates' commands as one write: each step is decided on its own stream's current state, and
+   * everything decided is appended in one atomic multi-stream append with each stream's expected revision,
+   * so either every stream gets its events or none does (a conflict on any stream reloads all and decides
+   * again). A step whose command is a duplicate (idempotency key) or a no-op contributes nothing. A refusal,
+   * an If-Match mismatch or a failed read of step i is thrown as CommandStepError(i) and writes nothing.
+   * Results are in the order of the steps.
+   *
+   * Where the node offers no atomic appends (EventStoreDB before KurrentDB 25.1), the steps run in order as separate `handle` calls: still correct for idempotent steps (a
+   * crash between them is repaired by running the whole write again), but not atomic.
+   */
+  async handleTogether(steps: readonly CommandStep[]): Promise<CommandResult<DomainEvent>[]> {
+    const names = steps.map((step) => step.streamName);
+    if (new Set(names).size !== names.length) {
+      throw new Error(`handleTogether needs one step per stream, got ${names.join(', ')}`);
+    }
+    const appender = this.multiStream;
+    if (appender.offered !== false) {
+      const together = await this.perStream.runAll(names, async () => {
+        try {
+          return await this.conflictRetry.execute(() => this.attemptTogether(appender, steps));
+        } catch (error) {
+          if (!isWrongExpectedVersion(error)) throw error;
+          throw new StreamContentionError(names.join(' + '), this.retrySettings.conflictRetries + 1, {
+            cause: error,
+          });
+        }
+      });
+      if (together) return together;
+    }
+    return this.handleInTurn(steps);
+  }
+
+  private async handleInTurn(steps: readonly CommandStep[]): Promise<CommandResult<DomainEvent>[]> {
+    const results: CommandResult<DomainEvent>[] = [];
+    for (const [index, step] of steps.entries()) {
+      try {
+        results.push(await this.handle(step.decider, step.streamName, step.command, step.options));
+      } catch (error) {
+        throw new CommandStepError(index, step.streamName, { cause: error });
+      }
+    }
+    return results;
+  }
+
+  /** The steps' results, or undefined when the node turned out to have no atomic appends (nothing written). */
+  private async attemptTogether(
+    appender: MultiStreamAppender,
+    steps: readonly CommandStep[],
+  ): Promise<CommandResult<DomainEvent>[] | undefined> {
+    // Loaded side by side; of several failures the first step's is reported, whichever came first.
+    const settled = await Promise.allSettled(steps.map((step, index) => this.decideStep(step, index)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const decided = settled.map((s) => (s as PromiseFulfilledResult<DecidedStep>).value);
+    const writing = decided.filter((d) => d.result === undefined);
+    if (writing.length === 1) {
+      const [only] = writing as [DecidedStep];
+      const { decider, streamName, command, options } = only.step;
+      only.result = await this.appendDecided(decider, streamName, command, options, only.loaded, only.events);
+    } else if (writing.length > 1 && !(await this.appendAtomically(appender, writing))) {
+      return undefined;
+    }
+    return decided.map((d) => d.result as CommandResult<DomainEvent>);
+  }
+
+  private async decideStep(step: CommandStep, index: number): Promise<DecidedStep> {
+    try {
+      const loaded = await this.load(step.decider, step.streamName);
+      const original = this.findOriginal<DomainEvent>(loaded, step.streamName, step.command);
+      if (original) return { step, loaded, events: [], result: await original };
+      const expected = step.options.expectedRevision;
+      if (expected !== undefined && expected !== loaded.revision) {
+        throw new ExpectedRevisionMismatchError(step.streamName, expected, loaded.revision);
+      }
+      const events = step.decider.decide(step.command, loaded.state);
+      if (events.length > 0) return { step, loaded, events };
+      return {
+        step,
+        loaded,
+        events,
+        result: { nextRevision: loaded.revision, events, outcome: 'unchanged' },
+      };
+    } catch (error) {
+      throw new CommandStepError(index, step.streamName, { cause: error });
+    }
+  }
+
+  private async appendAtomically(appender: MultiStreamAppender, writing: DecidedStep[]): Promise<boolean> {
+    const requests = writing.map(({ step, loaded, events }) => ({
+      streamName: step.streamName,
+      expectedRevision: loaded.revision,
+      events: this.serializeDecided(step.streamName, step.command, step.options, events),
+    }));
+    const append = () => appender.append(requests);
+    // As for one stream: only an append with deterministic event ids may be retried when its outcome is unknown.
+    const idempotent = writing.every((d) => d.step.command.metadata.idempotencyKey !== undefined);
+    const written = await (idempotent ? this.transientRetry.execute(append) : append());
+    if (!written) return false;
+    const position = { commit: written.position, prepare: written.position };
+    for (const [i, d] of writing.entries()) {
+      const { decider, streamName, command } = d.step;
+      const revision = written.revisions[i] as bigint;
+      d.result = await this.afterAppend(decider, streamName, command, d.loaded, d.events, revision, position);
+    }
+    return true;
   }
 
   /**
@@ -198,12 +310,33 @@ export class AggregateStore {
     loaded: LoadedAggregate<S>,
     events: readonly E[],
   ): Promise<CommandResult<E>> {
+    const data = this.serializeDecided(streamName, command, options, events);
+    const idempotent = command.metadata.idempotencyKey !== undefined;
+    const result: AppendResult = await this.append(streamName, data, loaded.revision, idempotent);
+    return this.afterAppend(
+      decider,
+      streamName,
+      command,
+      loaded,
+      events,
+      result.nextExpectedRevision,
+      result.position,
+    );
+  }
+
+  /** The events to append, with ids derived from the idempotency key when there is one. */
+  private serializeDecided(
+    streamName: string,
+    command: Command,
+    options: HandleOptions,
+    events: readonly DomainEvent[],
+  ): EventData[] {
     const { idempotencyKey: key, requestFingerprint: fingerprint } = command.metadata;
     const ids = events.map((_, i) =>
       key === undefined ? randomUUID() : idempotentEventId(streamName, key, i, fingerprint),
     );
     const firstId = ids[0] as string;
-    const data = events.map((event, i) =>
+    return events.map((event, i) =>
       this.serializer.serialize(
         event,
         buildEventMetadata({
@@ -217,12 +350,22 @@ export class AggregateStore {
         }),
       ),
     );
+  }
 
-    const result: AppendResult = await this.append(streamName, data, loaded.revision, key !== undefined);
-
+  /** After `events` were appended up to `lastRevision`: remember the command, snapshot, cache the state. */
+  private async afterAppend<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+    command: C,
+    loaded: LoadedAggregate<S>,
+    events: readonly E[],
+    lastRevision: bigint,
+    position: LogPosition | undefined,
+  ): Promise<CommandResult<E>> {
+    const { idempotencyKey: key, requestFingerprint: fingerprint } = command.metadata;
     const appended = {
-      first: result.nextExpectedRevision - BigInt(events.length) + 1n,
-      last: result.nextExpectedRevision,
+      first: lastRevision - BigInt(events.length) + 1n,
+      last: lastRevision,
       ...(fingerprint !== undefined ? { fingerprint } : {}),
     };
     // Learnt here because later loads may start after these events (cache, snapshot) and never track them.
@@ -235,8 +378,8 @@ export class AggregateStore {
       snapshotted ? { ...next, snapshotRevision: next.revision } : next,
     );
     return {
-      nextRevision: result.nextExpectedRevision,
-      ...(result.position ? { position: result.position } : {}),
+      nextRevision: lastRevision,
+      ...(position ? { position } : {}),
       events,
       outcome: 'appended',
     };
@@ -316,6 +459,14 @@ export class AggregateStore {
       return false;
     }
   }
+}
+
+interface DecidedStep {
+  readonly step: CommandStep;
+  readonly loaded: LoadedAggregate<unknown>;
+  readonly events: readonly DomainEvent[];
+  /** Set once known: a duplicate or no-op at once, an appended step after the append. */
+  result?: CommandResult<DomainEvent>;
 }
 
 const actualRevision = (error: unknown, reloaded: LoadedAggregate<unknown> | undefined): bigint => {

@@ -111,7 +111,19 @@ export const toEventStoreError = (error: unknown, streamName: string): unknown =
   return mapped ? new EventStoreUnavailableError(mapped[0], mapped[1], { cause: error }) : error;
 };
 
+/**
+ * An atomic multi-stream append was refused because one of its streams is not at the expected revision;
+ * nothing was written.
+ */
+export class MultiStreamConflictError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('A stream of the atomic append is not at its expected revision; nothing was written', options);
+    this.name = 'MultiStreamConflictError';
+  }
+}
+
 export const isWrongExpectedVersion = (error: unknown): boolean =>
-  error instanceof Error && isCommandError(error) && error.type === ErrorType.WRONG_EXPECTED_VERSION;
+  error instanceof MultiStreamConflictError ||
+  (error instanceof Error && isCommandError(error) && error.type === ErrorType.WRONG_EXPECTED_VERSION);
 
 export const isTransient = (error: unknown): boolean => error instanceof EventStoreUnavailableError;

@@ -66,6 +66,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const optionalString = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
+/** A number, or the string a multi-stream append stores it as (that protocol's metadata values are strings). */
+const storedSchemaVersion = (value: unknown): number => {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : 1;
+};
+
 // Events appended by other tools may lack our metadata; fall back to what the store knows rather than failing.
 const readMetadata = (recorded: RecordedEvent): EventMetadata => {
   const raw = isRecord(recorded.metadata) ? recorded.metadata : {};
@@ -80,7 +86,7 @@ const readMetadata = (recorded: RecordedEvent): EventMetadata => {
     causationId: optionalString(raw.causationId) ?? correlationId,
     ...(userId !== undefined ? { userId } : {}),
     ...(traceparent !== undefined ? { traceparent } : {}),
-    schemaVersion: typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 1,
+    schemaVersion: storedSchemaVersion(raw.schemaVersion),
     occurredAt: optionalString(raw.occurredAt) ?? recorded.created.toISOString(),
     ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     ...(requestFingerprint !== undefined ? { requestFingerprint } : {}),

@@ -4,6 +4,7 @@ import { AggregateCache } from './aggregate-cache';
 import { AggregateLoader } from './aggregate-loader';
 import { AggregateStore, type AggregateStoreHooks } from './aggregate-store';
 import { EventSerializer } from './event-serializer';
+import { MultiStreamAppender } from './multi-stream-appender';
 import { defaultRetrySettings, type RetrySettings, transientRetryPolicy } from './retry-policies';
 import { SnapshotStore } from './snapshot-store';
 import { StreamInspector } from './stream-inspector';
@@ -19,6 +20,8 @@ export interface EventStoreSettings extends AggregateStoreHooks {
   readonly idempotencyWindow?: number;
   /** How many recently used aggregates keep their state in memory (default 1000; 0 disables the cache). */
   readonly aggregateCacheSize?: number;
+  /** Atomic multi-stream appends (`AggregateStore.handleTogether`); default: over `client` (tests wrap it). */
+  readonly multiStreamAppender?: MultiStreamAppender;
 }
 
 export interface EventStoreServices {
@@ -39,8 +42,9 @@ export const createEventStoreServices = (
   const cache = new AggregateCache(settings.aggregateCacheSize ?? 1000);
   const loader = new AggregateLoader(client, serializer, snapshots, window, cache);
   const hooks = settings.onSnapshotFailure ? { onSnapshotFailure: settings.onSnapshotFailure } : {};
+  const multiStream = settings.multiStreamAppender ?? new MultiStreamAppender(client);
   return {
-    store: new AggregateStore(client, serializer, loader, snapshots, retry, hooks),
+    store: new AggregateStore(client, serializer, loader, snapshots, retry, hooks, multiStream),
     inspector: new StreamInspector(client, serializer, transientRetryPolicy(retry)),
     serializer,
   };

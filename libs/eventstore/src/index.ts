@@ -5,6 +5,7 @@ export {
   type CommandResult,
   type HandleOptions,
 } from './aggregate-store';
+export { type CommandStep, commandStep, CommandStepError } from './command-step';
 export {
   EventStoreUnavailableError,
   type EventStoreUnavailableCode,
@@ -27,6 +28,11 @@ export {
   type EventStoreModuleOptions,
 } from './eventstore.module';
 export { idempotentEventId } from './idempotency';
+export {
+  MultiStreamAppender,
+  type MultiStreamAppendResult,
+  type StreamAppend,
+} from './multi-stream-appender';
 export { defaultRetrySettings, type RetrySettings } from './retry-policies';
 export { snapshotStreamName } from './snapshot-store';
 export { type StateChange } from './state-diff';

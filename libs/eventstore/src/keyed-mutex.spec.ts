@@ -26,4 +26,27 @@ describe('KeyedMutex', () => {
     await second;
     expect(log).toEqual(['a1 start', 'b1', 'a1 end', 'a2']);
   });
+
+  it('runAll holds every key: tasks sharing any key wait, taking keys in one order never deadlocks', async () => {
+    const mutex = new KeyedMutex();
+    const log: string[] = [];
+    const gate = deferred();
+    const started = deferred();
+    const both = mutex.runAll(['b', 'a'], async () => {
+      log.push('ab start');
+      started.resolve();
+      await gate.promise;
+      log.push('ab end');
+    });
+    await started.promise;
+    const crosswise = mutex.runAll(['a', 'b'], () => Promise.resolve(log.push('ba')));
+    const onlyB = mutex.run('b', () => Promise.resolve(log.push('b')));
+    const other = mutex.run('c', () => Promise.resolve(log.push('c')));
+    await other;
+    expect(log).toEqual(['ab start', 'c']);
+    gate.resolve();
+    await Promise.all([both, crosswise, onlyB]);
+    expect(log.slice(0, 3)).toEqual(['ab start', 'c', 'ab end']);
+    expect(log.slice(3).sort()).toEqual(['b', 'ba']);
+  });
 });

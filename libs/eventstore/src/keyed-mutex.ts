@@ -19,4 +19,15 @@ export class KeyedMutex {
     });
     return result;
   }
+
+  /**
+   * Runs `task` holding every key. Keys are taken one after another in sorted order, so two tasks sharing
+   * keys never wait for each other crosswise.
+   */
+  runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort();
+    const hold = (i: number): Promise<T> =>
+      i === sorted.length ? task() : this.run(sorted[i] as string, () => hold(i + 1));
+    return hold(0);
+  }
 }

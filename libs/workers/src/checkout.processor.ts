@@ -9,9 +9,9 @@ import {
   nextActions,
 } from '@shop/checkout';
 import { contextFromEvent, type StoredEvent } from '@shop/event-sourcing';
-import { type AggregateStore } from '@shop/eventstore';
+import { type AggregateStore, commandStep, CommandStepError } from '@shop/eventstore';
 import { type ProcessorDefinition } from '@shop/projections';
-import { runAction } from './run-action';
+import { actionStep } from './run-action';
 
 /** Rounds of actions per observed event; each round needs a new fact, so a handful always suffices. */
 const MAX_ROUNDS = 10;
@@ -19,7 +19,10 @@ const MAX_ROUNDS = 10;
 /**
  * The checkout process manager: records each observed fact in `checkout-<orderId>`, then carries out what
  * the checkout asks for next (reserve every line -> request payment -> confirm; or compensate) as idempotent
- * commands. Events of one order are handled in log order; different orders concurrently.
+ * commands. Each action's command and the checkout's record of its outcome are one atomic write to both
+ * streams where the node offers it (a product's reservation and the checkout's record of it land together
+ * or not at all); elsewhere the command goes first and the record follows, both idempotent.
+ * Events of one order are handled in log order; different orders concurrently.
  */
 export const checkoutProcessor = (store: AggregateStore): ProcessorDefinition => ({
   name: 'checkout',
@@ -41,17 +44,21 @@ export const checkoutProcessor = (store: AggregateStore): ProcessorDefinition =>
       let recorded = false;
       for (const action of actions) {
         const now = new Date();
-        let followUp;
+        const command = actionStep(actionCommand(action, { now }), context);
+        const success = commandStep(checkoutDecider, stream, factFromActionSuccess(action, now), { context });
+        let outcome;
         try {
-          await runAction(store, actionCommand(action, { now }), context);
-          followUp = factFromActionSuccess(action, now);
+          const [, record] = await store.handleTogether([command, success]);
+          outcome = record?.outcome;
         } catch (error) {
-          followUp = factFromActionRejection(action, error, now);
+          const cause = error instanceof CommandStepError ? error.cause : error;
+          const actionRefused = error instanceof CommandStepError && error.index === 0;
+          const followUp = actionRefused ? factFromActionRejection(action, cause, now) : undefined;
           // Anything else (unavailable, contention, a bug) is retried by the processor, then parked.
-          if (!followUp) throw error;
+          if (!followUp) throw cause;
+          outcome = (await store.handle(checkoutDecider, stream, followUp, { context })).outcome;
         }
-        const result = await store.handle(checkoutDecider, stream, followUp, { context });
-        recorded ||= result.outcome === 'appended';
+        recorded ||= outcome === 'appended';
       }
       // Nothing new recorded: the checkout waits for an outside fact (e.g. the payment outcome).
       if (!recorded) return;

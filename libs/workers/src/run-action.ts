@@ -1,9 +1,22 @@
 import { type ActionCommand } from '@shop/checkout';
 import { type MessageContext } from '@shop/event-sourcing';
-import { type AggregateStore } from '@shop/eventstore';
+import { type AggregateStore, type CommandStep, commandStep } from '@shop/eventstore';
 import { productDecider } from '@shop/inventory';
 import { orderDecider } from '@shop/ordering';
 import { paymentDecider } from '@shop/payments';
+
+/** An action's command as a step for its aggregate, with the decider of its bounded context. */
+export function actionStep(target: ActionCommand, context: MessageContext): CommandStep {
+  const options = { context };
+  switch (target.context) {
+    case 'inventory':
+      return commandStep(productDecider, target.streamName, target.command, options);
+    case 'payments':
+      return commandStep(paymentDecider, target.streamName, target.command, options);
+    case 'ordering':
+      return commandStep(orderDecider, target.streamName, target.command, options);
+  }
+}
 
 /** Sends an action's command to its aggregate. Its idempotency key makes a repeat return the first result. */
 export async function runAction(
@@ -11,16 +24,6 @@ export async function runAction(
   target: ActionCommand,
   context: MessageContext,
 ): Promise<void> {
-  const options = { context };
-  switch (target.context) {
-    case 'inventory':
-      await store.handle(productDecider, target.streamName, target.command, options);
-      return;
-    case 'payments':
-      await store.handle(paymentDecider, target.streamName, target.command, options);
-      return;
-    case 'ordering':
-      await store.handle(orderDecider, target.streamName, target.command, options);
-      return;
-  }
+  const { decider, streamName, command, options } = actionStep(target, context);
+  await store.handle(decider, streamName, command, options);
 }

@@ -3,8 +3,20 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { ServerFeaturesClient } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import type { SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { Empty } from '@eventstore/db-client/generated/shared_pb';
+import { startEmbeddedEventStore } from '../server';
 import type { Harness } from '../testing/harness';
 import { collect, startHarness } from '../testing/harness';
+
+const supportedMethods = async (port: number): Promise<SupportedMethods> => {
+  const client = new ServerFeaturesClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  try {
+    return await new Promise<SupportedMethods>((resolve, reject) =>
+      client.getSupportedMethods(new Empty(), (error, value) => (error ? reject(error) : resolve(value))),
+    );
+  } finally {
+    client.close();
+  }
+};
 
 describe('server features and gossip', () => {
   let h: Harness;
@@ -46,6 +58,24 @@ describe('server features and gossip', () => {
       expect(await collect(discovering.readStream('discovered'))).toHaveLength(1);
     } finally {
       await discovering.dispose();
+    }
+  });
+
+  it('newerProtocol: false serves as 24.10: classic methods only, no AppendSession or AppendRecords', async () => {
+    const classic = await startEmbeddedEventStore({ inMemory: true, newerProtocol: false });
+    const client = EventStoreDBClient.connectionString(classic.url);
+    try {
+      const reply = await supportedMethods(classic.port);
+      expect(reply.getEventStoreServerVersion()).toBe('24.10.0');
+      const methods = reply.getMethodsList().map((m) => `${m.getServiceName()}/${m.getMethodName()}`);
+      expect(methods).toContain('event_store.client.streams.streams/batchappend');
+      expect(methods.filter((m) => m.startsWith('kurrentdb.protocol.v2.'))).toEqual([]);
+      // The classic protocol is unchanged.
+      await client.appendToStream('classic', jsonEvent({ type: 'Still', data: {} }));
+      expect(await collect(client.readStream('classic'))).toHaveLength(1);
+    } finally {
+      await client.dispose();
+      await classic.stop();
     }
   });
 });

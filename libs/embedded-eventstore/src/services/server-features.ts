@@ -40,11 +40,20 @@ export const STREAMS_METHODS: AdvertisedMethod[] = [
   },
 ];
 
+/** The version a node reports that serves only the classic protocol (EventStoreDB 24.10). */
+export const CLASSIC_SERVER_VERSION = '24.10.0';
+
+const isNewerProtocol = ({ service }: AdvertisedMethod): boolean =>
+  service.startsWith('kurrentdb.protocol.v2.');
+
+/** What a node without the newer protocol (24.10) advertises. */
+export const CLASSIC_STREAMS_METHODS: AdvertisedMethod[] = STREAMS_METHODS.filter((m) => !isNewerProtocol(m));
+
 export const serverFeaturesHandler =
-  (methods: readonly AdvertisedMethod[]) =>
+  (methods: readonly AdvertisedMethod[], version = SERVER_VERSION) =>
   (_call: ServerUnaryCall<unknown, SupportedMethods>, callback: sendUnaryData<SupportedMethods>): void => {
     const reply = new serverFeaturesPb.SupportedMethods();
-    reply.setEventStoreServerVersion(SERVER_VERSION);
+    reply.setEventStoreServerVersion(version);
     reply.setMethodsList(
       methods.map(({ service, method, features }) => {
         const supported = new serverFeaturesPb.SupportedMethod();

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { startEmbeddedEventStore, type EmbeddedEventStore } from '@shop/embedded-eventstore';
+import {
+  startEmbeddedEventStore,
+  type EmbeddedEventStore,
+  type EmbeddedEventStoreOptions,
+} from '@shop/embedded-eventstore';
 import { createEventStoreServices, type EventStoreServices, type EventStoreSettings } from '@shop/eventstore';
 
 export interface TestEventStore {
@@ -11,8 +15,15 @@ export interface TestEventStore {
 }
 
 /** One in-memory server per test file; tests isolate themselves with fresh stream names. */
-export const startTestEventStore = async (): Promise<TestEventStore> => {
-  const server = await startEmbeddedEventStore({ inMemory: true, port: 0, systemProjections: true });
+export const startTestEventStore = async (
+  options: EmbeddedEventStoreOptions = {},
+): Promise<TestEventStore> => {
+  const server = await startEmbeddedEventStore({
+    inMemory: true,
+    port: 0,
+    systemProjections: true,
+    ...options,
+  });
   const client = EventStoreDBClient.connectionString(server.url);
   return {
     server,
