@@ -14,23 +14,42 @@ import { targetOf } from './acl';
 export interface CallRule {
   kind: 'public' | 'authenticated' | 'groups' | 'stream';
   groups?: readonly string[];
-  /** For `stream` rules: the stream and operation a request message asks for (null: nothing to check). */
-  target?: (message: unknown) => { stream: string; operation: StreamOperation } | null;
+  /**
+   * For `stream` rules: the streams and operations a request message asks for (null or none: nothing to
+   * check). Every one must be allowed.
+   */
+  target?: (message: unknown) => StreamTarget | readonly StreamTarget[] | null;
+}
+
+export interface StreamTarget {
+  stream: string;
+  operation: StreamOperation;
 }
 
 const ALL_STREAM = '$all';
 const nameOf = (identifier: StreamIdentifier | undefined): string | null =>
   identifier ? Buffer.from(identifier.getStreamName_asU8()).toString('utf8') : null;
 
-const read = (stream: string | null): ReturnType<NonNullable<CallRule['target']>> =>
+const read = (stream: string | null): StreamTarget | null =>
   stream === null ? null : targetOf(stream, '$r');
-const write = (stream: string | null): ReturnType<NonNullable<CallRule['target']>> =>
+const write = (stream: string | null): StreamTarget | null =>
   stream === null ? null : targetOf(stream, '$w');
-const remove = (stream: string | null): ReturnType<NonNullable<CallRule['target']>> =>
+const remove = (stream: string | null): StreamTarget | null =>
   stream === null ? null : { stream, operation: '$d' };
+
+/** The newer protocol names streams as plain strings; an empty one is the handler's INVALID_ARGUMENT. */
+const writeNamed = (stream: string): StreamTarget | null => write(stream === '' ? null : stream);
 
 const STREAMS = '/event_store.client.streams.Streams/';
 const PERSISTENT = '/event_store.client.persistent_subscriptions.PersistentSubscriptions/';
+const V2_STREAMS = '/kurrentdb.protocol.v2.streams.StreamsService/';
+
+interface V2AppendRequest {
+  getStream(): string;
+}
+interface V2AppendRecordsRequest {
+  getRecordsList(): { getStream(): string }[];
+}
 
 /** Requests the handler itself rejects as malformed (null targets) are let through to get that error. */
 const RULES: Record<string, CallRule> = {
@@ -55,6 +74,18 @@ const RULES: Record<string, CallRule> = {
       const options = (m as BatchAppendReq).getOptions();
       return options ? write(nameOf(options.getStreamIdentifier())) : null;
     },
+  },
+  // The newer protocol's atomic appends: write rights on every stream written, as its classic appends.
+  [`${V2_STREAMS}AppendSession`]: {
+    kind: 'stream',
+    target: (m) => writeNamed((m as V2AppendRequest).getStream()),
+  },
+  [`${V2_STREAMS}AppendRecords`]: {
+    kind: 'stream',
+    target: (m) =>
+      [...new Set((m as V2AppendRecordsRequest).getRecordsList().map((r) => r.getStream()))]
+        .map(writeNamed)
+        .filter((t): t is StreamTarget => t !== null),
   },
   [`${STREAMS}Delete`]: {
     kind: 'stream',

@@ -3,7 +3,7 @@ import { ServerInterceptingCall, status } from '@grpc/grpc-js';
 import { RpcError } from '../protocol/rpc-errors';
 import type { EventStore } from '../store/event-store';
 import { allowed } from './acl';
-import { ruleFor } from './call-rules';
+import { ruleFor, type StreamTarget } from './call-rules';
 import { defaultAclsOf } from './settings';
 import type { Principal, UserRegistry } from './users';
 
@@ -18,8 +18,8 @@ export const notAuthenticated = (): RpcError =>
 /**
  * Authentication and authorization in front of every handler, so handlers stay unaware of security:
  * the credentials are checked on the call's metadata, the stream rights on each request message that
- * names a stream (the first Append message, every BatchAppend options message) before it reaches the
- * handler. A refused call ends with the real server's status and never reaches the handler.
+ * names streams (the first Append message, every BatchAppend options message, every AppendSession
+ * request, each stream an AppendRecords request writes) before it reaches the handler. A refused call ends with the real server's status and never reaches the handler.
  */
 export const securityInterceptor =
   (users: UserRegistry, store: EventStore): ServerInterceptor =>
@@ -47,18 +47,19 @@ export const securityInterceptor =
           },
           onReceiveMessage: (message: unknown, forward) => {
             if (refused) return;
-            const target = rule.kind === 'stream' ? rule.target?.(message) : null;
-            if (
-              target &&
-              !allowed(
-                principal,
-                target.stream,
-                target.operation,
-                store.metadataOf(target.stream).raw['$acl'],
-                defaultAclsOf(store),
-              )
-            )
-              return refuse(accessDenied());
+            const found = rule.kind === 'stream' ? rule.target?.(message) : null;
+            const targets = found ? ([] as StreamTarget[]).concat(found) : [];
+            const denied = targets.some(
+              (target) =>
+                !allowed(
+                  principal,
+                  target.stream,
+                  target.operation,
+                  store.metadataOf(target.stream).raw['$acl'],
+                  defaultAclsOf(store),
+                ),
+            );
+            if (denied) return refuse(accessDenied());
             forward(message);
           },
           onReceiveHalfClose: (forward) => {
