@@ -10,6 +10,7 @@ import {
   REQUEST_ID_HEADER,
   requestIdOf,
 } from './request-ids';
+import { installRequestTimeout } from './request-timeout';
 import './fastify-types';
 
 /** Seconds a client may take to send a whole request beyond the handler's own time limit. */
@@ -39,15 +40,16 @@ export function fastifyServerOptions(
 
 /**
  * Server-level hardening and request identity, registered before the app initialises: helmet headers,
- * CORS from config, X-Request-Id / X-Correlation-Id echoed on every response. (Errors Fastify raises before
+ * CORS from config, X-Request-Id / X-Correlation-Id echoed on every response, the handler timeout. (Errors Fastify raises before
  * a handler runs, e.g. body too large or malformed JSON, reach the problem filter through Nest's error
  * handler.)
  */
 export async function configureHttp(
   app: NestFastifyApplication,
-  env: Pick<Environment, 'CORS_ORIGINS'>,
+  env: Pick<Environment, 'CORS_ORIGINS' | 'REQUEST_TIMEOUT_MS'>,
 ): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  installRequestTimeout(fastify, env.REQUEST_TIMEOUT_MS);
   fastify.decorateRequest('correlationId', '');
   fastify.decorateRequest('callerCorrelationId', undefined);
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -14,7 +14,7 @@ export {
 } from './rate-limit';
 export { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from './request-ids';
 export { messageContextOf, RequestContext } from './request-context.decorator';
-export { REQUEST_TIMEOUT_MS, RequestTimeoutInterceptor } from './request-timeout.interceptor';
+export { installRequestTimeout } from './request-timeout';
 export {
   DEFAULT_LIMITS,
   RequestValidationError,

@@ -45,6 +45,15 @@ export function installHttpTelemetry(fastify: FastifyInstance, metrics: Metrics,
     done();
   });
 
+  // The request's span is the active one while guards, pipes and the handler run, so the command, the append
+  // and `currentTraceparent()` are its children. Activated here, after the body has been read: the async
+  // context of onRequest does not reliably reach the handler.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    const span = requestSpan(request);
+    if (!span) return done();
+    context.with(trace.setSpan(context.active(), span), done);
+  });
+
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = routeOf(request);
     const elapsedMs = reply.elapsedTime;

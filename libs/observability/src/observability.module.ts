@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { type BreakerListener, PAYMENT_BREAKER_LISTENER } from '@shop/payment-gateway';
 import { EVENT_TRACER, type EventTracer } from '@shop/projections';
@@ -8,12 +7,11 @@ import { Metrics } from './metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { MetricsController } from './metrics.controller';
 import { ReadinessIndicators } from './readiness';
-import { TraceContextInterceptor } from './trace-context.interceptor';
 import { withContinuedSpan } from './tracing';
 
 /**
- * Metrics (GET /metrics and the Metrics service), command/append instrumentation, request trace context and
- * the readiness indicators. Tracing itself is process-wide: call initTracing() before creating the app.
+ * Metrics (GET /metrics and the Metrics service), command/append instrumentation and the readiness
+ * indicators (request spans, metrics and log lines come from installHttpTelemetry's Fastify hooks). Tracing itself is process-wide: call initTracing() before creating the app.
  */
 @Global()
 @Module({
@@ -33,7 +31,6 @@ import { withContinuedSpan } from './tracing';
         (state) =>
           metrics.setBreakerState('payment', state),
     },
-    { provide: APP_INTERCEPTOR, useClass: TraceContextInterceptor },
     // Projections, the process manager and jobs continue the trace stored with each event.
     {
       provide: EVENT_TRACER,

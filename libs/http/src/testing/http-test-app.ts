@@ -67,7 +67,10 @@ export async function createHttpTestApp(
     ),
     { logger: false },
   );
-  await configureHttp(app, { CORS_ORIGINS: settings.corsOrigins });
+  await configureHttp(app, {
+    CORS_ORIGINS: settings.corsOrigins,
+    REQUEST_TIMEOUT_MS: config.http.requestTimeoutMs,
+  });
   installHttpTelemetry(app.getHttpAdapter().getInstance(), app.get(Metrics), pino({ level: 'silent' }));
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
