@@ -103,8 +103,12 @@ export class Catalog {
         const coll = this.collections.get(op.ns);
         if (!coll) return;
         Object.assign(coll.options, op.options);
-        const spec = op.index && coll.indexes.get(op.index.name)?.spec;
-        if (spec) Object.assign(spec, op.index?.set);
+        const index = op.index && coll.indexes.get(op.index.name);
+        if (!index || !op.index) return;
+        Object.assign(index.spec, op.index.set);
+        // A unique index needs no preparation; `prepareUnique: false` is reported by its absence.
+        if (index.spec.unique === true || index.spec.prepareUnique === false) delete index.spec.prepareUnique;
+        if ('unique' in op.index.set || 'prepareUnique' in op.index.set) index.build(coll.records.values());
         return;
       }
     }

@@ -50,16 +50,26 @@ export class Collection {
     return this.records.get(id);
   }
 
-  /** Throws DuplicateKey if `rec` would collide in a unique secondary index; `_id` is checked by callers. */
+  /**
+   * Throws DuplicateKey if `rec` would add a key another document holds in a unique or prepareUnique
+   * secondary index (a key its committed version already has is not added); `_id` is checked by callers.
+   */
   checkUnique(rec: Rec, ignoreIds?: Set<string>): void {
+    const ignored = ignoreIds && ((id: string) => ignoreIds.has(id));
     for (const index of this.indexes.values()) {
-      if (!index.unique || index.name === '_id_') continue;
-      for (const t of index.keysOf(rec)) {
-        const owner = index.ownerOf(t);
-        if (owner !== undefined && owner !== rec.id && !ignoreIds?.has(owner))
-          throw duplicateKeyError(this.ns, index, t);
-      }
+      if (!index.guardsKeys || index.name === '_id_') continue;
+      for (const t of this.addedKeys(index, rec))
+        if (index.otherHolder(t, rec.id, ignored) !== undefined) throw duplicateKeyError(this.ns, index, t);
     }
+  }
+
+  /** The keys of `rec` in `index` that its committed version does not have. */
+  addedKeys(index: IndexStore, rec: Rec): unknown[][] {
+    const keys = index.keysOf(rec);
+    const prev = this.records.get(rec.id);
+    if (!prev || !index.prepareUnique) return keys;
+    const had = new Set(index.keysOf(prev).map((t) => index.uniqueKey(t)));
+    return keys.filter((t) => !had.has(index.uniqueKey(t)));
   }
 
   /** The committed version of a document as a snapshot taken at `at` sees it. */

@@ -116,7 +116,7 @@ export class Ctx {
     if (this.txns.anyLocks()) {
       this.txns.preempt(docLock(ns, rec.id));
       for (const index of coll.indexes.values())
-        if (index.unique && index.name !== '_id_')
+        if (index.guardsKeys && index.name !== '_id_')
           for (const t of index.keysOf(rec)) this.txns.preempt(keyLock(ns, index.name, index.uniqueKey(t)));
     }
     this.storage.apply({ t: 'put', ns, rec });
@@ -143,13 +143,12 @@ export class Ctx {
     this.checkSnapshot(coll, rec.id);
     const overlay = txn.entries(ns);
     for (const index of coll.indexes.values()) {
-      if (!index.unique || index.name === '_id_') continue;
-      for (const t of index.keysOf(rec)) {
+      if (!index.guardsKeys || index.name === '_id_') continue;
+      for (const t of coll.addedKeys(index, rec)) {
         const uk = index.uniqueKey(t);
         this.txns.lock(txn, keyLock(ns, index.name, uk));
-        const owner = index.ownerOf(t);
-        // the committed owner only counts if this transaction has not changed or deleted it
-        if (owner !== undefined && owner !== rec.id && !overlay?.has(owner))
+        // a committed holder only counts if this transaction has not changed or deleted it
+        if (index.otherHolder(t, rec.id, (holder) => overlay?.has(holder) === true) !== undefined)
           throw duplicateKeyError(ns, index, t);
         for (const [id, e] of overlay ?? [])
           if (id !== rec.id && e.rec && index.keysOf(e.rec).some((k) => index.uniqueKey(k) === uk))

@@ -45,6 +45,8 @@ export class IndexStore {
   readonly hashedPaths: string[];
   readonly entries: SortedList<IndexEntry>;
   private readonly uniqueKeys = new Map<string, string>();
+  /** prepareUnique (a non-unique index on its way to unique): every document holding each key. */
+  private holders?: Map<string, Set<string>>;
   private readonly partial?: DocMatcher;
   multikey = false;
 
@@ -68,6 +70,35 @@ export class IndexStore {
 
   get unique(): boolean {
     return this.spec.unique === true;
+  }
+
+  /** collMod `prepareUnique`: existing duplicates stay, but no write may add a key another document holds. */
+  get prepareUnique(): boolean {
+    return this.spec.prepareUnique === true && !this.unique;
+  }
+
+  /** Whether a write may not add a key that another document holds (unique and prepareUnique indexes). */
+  get guardsKeys(): boolean {
+    return this.unique || this.prepareUnique;
+  }
+
+  /**
+   * A document other than `id` (and not `ignored`) holding `tuple`: the owner of a unique key, or any holder
+   * of a prepareUnique one.
+   */
+  otherHolder(tuple: unknown[], id: string, ignored?: (holder: string) => boolean): string | undefined {
+    const uk = this.uniqueKey(tuple);
+    if (this.unique) {
+      const owner = this.uniqueKeys.get(uk);
+      return owner !== undefined && owner !== id && !ignored?.(owner) ? owner : undefined;
+    }
+    for (const holder of this.holders?.get(uk) ?? []) if (holder !== id && !ignored?.(holder)) return holder;
+    return undefined;
+  }
+
+  /** Groups of document ids that share a key (what converting this index to unique would violate). */
+  duplicates(): string[][] {
+    return [...(this.holders?.values() ?? [])].filter((ids) => ids.size > 1).map((ids) => [...ids]);
   }
 
   /** Every key tuple of a document (several when a field holds an array), or none when sparse/partial skip it. */
@@ -99,31 +130,39 @@ export class IndexStore {
     return undefined;
   }
 
-  ownerOf(tuple: unknown[]): string | undefined {
-    return this.uniqueKeys.get(this.uniqueKey(tuple));
-  }
-
   add(rec: Rec, keys = this.keysOf(rec)): void {
     for (const k of dedupe(keys)) {
       this.entries.insert({ k, id: rec.id, seq: rec.seq });
       if (this.unique) this.uniqueKeys.set(this.uniqueKey(k), rec.id);
+      else if (this.holders) this.hold(this.uniqueKey(k), rec.id);
     }
   }
 
   remove(rec: Rec, keys = this.keysOf(rec)): void {
     for (const k of dedupe(keys)) {
       this.entries.remove({ k, id: rec.id, seq: rec.seq });
-      if (this.unique && this.uniqueKeys.get(this.uniqueKey(k)) === rec.id)
-        this.uniqueKeys.delete(this.uniqueKey(k));
+      const uk = this.uniqueKey(k);
+      if (this.unique && this.uniqueKeys.get(uk) === rec.id) this.uniqueKeys.delete(uk);
+      const held = this.holders?.get(uk);
+      if (held?.delete(rec.id) && held.size === 0) this.holders?.delete(uk);
     }
   }
 
+  private hold(uk: string, id: string): void {
+    const held = this.holders?.get(uk);
+    if (held) held.add(id);
+    else this.holders?.set(uk, new Set([id]));
+  }
+
+  /** (Re)builds the index from `recs`, also after collMod changed `unique`/`prepareUnique`. */
   build(recs: Iterable<Rec>): void {
     this.uniqueKeys.clear();
+    this.holders = this.prepareUnique ? new Map() : undefined;
     const all: IndexEntry[] = [];
     for (const rec of recs) {
       for (const k of dedupe(this.keysOf(rec))) {
         all.push({ k, id: rec.id, seq: rec.seq });
+        if (this.holders) this.hold(this.uniqueKey(k), rec.id);
         if (this.unique) {
           const uk = this.uniqueKey(k);
           const owner = this.uniqueKeys.get(uk);
