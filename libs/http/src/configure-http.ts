@@ -3,6 +3,8 @@ import helmet from 'helmet';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Environment, parseTrustProxy } from '@shop/config';
 import { type FastifyServerOptions } from 'fastify';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import {
   callerCorrelationIdOf,
   CORRELATION_ID_HEADER,
@@ -52,40 +54,26 @@ export async function configureHttp(
   installRequestTimeout(fastify, env.REQUEST_TIMEOUT_MS);
   fastify.decorateRequest('correlationId', '');
   fastify.decorateRequest('callerCorrelationId', undefined);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    request.callerCorrelationId = callerCorrelationIdOf(request.raw);
-    request.correlationId = String(request.id);
-    void reply.header(REQUEST_ID_HEADER, String(request.id));
-    void reply.header(CORRELATION_ID_HEADER, request.correlationId);
-    done();
-  });
   // The guards run inside the route handler, so who the caller is is known only when the reply is sent.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header(CORRELATION_ID_HEADER, correlationIdOfRequest(request));
     done(null, payload);
   });
 
-  // helmet itself, built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) per request.
-  const securityHeaders = helmet({
-    // The API serves JSON; Swagger UI at /docs needs its inline scripts and styles. No
-    // upgrade-insecure-requests: over plain HTTP on any host but localhost the browser would upgrade the
-    // page's own scripts to https and show a blank page. HSTS only on requests that came over https.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        upgradeInsecureRequests: null,
-      },
-    },
-    strictTransportSecurity: false,
-  });
+  // helmet's headers do not depend on the request (no CSP nonces): computed once, by running helmet against a
+  // response at startup, and set on every reply from a Fastify hook instead of running the middleware per
+  // request (@fastify/helmet would also rebuild it and re-parse the CSP per request).
+  const securityHeaders = helmetHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(securityHeaders);
     if (request.protocol === 'https') {
       void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     }
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+    request.callerCorrelationId = callerCorrelationIdOf(request.raw);
+    request.correlationId = String(request.id);
+    void reply.header(REQUEST_ID_HEADER, request.correlationId);
+    void reply.header(CORRELATION_ID_HEADER, request.correlationId);
+    done();
   });
   const origins = env.CORS_ORIGINS?.split(',') ?? [];
   await app.register(cors, {
@@ -110,4 +98,33 @@ export async function configureHttp(
     ],
     maxAge: 600,
   });
+}
+
+/**
+ * The headers helmet sets on a response, with this API's policy: the API serves JSON; Swagger UI at /docs
+ * needs its inline scripts and styles. No upgrade-insecure-requests: over plain HTTP on any host but
+ * localhost the browser would upgrade the page's own scripts to https and show a blank page. HSTS only on
+ * requests that came over https (see the hook).
+ */
+export function helmetHeaders(): Record<string, string> {
+  const middleware = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+  const request = new IncomingMessage(new Socket());
+  const response = new ServerResponse(request);
+  let failure: unknown;
+  middleware(request, response, (error?: unknown) => (failure = error));
+  if (failure !== undefined) throw new Error('helmet refused its configuration', { cause: failure });
+  return Object.fromEntries(
+    Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]),
+  );
 }
