@@ -134,4 +134,17 @@ describe("the operator's tools", () => {
     expect(Number(after.mem.resident)).toBeGreaterThan(10);
     expect(Number(after.mem.virtual)).toBeGreaterThanOrEqual(Number(after.mem.resident));
   });
+
+  it('serverStatus uptime counts from the start of this server, not of the process', async () => {
+    const startedLater = Date.now();
+    const later = await startHarness();
+    try {
+      const first = await admin().command({ serverStatus: 1 });
+      const second = await later.client.db('admin').command({ serverStatus: 1 });
+      expect(Number(second.uptimeMillis)).toBeLessThanOrEqual(Date.now() - startedLater);
+      expect(Number(first.uptimeMillis)).toBeGreaterThan(Number(second.uptimeMillis));
+    } finally {
+      await later.close();
+    }
+  });
 });

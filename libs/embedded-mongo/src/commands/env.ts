@@ -45,6 +45,8 @@ export class Engine {
   /** Last retryable write per session: a retried txnNumber gets the original reply instead of a second write. */
   readonly retries = new Map<string, { txnNumber: bigint; reply: Doc }>();
   readonly electionId = '7fffffff0000000000000001';
+  /** When this server started (serverStatus `uptime`). */
+  readonly startedAt = Date.now();
   private ts = { t: 0, i: 0 };
 
   constructor(

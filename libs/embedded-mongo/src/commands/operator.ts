@@ -9,8 +9,6 @@ import { replSetConfig } from '../engine/replset-config';
 import { asNumber, type Env, type Handler } from './env';
 import { collStatsDoc } from './coll-stats';
 
-const startedAt = Date.now();
-
 const adminOnly = (env: Env, name: string): void => {
   if (env.db !== 'admin')
     throw new MongoServerError(13, `${name} may only be run against the admin database.`);
@@ -104,7 +102,7 @@ const serverStatus: Handler = (_cmd, env) => {
   const { stats } = env.engine;
   const network = stats.network();
   const me = env.conn.localAddress;
-  const uptimeMillis = Date.now() - startedAt;
+  const uptimeMillis = Date.now() - env.engine.startedAt;
   return {
     host: me,
     version: SERVER_VERSION,

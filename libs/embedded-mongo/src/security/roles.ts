@@ -59,6 +59,8 @@ const PRIVILEGE: Record<string, Privilege> = {
   dropIndexes: 'catalogWrite',
   renameCollection: 'catalogWrite',
   collMod: 'dbAdmin',
+  // enableProfiler, which dbAdmin grants (also to read the level with `profile: -1`)
+  profile: 'dbAdmin',
   dropDatabase: 'dbAdmin',
   validate: 'dbAdmin',
   createUser: 'userAdmin',

@@ -105,6 +105,9 @@ describe('secure mode (TLS, SCRAM-SHA-256, roles) through the official driver', 
     const dba = await connect(uriFor(server, 'dba:d@', '&authSource=admin'));
     expect((await dba.db('shop').listCollections().toArray()).map((c) => c.name)).toContain('orders');
     await expect(dba.db('shop').collection('orders').findOne({})).rejects.toMatchObject({ code: 13 });
+    // The profiler (mongosh db.getProfilingStatus()) is dbAdmin's, not a reader's.
+    expect(await dba.db('shop').command({ profile: -1 })).toMatchObject({ was: 0, ok: 1 });
+    await expect(reader.db('shop').command({ profile: -1 })).rejects.toMatchObject({ code: 13 });
 
     const info = await root.db('shop').command({ usersInfo: 'app' });
     expect(info.users).toEqual([
