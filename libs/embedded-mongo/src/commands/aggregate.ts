@@ -59,6 +59,10 @@ const countOnly = (rest: Doc[]): { id: unknown; fields: string[] } | null => {
 const aggregate: Handler = (cmd, env) => {
   if (!Array.isArray(cmd.pipeline))
     throw new MongoServerError(14, "'pipeline' option must be specified as an array");
+  if (asDoc((cmd.pipeline as Doc[])[0]).$changeStream !== undefined)
+    return env.engine.streams.openCursor(cmd, env, cmd.pipeline as Doc[], () =>
+      env.engine.cursors.allocateId(),
+    );
   const vars = parseLet(cmd.let);
   const { stages, output } = takeOutput(bindPipeline(cmd.pipeline as Doc[], vars));
   const pipeline = stages;
@@ -66,7 +70,7 @@ const aggregate: Handler = (cmd, env) => {
     throw new MongoServerError(72, `readConcern level linearizable cannot be used with ${output.kind}`);
   if (pipeline.some((s) => SEARCH_STAGES.some((k) => s[k] !== undefined))) throw searchNotEnabled();
   if (pipeline.some((s) => s.$changeStream !== undefined))
-    throw new MongoServerError(20, '$changeStream is not supported by the embedded server');
+    throw new MongoServerError(40602, '$changeStream is only valid as the first stage in a pipeline');
   const cursor = asDoc(cmd.cursor);
   const batchSize = cursor.batchSize === undefined ? undefined : asNumber(cursor.batchSize);
   const respond = (ns: string, docs: Doc[], sizes?: number[]): Doc => {

@@ -1,5 +1,5 @@
 import { deadlineOf, withDeadline } from '../engine/deadline';
-import { Binary, Long } from 'bson';
+import { Binary, Long, type Timestamp } from 'bson';
 import type { Doc } from '../bson/values';
 import { Ctx } from '../engine/context';
 import { errorLabelsFor, type LabelContext } from '../engine/error-labels';
@@ -116,6 +116,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   if (lsid) engine.touchSession(lsid, (cmd.lsid as Doc).id);
   let txn: Transaction | null = null;
   let reply: Doc;
+  let wroteAt: Timestamp | null = null;
   const ctx = new Ctx(engine.storage, engine.txns, null);
   const appliedBefore = engine.storage.applied;
   const labels: LabelContext = {
@@ -162,6 +163,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
         engine.ops.end(op);
       }
       if (retryKey) engine.retries.set(retryKey, { txnNumber, reply });
+      if (engine.storage.applied !== appliedBefore) wroteAt = engine.changes.lastTs;
     }
     if (fail?.writeConcernError) reply = withWriteConcernError(reply, fail.writeConcernError, fail, labels);
     else {
@@ -180,14 +182,15 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
   } catch (e) {
     reply = new MongoServerError(1, `journal write failed: ${(e as Error).message}`).toReply();
   }
-  return finish(engine, reply);
+  return finish(engine, reply, wroteAt);
 };
 
-const finish = (engine: Engine, reply: Doc): Doc => {
+const finish = (engine: Engine, reply: Doc, wroteAt: Timestamp | null = null): Doc => {
   const t = engine.clusterTime();
+  const opTime = wroteAt ?? t;
   return {
     ...reply,
     $clusterTime: { clusterTime: t, signature: { hash: sigHash, keyId: Long.ZERO } },
-    operationTime: t,
+    operationTime: opTime,
   };
 };

@@ -1,6 +1,7 @@
 import { Binary, Long, Timestamp } from 'bson';
 import type { Doc } from '../bson/values';
 import type { Ctx } from '../engine/context';
+import { ChangeLog, DEFAULT_CHANGE_HISTORY } from '../engine/change-log';
 import { CursorRegistry } from '../engine/cursors';
 import { MongoServerError } from '../engine/errors';
 import { FailPoints } from '../engine/failpoints';
@@ -9,12 +10,15 @@ import { TransactionManager } from '../engine/transactions';
 import { expireTtl } from '../engine/ttl';
 import type { Storage } from '../storage/storage';
 import type { ConnectionInfo } from '../wire/connection';
+import { ChangeStreams } from './change-stream';
 
 export interface EngineOptions {
   replSetName: string;
   cursorTimeoutMs: number;
   transactionTimeoutMs: number;
   enableTestCommands: boolean;
+  /** How many changes the change log keeps (change-stream resume, snapshot reads at an earlier time). */
+  changeHistorySize?: number;
 }
 
 /** Authentication and authorization in front of the handlers (secure mode); without one every command runs. */
@@ -26,7 +30,7 @@ export interface CommandGuard {
 }
 
 /** SHA-256 of the empty user name: the uid mongod gives sessions of unauthenticated clients. */
-const SESSION_UID = new Binary(
+export const SESSION_UID = new Binary(
   Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'),
   0,
 );
@@ -36,6 +40,9 @@ export class Engine {
   guard: CommandGuard | null = null;
   readonly txns: TransactionManager;
   readonly cursors: CursorRegistry;
+  /** Every applied change with its cluster time (bounded): change streams and snapshot reads. */
+  readonly changes: ChangeLog;
+  readonly streams: ChangeStreams;
   readonly failPoints = new FailPoints();
   /** Commands in flight (`currentOp`/`killOp`) and the counters `serverStatus` reports. */
   readonly ops = new OpRegistry();
@@ -54,6 +61,12 @@ export class Engine {
     readonly options: EngineOptions,
   ) {
     this.cursors = new CursorRegistry(options.cursorTimeoutMs);
+    this.changes = new ChangeLog(
+      () => this.clusterTime(),
+      options.changeHistorySize ?? DEFAULT_CHANGE_HISTORY,
+    );
+    storage.changes = this.changes;
+    this.streams = new ChangeStreams(this.changes, options.cursorTimeoutMs);
     this.txns = new TransactionManager(storage.catalog);
   }
 
@@ -83,6 +96,7 @@ export class Engine {
 
   sweep(): void {
     this.cursors.expire();
+    this.streams.expire();
     this.txns.expire(this.options.transactionTimeoutMs);
   }
 

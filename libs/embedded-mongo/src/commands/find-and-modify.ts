@@ -3,7 +3,7 @@ import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { parseCollation } from '../engine/collation';
 import { applyProjection, findRecords } from '../engine/query';
-import { applyUpdate, upsertDocument } from '../engine/update';
+import { applyUpdate, updateKind, upsertDocument } from '../engine/update';
 import { asDoc, type Handler, nsOf } from './env';
 import { bindFilter, bindUpdate, parseLet } from './let-vars';
 
@@ -35,6 +35,7 @@ const findAndModify: Handler = (cmd, env) => {
   }
   if (rec) {
     const next = ctx.makeRec(applyUpdate(rec.doc, update, { isInsert: false, arrayFilters, query }), rec);
+    if (updateKind(update) === 'replacement') next.replace = true;
     if (!next.bytes.equals(rec.bytes)) ctx.put(ns, next, rec);
     return {
       lastErrorObject: { n: 1, updatedExisting: true },

@@ -39,6 +39,7 @@ const find: Handler = (cmd, env) => {
 
 const getMore: Handler = (cmd, env) => {
   const id = cmd.getMore instanceof Long ? cmd.getMore : Long.fromNumber(asNumber(cmd.getMore));
+  if (env.engine.streams.has(id)) return env.engine.streams.more(cmd, env, id, nsOf(env, cmd.collection));
   const batchSize = cmd.batchSize === undefined ? undefined : asNumber(cmd.batchSize);
   return env.engine.cursors.more(id, nsOf(env, cmd.collection), batchSize);
 };
@@ -47,7 +48,9 @@ const killCursors: Handler = (cmd, env) => {
   const ids = (Array.isArray(cmd.cursors) ? cmd.cursors : []).map((c) =>
     c instanceof Long ? c : Long.fromNumber(asNumber(c)),
   );
-  return env.engine.cursors.kill(ids);
+  const streams = ids.filter((id) => env.engine.streams.kill(id));
+  const reply = env.engine.cursors.kill(ids.filter((id) => !streams.includes(id)));
+  return { ...reply, cursorsKilled: [...streams, ...(reply.cursorsKilled as Long[])] };
 };
 
 const count: Handler = (cmd, env) => {

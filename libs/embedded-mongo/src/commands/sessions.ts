@@ -1,8 +1,8 @@
-import { Binary } from 'bson';
+import { Binary, Long } from 'bson';
 import type { Doc } from '../bson/values';
 import { MongoServerError } from '../engine/errors';
 import { noSuchTransaction, txnInfo } from '../engine/transactions';
-import type { Handler } from './env';
+import { type Handler, SESSION_UID } from './env';
 
 export const lsidOf = (cmd: Doc): string | null => {
   const id = (cmd.lsid as Doc | undefined)?.id;
@@ -20,7 +20,15 @@ const commitTransaction: Handler = async (cmd, env) => {
   const ops = txn.ops();
   // Release the snapshot first: the commit's own old versions need not be kept for it.
   env.engine.txns.finish(txn, 'committed');
-  for (const op of ops) storage.apply(op);
+  env.engine.changes.beginTxn({
+    lsid: { id: (cmd.lsid as Doc).id, uid: SESSION_UID },
+    txnNumber: cmd.txnNumber instanceof Long ? cmd.txnNumber : Long.fromBigInt(info.txnNumber),
+  });
+  try {
+    for (const op of ops) storage.apply(op);
+  } finally {
+    env.engine.changes.endTxn();
+  }
   await storage.sync();
   return { ok: 1 };
 };

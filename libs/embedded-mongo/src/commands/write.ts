@@ -105,6 +105,7 @@ const update: Handler = (cmd, env) => {
       const next = ctx.makeRec(applyUpdate(rec.doc, u, { isInsert: false, arrayFilters, query: q }), rec);
       n++;
       if (next.bytes.equals(rec.bytes)) continue;
+      if (updateKind(u) === 'replacement') next.replace = true;
       ctx.put(ns, next, rec);
       nModified++;
     }

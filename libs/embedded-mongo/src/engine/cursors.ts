@@ -34,12 +34,17 @@ export class CursorRegistry {
     return this.open.size;
   }
 
+  /** A fresh cursor id (change-stream cursors draw from the same sequence). */
+  allocateId(): Long {
+    return Long.fromBigInt(this.next++);
+  }
+
   /** Builds the first reply; keeps the rest as an open cursor unless everything fits or `single` is set. */
   first(ns: string, source: CursorSource, batchSize: number | undefined, single: boolean): Doc {
     const cur: OpenCursor = { id: Long.ZERO, ns, source, pos: 0, lastUsed: Date.now() };
     const batch = this.take(cur, batchSize ?? DEFAULT_FIRST_BATCH);
     if (!single && cur.pos < source.docs.length) {
-      cur.id = Long.fromBigInt(this.next++);
+      cur.id = this.allocateId();
       this.open.set(cur.id.toString(), cur);
     }
     return { cursor: { firstBatch: batch, id: cur.id, ns }, ok: 1 };

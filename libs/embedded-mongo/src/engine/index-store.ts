@@ -26,6 +26,8 @@ export interface Rec {
   view?: Doc;
   /** Catalog version that committed this record (set when applied); snapshots older than it do not see it. */
   ver?: number;
+  /** Written by a replacement (not an update with operators): its change event is a `replace`. */
+  replace?: boolean;
 }
 
 export const matchView = (rec: Rec): Doc => {

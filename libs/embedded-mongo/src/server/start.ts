@@ -30,6 +30,11 @@ export interface EmbeddedMongoOptions {
   compactAfterBytes?: number;
   /** Test-only commands such as `configureFailPoint` (tests and devstack: yes; production: never). */
   enableTestCommands?: boolean;
+  /**
+   * Changes kept in memory for change-stream resumes and snapshot reads at an earlier cluster time (default
+   * 10,000; older resume points get ChangeStreamHistoryLost, older snapshots SnapshotTooOld).
+   */
+  changeHistorySize?: number;
   /** Secure mode: TLS, SCRAM-SHA-256 users and role checks, as mongod with `--auth` and TLS required. */
   security?: EmbeddedMongoSecurity;
 }
@@ -74,6 +79,7 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
     cursorTimeoutMs: options.cursorTimeoutMs ?? 10 * 60_000,
     transactionTimeoutMs: 60_000,
     enableTestCommands: options.enableTestCommands === true,
+    ...(options.changeHistorySize === undefined ? {} : { changeHistorySize: options.changeHistorySize }),
   });
   let security: Awaited<ReturnType<typeof prepareMongoSecurity>> | null = null;
   try {
@@ -169,6 +175,7 @@ export const startEmbeddedMongo = async (options: EmbeddedMongoOptions = {}): Pr
         clearInterval(ttl);
         const closed = servers.map((s) => new Promise<void>((r) => s.close(() => r())));
         for (const s of sockets) s.destroy();
+        engine.changes.close();
         await Promise.all(closed);
         engine.cursors.clear();
         await storage.close();

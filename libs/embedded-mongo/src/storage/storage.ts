@@ -1,6 +1,7 @@
 import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalog, type Op } from '../engine/catalog';
+import type { ChangeLog } from '../engine/change-log';
 import { decodeOps, encodeOps } from './op-codec';
 import { frame, JournalWriter } from './journal';
 import { readJournal, readSnapshot, snapshotHeader, snapshotTrailer } from './recovery';
@@ -80,12 +81,16 @@ export class Storage {
     if (this.replayedBytes > this.compactAfter) this.compactInBackground();
   }
 
+  /** The change log (change streams, snapshot reads): told of every op before it is applied. */
+  changes: ChangeLog | null = null;
+
   /** Count of ops applied so far: lets a command tell whether anything changed while it ran. */
   applied = 0;
   private lastAppend: Promise<void> = Promise.resolve();
 
   /** Applies an op in memory now; it becomes durable with the next `sync()`. */
   apply(op: Op): void {
+    this.changes?.record(op, this.catalog);
     this.catalog.apply(op);
     this.applied++;
     if (this.journal) this.unsynced.push(op);

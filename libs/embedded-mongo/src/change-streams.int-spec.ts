@@ -1,0 +1,197 @@
+import { type ChangeStream, type Document, Timestamp } from 'mongodb';
+import { type Harness, startHarness } from './testing/harness';
+import { type Event, next, open, take } from './testing/streams';
+
+describe('change streams', () => {
+  let h: Harness;
+  const streams: ChangeStream[] = [];
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await Promise.all(streams.splice(0).map((s) => s.close()));
+  });
+  afterAll(() => h.close());
+  const watch = async (...args: Parameters<typeof open>): Promise<ChangeStream> => {
+    const cs = await open(...args);
+    streams.push(cs);
+    return cs;
+  };
+
+  it('reports insert, update, replace and delete with mongod field shapes', async () => {
+    const c = h.client.db('cs').collection('basic');
+    const cs = await watch(c);
+    await c.insertOne({ _id: 1, a: 1, arr: [1, 2, 3], sub: { x: 1, y: 2 } } as never);
+    await c.updateOne({ _id: 1 } as never, { $set: { a: 2, 'sub.x': 5 }, $unset: { 'sub.y': '' } });
+    await c.updateOne({ _id: 1 } as never, { $pop: { arr: 1 } });
+    await c.replaceOne({ _id: 1 } as never, { b: 1 });
+    await c.deleteOne({ _id: 1 } as never);
+    const [ins, upd, pop, rep, del] = await take(cs, 5);
+    expect(ins).toMatchObject({
+      operationType: 'insert',
+      ns: { db: 'cs', coll: 'basic' },
+      documentKey: { _id: 1 },
+      fullDocument: { _id: 1, a: 1 },
+    });
+    expect(ins?._id).toEqual({ _data: expect.any(String) });
+    expect(ins?.clusterTime).toBeInstanceOf(Timestamp);
+    expect(ins?.wallTime).toBeInstanceOf(Date);
+    expect(upd).toMatchObject({
+      operationType: 'update',
+      documentKey: { _id: 1 },
+      updateDescription: {
+        updatedFields: { a: 2, 'sub.x': 5 },
+        removedFields: ['sub.y'],
+        truncatedArrays: [],
+      },
+    });
+    expect(upd).not.toHaveProperty('fullDocument');
+    expect(pop?.updateDescription).toEqual({
+      updatedFields: {},
+      removedFields: [],
+      truncatedArrays: [{ field: 'arr', newSize: 2 }],
+    });
+    expect(rep).toMatchObject({ operationType: 'replace', fullDocument: { _id: 1, b: 1 } });
+    expect(del).toMatchObject({ operationType: 'delete', documentKey: { _id: 1 } });
+    expect(del).not.toHaveProperty('fullDocument');
+    const times = [ins, upd, pop, rep, del].map((e) => (e?.clusterTime as Timestamp).toBigInt());
+    expect([...times].sort((a, b) => (a < b ? -1 : 1))).toEqual(times);
+  });
+
+  it('reports drop and rename, then invalidates the collection stream', async () => {
+    const db = h.client.db('cs');
+    await db.collection('todrop').insertOne({ _id: 1 } as never);
+    const cs = await watch(db.collection('todrop'));
+    await db.collection('todrop').drop();
+    const [drop, inval] = await take(cs, 2);
+    expect(drop).toMatchObject({ operationType: 'drop', ns: { db: 'cs', coll: 'todrop' } });
+    expect(inval).toMatchObject({ operationType: 'invalidate' });
+    expect(cs.closed).toBe(true);
+
+    await db.collection('from').insertOne({ _id: 1 } as never);
+    const rs = await watch(db.collection('from'));
+    await db.collection('from').rename('to');
+    const [rename, inval2] = await take(rs, 2);
+    expect(rename).toMatchObject({
+      operationType: 'rename',
+      ns: { db: 'cs', coll: 'from' },
+      to: { db: 'cs', coll: 'to' },
+    });
+    expect(inval2?.operationType).toBe('invalidate');
+  });
+
+  it('watches a whole database (dropDatabase invalidates) and the whole cluster', async () => {
+    const db = h.client.db('csdb');
+    const dbStream = await watch(db);
+    const cluster = await watch(h.client);
+    await db.collection('a').insertOne({ _id: 'a' } as never);
+    await h.client
+      .db('csother')
+      .collection('b')
+      .insertOne({ _id: 'b' } as never);
+    await db.dropDatabase();
+    const events = await take(dbStream, 4);
+    expect(events.map((e) => e.operationType)).toEqual(['insert', 'drop', 'dropDatabase', 'invalidate']);
+    expect(events[2]?.ns).toEqual({ db: 'csdb' });
+    const all = await take(cluster, 4);
+    expect(all.map((e) => [e.operationType, (e.ns as { db: string } | undefined)?.db])).toEqual([
+      ['insert', 'csdb'],
+      ['insert', 'csother'],
+      ['drop', 'csdb'],
+      ['dropDatabase', 'csdb'],
+    ]);
+  });
+
+  it('runs the pipeline after $changeStream on the events', async () => {
+    const c = h.client.db('cs').collection('piped');
+    const cs = await watch(c, [
+      { $match: { operationType: 'insert', 'fullDocument.keep': true } },
+      { $project: { 'fullDocument.keep': 1, operationType: 1 } },
+    ]);
+    await c.insertMany([{ keep: false }, { keep: true, other: 1 }]);
+    const ev = await next(cs);
+    expect(ev.operationType).toBe('insert');
+    expect(ev.fullDocument).toEqual({ keep: true });
+    expect(ev).not.toHaveProperty('ns');
+  });
+
+  it('refuses pipelines that modify the resume token or use stages change streams do not allow', async () => {
+    const c = h.client.db('cs').collection('refused');
+    const bad = c.watch([{ $project: { _id: 0 } }], { maxAwaitTimeMS: 50 });
+    streams.push(bad);
+    await bad.tryNext();
+    await c.insertOne({});
+    await expect(bad.next()).rejects.toMatchObject({ code: 280 });
+    await expect(
+      h.client.db('cs').command({
+        aggregate: 'refused',
+        pipeline: [{ $changeStream: {} }, { $group: { _id: 1 } }],
+        cursor: {},
+      }),
+    ).rejects.toMatchObject({ code: 20 });
+    await expect(
+      h.client
+        .db('cs')
+        .command({ aggregate: 'refused', pipeline: [{ $match: {} }, { $changeStream: {} }], cursor: {} }),
+    ).rejects.toMatchObject({ code: 40602 });
+    await expect(
+      h.client
+        .db('cs')
+        .command({ aggregate: 'refused', pipeline: [{ $changeStream: { bogus: 1 } }], cursor: {} }),
+    ).rejects.toMatchObject({ code: 40415 });
+    await expect(
+      h.client
+        .db('cs')
+        .command({ aggregate: 1, pipeline: [{ $changeStream: { allChangesForCluster: true } }], cursor: {} }),
+    ).rejects.toMatchObject({ code: 73 });
+    await expect(
+      h.client.db('admin').command({ aggregate: 1, pipeline: [{ $changeStream: {} }], cursor: {} }),
+    ).rejects.toMatchObject({ code: 73 });
+  });
+
+  it('getMore on the tailable cursor waits for changes, honours maxAwaitTimeMS and returns postBatchResumeToken', async () => {
+    const db = h.client.db('cs');
+    const first = await db.command({ aggregate: 'raw', pipeline: [{ $changeStream: {} }], cursor: {} });
+    const { id, postBatchResumeToken } = first.cursor as Document;
+    expect(postBatchResumeToken).toEqual({ _data: expect.any(String) });
+    const empty = await db.command({ getMore: id, collection: 'raw', maxTimeMS: 20 });
+    expect(empty.cursor.nextBatch).toEqual([]);
+    expect(empty.cursor.postBatchResumeToken._data > postBatchResumeToken._data).toBe(true);
+    const waiting = db.command({ getMore: id, collection: 'raw', maxTimeMS: 20_000 });
+    await db.collection('raw').insertOne({ _id: 'late' } as never);
+    const got = await waiting;
+    expect(got.cursor.nextBatch).toMatchObject([{ operationType: 'insert', documentKey: { _id: 'late' } }]);
+    expect(got.cursor.postBatchResumeToken).toBeDefined();
+    await db.command({ killCursors: 'raw', cursors: [id] });
+    await expect(db.command({ getMore: id, collection: 'raw' })).rejects.toMatchObject({ code: 43 });
+  });
+
+  it('shows a transaction at commit, with lsid and txnNumber, and nothing of an aborted one', async () => {
+    const c = h.client.db('cs').collection('txn');
+    await c.insertOne({ _id: 'seed' } as never);
+    const cs = await watch(c);
+    const session = h.client.startSession();
+    try {
+      session.startTransaction();
+      await c.insertOne({ _id: 'aborted' } as never, { session });
+      await session.abortTransaction();
+      session.startTransaction();
+      await c.insertOne({ _id: 't1' } as never, { session });
+      await c.updateOne({ _id: 'seed' } as never, { $set: { x: 1 } }, { session });
+      expect(await cs.tryNext()).toBeNull();
+      await session.commitTransaction();
+    } finally {
+      await session.endSession();
+    }
+    await c.insertOne({ _id: 'after' } as never);
+    const events = await take(cs, 3);
+    expect(events.map((e) => e.documentKey as unknown)).toEqual([
+      { _id: 't1' },
+      { _id: 'seed' },
+      { _id: 'after' },
+    ]);
+    expect(events[0]).toMatchObject({ lsid: { id: expect.anything() }, txnNumber: expect.anything() });
+    expect(events[0]?.clusterTime).toEqual(events[1]?.clusterTime);
+    expect(events[2]).not.toHaveProperty('lsid');
+  });
+});

@@ -1,0 +1,199 @@
+import { Timestamp } from 'bson';
+import { type Doc, isPlainDoc, keyString } from '../bson/values';
+import type { Catalog } from './catalog';
+import type { ChangeEntry, LogKey } from './change-log';
+import { MongoServerError } from './errors';
+
+/** Which changes a stream sees: one collection, one database, or the whole deployment. */
+export type StreamScope = { kind: 'coll'; ns: string } | { kind: 'db'; db: string } | { kind: 'cluster' };
+
+export type FullDocumentMode = 'default' | 'updateLookup' | 'whenAvailable' | 'required';
+export type BeforeChangeMode = 'off' | 'whenAvailable' | 'required';
+
+export interface StreamOptions {
+  fullDocument: FullDocumentMode;
+  fullDocumentBeforeChange: BeforeChangeMode;
+}
+
+/** Resume token kinds: an event, the invalidate after a drop/rename, a high-water mark between events. */
+const EVENT = 0;
+const INVALIDATE = 1;
+const HIGH_WATER = 2;
+const HWM_IDX = 0xffffffff;
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+
+export const resumeToken = (key: LogKey, kind = EVENT): Doc => ({
+  _data:
+    '00' + hex(key.t, 8) + hex(key.i, 8) + hex(kind === HIGH_WATER ? HWM_IDX : key.idx, 8) + hex(kind, 2),
+});
+
+/** A high-water-mark token: resuming from it sees every event after cluster time `ts`. */
+export const highWaterMark = (ts: Timestamp): Doc =>
+  resumeToken({ t: ts.high, i: ts.low, idx: 0 }, HIGH_WATER);
+
+export interface DecodedToken {
+  key: LogKey;
+  invalidate: boolean;
+}
+
+export const decodeToken = (token: unknown): DecodedToken => {
+  const data = isPlainDoc(token) ? token._data : undefined;
+  if (typeof data !== 'string' || !/^00[0-9a-f]{26}$/.test(data))
+    throw new MongoServerError(
+      2,
+      `Invalid resume token: ${isPlainDoc(token) ? '_data must be a resume token string' : 'expected an object'}`,
+    );
+  const kind = parseInt(data.slice(26, 28), 16);
+  if (kind > HIGH_WATER) throw new MongoServerError(2, 'Invalid resume token: unknown token type');
+  const idx = parseInt(data.slice(18, 26), 16);
+  return {
+    key: {
+      t: parseInt(data.slice(2, 10), 16),
+      i: parseInt(data.slice(10, 18), 16),
+      idx: kind === HIGH_WATER ? Number.MAX_SAFE_INTEGER : idx,
+    },
+    invalidate: kind === INVALIDATE,
+  };
+};
+
+const INTERNAL_DBS = new Set(['admin', 'config', 'local']);
+
+const split = (ns: string): { db: string; coll: string } => {
+  const dot = ns.indexOf('.');
+  return { db: ns.slice(0, dot), coll: ns.slice(dot + 1) };
+};
+
+const sees = (scope: StreamScope, ns: string): boolean => {
+  if (scope.kind === 'coll') return ns === scope.ns;
+  const { db, coll } = split(ns);
+  if (coll.startsWith('system.')) return false;
+  return scope.kind === 'db' ? db === scope.db : !INTERNAL_DBS.has(db);
+};
+
+type Path = string;
+
+/** updatedFields/removedFields/truncatedArrays between two versions of a document, field by field. */
+export const updateDescription = (before: Doc, after: Doc): Doc => {
+  const updatedFields: Doc = {};
+  const removedFields: string[] = [];
+  const truncatedArrays: Doc[] = [];
+  const same = (a: unknown, b: unknown): boolean => keyString(a) === keyString(b);
+  const diffArrays = (a: unknown[], b: unknown[], path: Path): void => {
+    if (b.length < a.length) truncatedArrays.push({ field: path, newSize: b.length });
+    b.forEach((v, i) => {
+      const sub = `${path}.${i}`;
+      if (i >= a.length) updatedFields[sub] = v;
+      else diffValue(a[i], v, sub);
+    });
+  };
+  const diffValue = (a: unknown, b: unknown, path: Path): void => {
+    if (isPlainDoc(a) && isPlainDoc(b)) diffDocs(a, b, `${path}.`);
+    else if (Array.isArray(a) && Array.isArray(b)) diffArrays(a, b, path);
+    else if (!same(a, b) || typeof a !== typeof b) updatedFields[path] = b;
+  };
+  const diffDocs = (a: Doc, b: Doc, prefix: string): void => {
+    for (const k of Object.keys(a)) if (!(k in b)) removedFields.push(prefix + k);
+    for (const [k, v] of Object.entries(b)) {
+      if (!(k in a)) updatedFields[prefix + k] = v;
+      else diffValue(a[k], v, prefix + k);
+    }
+  };
+  diffDocs(before, after, '');
+  return { updatedFields, removedFields, truncatedArrays };
+};
+
+const docOf = (catalog: Catalog, ns: string, id: string): Doc | null => catalog.get(ns)?.get(id)?.doc ?? null;
+
+/** The change events (0, 1 or 2: an event and the invalidate it causes) one log entry means to a stream. */
+export const eventsFor = (
+  e: ChangeEntry,
+  key: LogKey,
+  scope: StreamScope,
+  opts: StreamOptions,
+  catalog: Catalog,
+): Doc[] => {
+  const op = e.op;
+  const head = (operationType: string): Doc => ({
+    _id: resumeToken(key),
+    operationType,
+    clusterTime: e.ts,
+    wallTime: e.wall,
+  });
+  const txn = e.txn ? { lsid: e.txn.lsid, txnNumber: e.txn.txnNumber } : {};
+  const invalidate = (): Doc => ({
+    _id: resumeToken(key, INVALIDATE),
+    operationType: 'invalidate',
+    clusterTime: e.ts,
+    wallTime: e.wall,
+  });
+  switch (op.t) {
+    case 'put':
+    case 'del': {
+      if (!sees(scope, op.ns)) return [];
+      const ns = split(op.ns);
+      const event = (): Doc => {
+        if (op.t === 'del') return { ...head('delete'), ns, documentKey: { _id: op.idValue } };
+        const documentKey = { _id: op.rec.doc._id };
+        if (!e.prev) return { ...head('insert'), fullDocument: op.rec.doc, ns, documentKey };
+        if (op.rec.replace) return { ...head('replace'), fullDocument: op.rec.doc, ns, documentKey };
+        const post = (): Doc | null => {
+          if (opts.fullDocument === 'updateLookup') return docOf(catalog, op.ns, op.rec.id);
+          if (e.images) return op.rec.doc;
+          if (opts.fullDocument === 'required')
+            throw new MongoServerError(
+              47,
+              'Change stream was configured to require a post-image for all update events, but the ' +
+                `post-image was not found for event: ${JSON.stringify({ ns: op.ns, _id: keyString(key) })}`,
+            );
+          return null;
+        };
+        return {
+          ...head('update'),
+          ...(opts.fullDocument === 'default' ? {} : { fullDocument: post() }),
+          ns,
+          documentKey,
+          updateDescription: updateDescription(e.prev.doc, op.rec.doc),
+        };
+      };
+      const ev = event();
+      if (opts.fullDocumentBeforeChange !== 'off' && ev.operationType !== 'insert') {
+        if (e.images && e.prev) ev.fullDocumentBeforeChange = e.prev.doc;
+        else if (opts.fullDocumentBeforeChange === 'required')
+          throw new MongoServerError(
+            47,
+            'Change stream was configured to require a pre-image for all update, delete and replace events, ' +
+              `but the pre-image was not found for event: ${JSON.stringify({ ns: op.ns })}`,
+          );
+        else ev.fullDocumentBeforeChange = null;
+      }
+      return [{ ...ev, ...txn }];
+    }
+    case 'drop': {
+      if (!sees(scope, op.ns)) return [];
+      const drop = { ...head('drop'), ns: split(op.ns) };
+      return scope.kind === 'coll' ? [drop, invalidate()] : [drop];
+    }
+    case 'rename': {
+      if (!sees(scope, op.from)) return [];
+      const rename = { ...head('rename'), ns: split(op.from), to: split(op.to) };
+      return scope.kind === 'coll' ? [rename, invalidate()] : [rename];
+    }
+    case 'dropDatabase': {
+      if (scope.kind === 'coll' || (scope.kind === 'db' ? scope.db !== op.db : INTERNAL_DBS.has(op.db)))
+        return [];
+      const dropped = { ...head('dropDatabase'), ns: { db: op.db } };
+      return scope.kind === 'db' ? [dropped, invalidate()] : [dropped];
+    }
+    case 'create':
+    case 'createIndex':
+    case 'dropIndex':
+    case 'collMod':
+    case 'dropDb':
+      return []; // no expanded events (showExpandedEvents); dropDb is logged as drops + dropDatabase
+  }
+};
+
+export const isInvalidate = (ev: Doc): boolean => ev.operationType === 'invalidate';
+
+export const timestampOf = (v: unknown): Timestamp | null => (v instanceof Timestamp ? v : null);

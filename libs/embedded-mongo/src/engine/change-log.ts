@@ -1,0 +1,248 @@
+import type { Long, Timestamp } from 'bson';
+import type { Doc } from '../bson/values';
+import type { Catalog, Op } from './catalog';
+import { Collection } from './collection';
+import { MongoServerError } from './errors';
+import type { Rec } from './index-store';
+
+/** What a transaction's ops carry into their change events. */
+export interface TxnTag {
+  lsid: Doc;
+  txnNumber: Long;
+}
+
+/**
+ * One applied op with its cluster time: the server's oplog. `coll` is the collection object the op touched
+ * (put/del), dropped (drop) or moved (rename); `prev` the document version it replaced or removed.
+ */
+export interface ChangeEntry {
+  ts: Timestamp;
+  /** Position within a transaction's ops (they share one cluster time); 0 otherwise. */
+  idx: number;
+  wall: Date;
+  op: Op | { t: 'dropDatabase'; db: string };
+  coll?: Collection;
+  /** A rename's overwritten target (dropTarget). */
+  replaced?: Collection;
+  prev?: Rec;
+  /** The collection had `changeStreamPreAndPostImages` enabled when the op ran. */
+  images: boolean;
+  txn?: TxnTag;
+}
+
+/** A position in the log: events after it are (ts, idx) greater. */
+export interface LogKey {
+  t: number;
+  i: number;
+  idx: number;
+}
+
+export const keyOf = (e: ChangeEntry): LogKey => ({ t: e.ts.high, i: e.ts.low, idx: e.idx });
+
+export const compareKeys = (a: LogKey, b: LogKey): number => a.t - b.t || a.i - b.i || a.idx - b.idx;
+
+export const DEFAULT_CHANGE_HISTORY = 10_000;
+
+const imagesOn = (c: Collection | undefined): boolean =>
+  (c?.options.changeStreamPreAndPostImages as Doc | undefined)?.enabled === true;
+
+/**
+ * A bounded in-memory log of every applied change (put, delete, DDL), in order, with its cluster time. It
+ * feeds change streams and serves snapshot reads at an earlier cluster time by undoing the newer entries.
+ * Recording is a single object push; the oldest entries fall off once `capacity` is exceeded.
+ */
+export class ChangeLog {
+  private entries: ChangeEntry[] = [];
+  /** Index in `entries` of the oldest retained entry. */
+  private head = 0;
+  /** Absolute position of `entries[0]`. */
+  private base = 0;
+  /** Everything at or before this key is gone (initially: the server's start). */
+  floor: LogKey;
+  /** Set while a transaction commits: its ops share one cluster time. */
+  private txn: { tag: TxnTag; ts: Timestamp; next: number } | null = null;
+  private readonly waiters = new Set<() => void>();
+  private wakeScheduled = false;
+
+  constructor(
+    private readonly tick: () => Timestamp,
+    readonly capacity: number = DEFAULT_CHANGE_HISTORY,
+  ) {
+    const t = tick();
+    this.floor = { t: t.high, i: t.low, idx: Number.MAX_SAFE_INTEGER };
+  }
+
+  /** Absolute position after the newest entry. */
+  get end(): number {
+    return this.base + this.entries.length;
+  }
+
+  get start(): number {
+    return this.base + this.head;
+  }
+
+  at(pos: number): ChangeEntry | undefined {
+    return pos < this.start ? undefined : this.entries[pos - this.base];
+  }
+
+  /** The newest entry's cluster time (the time a write's reply reports), or null with none retained. */
+  get lastTs(): Timestamp | null {
+    return this.entries.length > this.head ? (this.entries[this.entries.length - 1] as ChangeEntry).ts : null;
+  }
+
+  beginTxn(tag: TxnTag): void {
+    this.txn = { tag, ts: this.tick(), next: 0 };
+  }
+
+  endTxn(): void {
+    this.txn = null;
+  }
+
+  /** Called before `op` is applied to the catalog. */
+  record(op: Op, catalog: Catalog): void {
+    switch (op.t) {
+      case 'put':
+      case 'del': {
+        const coll = catalog.collections.get(op.ns);
+        const prev = coll?.records.get(op.t === 'put' ? op.rec.id : op.id);
+        if (op.t === 'del' && !prev) return;
+        this.push({ op, coll, prev, images: imagesOn(coll) });
+        return;
+      }
+      case 'drop': {
+        const coll = catalog.collections.get(op.ns);
+        if (coll) this.push({ op, coll, images: false });
+        return;
+      }
+      case 'rename': {
+        const coll = catalog.collections.get(op.from);
+        if (coll) this.push({ op, coll, replaced: catalog.collections.get(op.to), images: false });
+        return;
+      }
+      case 'dropDb': {
+        const colls = catalog.inDb(op.db);
+        if (colls.length === 0) return;
+        for (const coll of colls) this.push({ op: { t: 'drop', ns: coll.ns }, coll, images: false });
+        this.push({ op: { t: 'dropDatabase', db: op.db }, images: false });
+        return;
+      }
+      case 'create':
+        if (!catalog.collections.has(op.ns)) this.push({ op, images: false });
+        return;
+      case 'createIndex':
+      case 'dropIndex':
+      case 'collMod':
+        return;
+    }
+  }
+
+  private push(e: Omit<ChangeEntry, 'ts' | 'idx' | 'wall'>): void {
+    const entry = e as ChangeEntry;
+    if (this.txn) {
+      entry.ts = this.txn.ts;
+      entry.idx = this.txn.next++;
+      entry.txn = this.txn.tag;
+    } else {
+      entry.ts = this.tick();
+      entry.idx = 0;
+    }
+    entry.wall = new Date();
+    this.entries.push(entry);
+    if (this.entries.length - this.head > this.capacity) {
+      const gone = this.entries[this.head++] as ChangeEntry;
+      this.floor = keyOf(gone);
+      if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
+        this.entries = this.entries.slice(this.head);
+        this.base += this.head;
+        this.head = 0;
+      }
+    }
+    if (this.waiters.size > 0 && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(() => this.wake());
+    }
+  }
+
+  private wake(): void {
+    this.wakeScheduled = false;
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
+  }
+
+  /** Resolves once a new entry is recorded, after `ms`, or when `signal` aborts (false). */
+  waitForMore(ms: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (more: boolean): void => {
+        clearTimeout(timer);
+        this.waiters.delete(onEntry);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(more);
+      };
+      const onEntry = (): void => done(true);
+      const onAbort = (): void => done(false);
+      const timer = setTimeout(() => done(false), ms);
+      this.waiters.add(onEntry);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Wakes every waiting change stream (server stop). */
+  close(): void {
+    this.wake();
+  }
+
+  /** First position whose key is greater than `key` (binary search; entries are in key order). */
+  positionAfter(key: LogKey): number {
+    let lo = this.start;
+    let hi = this.end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(keyOf(this.at(mid) as ChangeEntry), key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Whether everything after `key` is still retained. */
+  retainsAfter(key: LogKey): boolean {
+    return compareKeys(key, this.floor) >= 0;
+  }
+
+  /**
+   * The collection at `ns` as of cluster time `at` (entries after it undone), or undefined if it did not exist.
+   * Entries are walked newest first: DDL decides which collection object `ns` named then, and that object's
+   * later document writes are replaced by the versions they overwrote.
+   */
+  collectionAt(ns: string, at: Timestamp, catalog: Catalog): Collection | undefined {
+    const key: LogKey = { t: at.high, i: at.low, idx: Number.MAX_SAFE_INTEGER };
+    if (!this.retainsAfter(key))
+      throw new MongoServerError(
+        239,
+        `Read timestamp Timestamp(${at.high}, ${at.low}) is older than the oldest available timestamp.`,
+      );
+    const from = this.positionAfter(key);
+    let obj = catalog.collections.get(ns);
+    for (let p = this.end - 1; p >= from; p--) {
+      const e = this.at(p) as ChangeEntry;
+      const op = e.op;
+      if (op.t === 'create' && op.ns === ns) obj = undefined;
+      else if (op.t === 'drop' && op.ns === ns) obj = e.coll;
+      else if (op.t === 'rename' && op.to === ns) obj = e.replaced;
+      else if (op.t === 'rename' && op.from === ns) obj = e.coll;
+    }
+    if (!obj) return undefined;
+    const older = new Map<string, Rec | null>();
+    for (let p = this.end - 1; p >= from; p--) {
+      const e = this.at(p) as ChangeEntry;
+      if (e.coll === obj && (e.op.t === 'put' || e.op.t === 'del'))
+        older.set(e.op.t === 'put' ? e.op.rec.id : e.op.id, e.prev ?? null);
+    }
+    if (older.size === 0) return obj;
+    const view = new Collection(ns, obj.options, obj.uuid);
+    view.indexes.clear(); // a scan: the view's records are not indexed
+    for (const [id, rec] of obj.records) if (!older.has(id)) view.records.set(id, rec);
+    for (const [id, rec] of older) if (rec) view.records.set(id, rec);
+    return view;
+  }
+}
