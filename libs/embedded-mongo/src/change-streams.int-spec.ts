@@ -1,6 +1,6 @@
 import { type ChangeStream, type Document, Timestamp } from 'mongodb';
 import { type Harness, startHarness } from './testing/harness';
-import { type Event, next, open, take } from './testing/streams';
+import { next, open, take } from './testing/streams';
 
 describe('change streams', () => {
   let h: Harness;

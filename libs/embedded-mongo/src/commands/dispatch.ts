@@ -123,6 +123,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     command: name,
     inTransaction: cmd.autocommit === false,
     hasTxnNumber: cmd.txnNumber !== undefined,
+    changeStream: name === 'getMore' && cmd.getMore instanceof Long && engine.streams.has(cmd.getMore),
   };
   engine.stats.count(name, cmd);
   const own = lookup(engine, name);

@@ -35,7 +35,12 @@ export interface LabelContext {
   inTransaction: boolean;
   /** Carries a txnNumber (a retryable write when not in a transaction). */
   hasTxnNumber: boolean;
+  /** A getMore on a change-stream cursor: resumable errors say so, for the driver's automatic resume. */
+  changeStream?: boolean;
 }
+
+/** What mongod labels ResumableChangeStreamError on a change stream's getMore. */
+const RESUMABLE_STREAM_CODES = new Set([...RETRYABLE_CODES, 43, 63, 133, 150, 234, 13388]);
 
 export const errorLabelsFor = (ctx: LabelContext, code: number | undefined, wceCode?: number): string[] => {
   const labels: string[] = [];
@@ -48,6 +53,8 @@ export const errorLabelsFor = (ctx: LabelContext, code: number | undefined, wceC
       (wceCode !== undefined && RETRYABLE_CODES.has(wceCode)))
   )
     labels.push('RetryableWriteError');
+  if (ctx.changeStream && code !== undefined && RESUMABLE_STREAM_CODES.has(code))
+    labels.push('ResumableChangeStreamError');
   if (ctx.inTransaction && code !== undefined) {
     const transient = TRANSIENT_CODES.has(code);
     const label = isTxnEnd

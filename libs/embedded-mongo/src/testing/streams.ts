@@ -8,7 +8,8 @@ import type {
   MongoClient,
 } from 'mongodb';
 
-export type Watchable = Collection | Db | MongoClient;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any document schema
+export type Watchable = Collection<any> | Db | MongoClient;
 export type Event = ChangeStreamDocument & Document;
 
 /** Opens a stream and waits until the server has it (the driver starts streams lazily). */
@@ -18,15 +19,23 @@ export const open = async (
   options: ChangeStreamOptions = {},
 ): Promise<ChangeStream> => {
   const cs = target.watch(pipeline, { maxAwaitTimeMS: 50, ...options });
-  await cs.tryNext();
+  const first = await cs.tryNext();
+  if (first) prefetched.set(cs, first);
   return cs;
 };
 
-export const next = async (cs: ChangeStream): Promise<Event> => await cs.next();
+/** An event `open` already read while starting the stream, handed out first by `next`. */
+const prefetched = new WeakMap<ChangeStream, Event>();
+
+export const next = async (cs: ChangeStream): Promise<Event> => {
+  const first = prefetched.get(cs);
+  if (!first) return await cs.next();
+  prefetched.delete(cs);
+  return first;
+};
 
 export const take = async (cs: ChangeStream, n: number): Promise<Event[]> => {
   const out: Event[] = [];
   while (out.length < n) out.push(await next(cs));
   return out;
 };
-
