@@ -1,4 +1,4 @@
-import { Timestamp } from 'bson';
+import { EJSON, Timestamp } from 'bson';
 import { type Doc, isPlainDoc, keyString } from '../bson/values';
 import type { Catalog } from './catalog';
 import type { ChangeEntry, LogKey } from './change-log';
@@ -103,6 +103,9 @@ export const updateDescription = (before: Doc, after: Doc): Doc => {
   return { updatedFields, removedFields, truncatedArrays };
 };
 
+const describe = (ns: string, id: unknown): string =>
+  `{ns: ${ns}, documentKey: ${EJSON.stringify({ _id: id }, { relaxed: true })}}`;
+
 const docOf = (catalog: Catalog, ns: string, id: string): Doc | null => catalog.get(ns)?.get(id)?.doc ?? null;
 
 /** The change events (0, 1 or 2: an event and the invalidate it causes) one log entry means to a stream. */
@@ -144,7 +147,7 @@ export const eventsFor = (
             throw new MongoServerError(
               47,
               'Change stream was configured to require a post-image for all update events, but the ' +
-                `post-image was not found for event: ${JSON.stringify({ ns: op.ns, _id: keyString(key) })}`,
+                `post-image was not found for event: ${describe(op.ns, op.rec.doc._id)}`,
             );
           return null;
         };
@@ -163,7 +166,7 @@ export const eventsFor = (
           throw new MongoServerError(
             47,
             'Change stream was configured to require a pre-image for all update, delete and replace events, ' +
-              `but the pre-image was not found for event: ${JSON.stringify({ ns: op.ns })}`,
+              `but the pre-image was not found for event: ${describe(op.ns, (ev.documentKey as Doc)._id)}`,
           );
         else ev.fullDocumentBeforeChange = null;
       }
