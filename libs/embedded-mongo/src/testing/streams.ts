@@ -18,7 +18,7 @@ export const open = async (
   pipeline: Document[] = [],
   options: ChangeStreamOptions = {},
 ): Promise<ChangeStream> => {
-  const cs = target.watch(pipeline, { maxAwaitTimeMS: 50, ...options });
+  const cs: ChangeStream = target.watch(pipeline, { maxAwaitTimeMS: 50, ...options });
   const first = await cs.tryNext();
   if (first) prefetched.set(cs, first);
   return cs;
