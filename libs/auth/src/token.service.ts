@@ -13,6 +13,7 @@ import {
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { type AuthUser, isRole, type Role } from './roles';
 import { isSubject, SUBJECT_RULE } from './subject';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface JwtSettings {
   /** HS256 secret (configured, or the embedded one from DATA_DIR). */
@@ -55,6 +56,8 @@ type VerificationKey = Uint8Array | KeyLike | JWTVerifyGetKey;
  */
 @Injectable()
 export class TokenService {
+  private readonly verified = new VerifiedTokenCache(10_000, 60_000, CLOCK_TOLERANCE_SECONDS);
+
   private constructor(
     private readonly settings: JwtSettings,
     private readonly key: VerificationKey,
@@ -96,7 +99,10 @@ export class TokenService {
     return this.signingKey !== undefined;
   }
 
+  /** The token's user; a token verified in the last minute (and still within nbf..exp) is not checked again. */
   async verify(token: string): Promise<AuthUser> {
+    const cached = this.verified.get(token);
+    if (cached) return cached;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key as KeyLike, {
@@ -121,7 +127,9 @@ export class TokenService {
     const roles = rolesOf(payload);
     if (!payload.sub || roles.length === 0) throw new InvalidTokenError('The token has no subject or role');
     if (!isSubject(payload.sub)) throw new InvalidTokenError(`The token subject must be ${SUBJECT_RULE}`);
-    return { sub: payload.sub, roles };
+    const user: AuthUser = Object.freeze({ sub: payload.sub, roles });
+    this.verified.set(token, user, { exp: payload.exp!, nbf: payload.nbf });
+    return user;
   }
 
   /** Signs a token the API accepts (HS256 with the shared or embedded secret). */
