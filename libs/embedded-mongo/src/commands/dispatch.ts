@@ -16,6 +16,7 @@ import { findAndModifyCommands } from './find-and-modify';
 import { handshakeCommands } from './handshake';
 import { indexCommands } from './indexes';
 import { readCommands } from './read';
+import { bindReadConcern, withAtClusterTime } from './read-concern';
 import { collModCommands } from './coll-mod';
 import { operatorCommands, operatorTestCommands } from './operator';
 import { searchIndexCommands } from './search-indexes';
@@ -150,6 +151,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
     }
     const env: Env = { engine, db, ctx: txn ? new Ctx(engine.storage, engine.txns, txn) : ctx, conn, lsid };
     env.ctx.bypassValidation = cmd.bypassDocumentValidation === true;
+    const readAt = bindReadConcern(engine, name, cmd, env.ctx, info?.start === true);
     const retryKey = !info && lsid && cmd.txnNumber !== undefined && RETRYABLE.has(name) ? lsid : null;
     const txnNumber = retryKey ? BigInt((cmd.txnNumber as Long).toString()) : 0n;
     const previous = retryKey ? engine.retries.get(retryKey) : undefined;
@@ -164,6 +166,7 @@ export const runCommand = async (engine: Engine, req: Request, conn: ConnectionI
         engine.ops.end(op);
       }
       if (retryKey) engine.retries.set(retryKey, { txnNumber, reply });
+      if (readAt) reply = withAtClusterTime(reply, name, readAt);
       if (engine.storage.applied !== appliedBefore) wroteAt = engine.changes.lastTs;
     }
     if (fail?.writeConcernError) reply = withWriteConcernError(reply, fail.writeConcernError, fail, labels);

@@ -1,4 +1,4 @@
-import { calculateObjectSize, serialize } from 'bson';
+import { calculateObjectSize, serialize, type Timestamp } from 'bson';
 import { type Doc, isNumericWrapper, keyString } from '../bson/values';
 import type { Storage } from '../storage/storage';
 import type { Catalog } from './catalog';
@@ -30,6 +30,9 @@ const hasWrappers = (v: unknown): boolean => {
 export class Ctx {
   /** The command's `bypassDocumentValidation: true`: writes skip the collection's validator. */
   bypassValidation = false;
+  /** A snapshot read's cluster time: collections are seen as they were then (rebuilt from the change log). */
+  readAt: Timestamp | null = null;
+  private readonly atTime = new Map<string, Collection | undefined>();
 
   constructor(
     readonly storage: Storage,
@@ -42,6 +45,11 @@ export class Ctx {
   }
 
   coll(ns: string): Collection | undefined {
+    if (this.readAt && this.storage.changes) {
+      if (!this.atTime.has(ns))
+        this.atTime.set(ns, this.storage.changes.collectionAt(ns, this.readAt, this.catalog));
+      return this.atTime.get(ns);
+    }
     return this.txn?.created.get(ns) ?? this.catalog.get(ns);
   }
 
@@ -76,6 +84,7 @@ export class Ctx {
   }
 
   lookup(ns: string, id: string): Rec | undefined {
+    if (this.readAt) return this.coll(ns)?.get(id);
     if (!this.txn) return this.catalog.get(ns)?.get(id);
     const o = this.txn.entries(ns)?.get(id);
     if (o) return o.rec ?? undefined;
