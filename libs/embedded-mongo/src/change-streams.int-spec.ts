@@ -166,7 +166,7 @@ describe('change streams', () => {
     await expect(db.command({ getMore: id, collection: 'raw' })).rejects.toMatchObject({ code: 43 });
   });
 
-  it('shows a transaction at commit, with lsid and txnNumber, and nothing of an aborted one', async () => {
+  it('shows a transaction at commit, statement by statement with lsid and txnNumber, none of an aborted one', async () => {
     const c = h.client.db('cs').collection('txn');
     await c.insertOne({ _id: 'seed' } as never);
     const cs = await watch(c);
@@ -177,6 +177,7 @@ describe('change streams', () => {
       await session.abortTransaction();
       session.startTransaction();
       await c.insertOne({ _id: 't1' } as never, { session });
+      await c.updateOne({ _id: 't1' } as never, { $set: { y: 1 } }, { session });
       await c.updateOne({ _id: 'seed' } as never, { $set: { x: 1 } }, { session });
       expect(await cs.tryNext()).toBeNull();
       await session.commitTransaction();
@@ -184,14 +185,17 @@ describe('change streams', () => {
       await session.endSession();
     }
     await c.insertOne({ _id: 'after' } as never);
-    const events = await take(cs, 3);
-    expect(events.map((e) => e.documentKey as unknown)).toEqual([
-      { _id: 't1' },
-      { _id: 'seed' },
-      { _id: 'after' },
+    const events = await take(cs, 4);
+    expect(events.map((e) => [e.operationType, e.documentKey as unknown])).toEqual([
+      ['insert', { _id: 't1' }],
+      ['update', { _id: 't1' }],
+      ['update', { _id: 'seed' }],
+      ['insert', { _id: 'after' }],
     ]);
+    expect(events[0]?.fullDocument).toEqual({ _id: 't1' });
+    expect((events[1]?.updateDescription as Document).updatedFields).toEqual({ y: 1 });
     expect(events[0]).toMatchObject({ lsid: { id: expect.anything() }, txnNumber: expect.anything() });
-    expect(events[0]?.clusterTime).toEqual(events[1]?.clusterTime);
-    expect(events[2]).not.toHaveProperty('lsid');
+    expect(events[0]?.clusterTime).toEqual(events[2]?.clusterTime);
+    expect(events[3]).not.toHaveProperty('lsid');
   });
 });

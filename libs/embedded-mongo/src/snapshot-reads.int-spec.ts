@@ -67,6 +67,23 @@ describe('snapshot reads (readConcern snapshot, atClusterTime)', () => {
     expect(distinct).toMatchObject({ values: ['second'], atClusterTime: t1 });
   });
 
+  it('undoes every statement of a later transaction', async () => {
+    const c = db().collection<Doc>('undo');
+    await c.insertOne({ _id: 1, v: 'orig' });
+    const before = await writeTime(() => Promise.resolve());
+    const session = h.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await c.updateOne({ _id: 1 }, { $set: { v: 'one' } }, { session });
+        await c.updateOne({ _id: 1 }, { $set: { v: 'two' } }, { session });
+        await c.insertOne({ _id: 2, v: 'new' }, { session });
+      });
+    } finally {
+      await session.endSession();
+    }
+    expect((await findAt('undo', before)).cursor.firstBatch).toEqual([{ _id: 1, v: 'orig' }]);
+  });
+
   it('sees a collection dropped later, and none that was created later', async () => {
     await db().collection<Doc>('dropped').insertOne({ _id: 1, v: 'kept' });
     const before = await writeTime(() => Promise.resolve());

@@ -18,17 +18,24 @@ const commitTransaction: Handler = async (cmd, env) => {
   if (txn.state === 'aborted') throw noSuchTransaction(info.txnNumber, txn);
   const storage = env.ctx.storage;
   const ops = txn.ops();
+  const writes = [...txn.writes];
   // Release the snapshot first: the commit's own old versions need not be kept for it.
   env.engine.txns.finish(txn, 'committed');
-  env.engine.changes.beginTxn({
-    lsid: { id: (cmd.lsid as Doc).id, uid: SESSION_UID },
-    txnNumber: cmd.txnNumber instanceof Long ? cmd.txnNumber : Long.fromBigInt(info.txnNumber),
-  });
+  const changes = env.engine.changes;
+  changes.beginTxn(
+    {
+      lsid: { id: (cmd.lsid as Doc).id, uid: SESSION_UID },
+      txnNumber: cmd.txnNumber instanceof Long ? cmd.txnNumber : Long.fromBigInt(info.txnNumber),
+    },
+    writes,
+  );
   try {
     for (const op of ops) storage.apply(op);
-  } finally {
-    env.engine.changes.endTxn();
+  } catch (e) {
+    changes.abandonTxn();
+    throw e;
   }
+  changes.endTxn(storage.catalog);
   await storage.sync();
   return { ok: 1 };
 };

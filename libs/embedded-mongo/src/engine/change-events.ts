@@ -121,14 +121,14 @@ export const eventsFor = (
     _id: resumeToken(key),
     operationType,
     clusterTime: e.ts,
-    wallTime: e.wall,
+    wallTime: new Date(e.wall),
   });
   const txn = e.txn ? { lsid: e.txn.lsid, txnNumber: e.txn.txnNumber } : {};
   const invalidate = (): Doc => ({
     _id: resumeToken(key, INVALIDATE),
     operationType: 'invalidate',
     clusterTime: e.ts,
-    wallTime: e.wall,
+    wallTime: new Date(e.wall),
   });
   switch (op.t) {
     case 'put':

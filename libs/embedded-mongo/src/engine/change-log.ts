@@ -4,6 +4,7 @@ import type { Catalog, Op } from './catalog';
 import { Collection } from './collection';
 import { MongoServerError } from './errors';
 import type { Rec } from './index-store';
+import type { TxnWrite } from './transactions';
 
 /** What a transaction's ops carry into their change events. */
 export interface TxnTag {
@@ -19,7 +20,8 @@ export interface ChangeEntry {
   ts: Timestamp;
   /** Position within a transaction's ops (they share one cluster time); 0 otherwise. */
   idx: number;
-  wall: Date;
+  /** Wall-clock time, epoch ms. */
+  wall: number;
   op: Op | { t: 'dropDatabase'; db: string };
   coll?: Collection;
   /** A rename's overwritten target (dropTarget). */
@@ -60,7 +62,7 @@ export class ChangeLog {
   /** Everything at or before this key is gone (initially: the server's start). */
   floor: LogKey;
   /** Set while a transaction commits: its ops share one cluster time. */
-  private txn: { tag: TxnTag; ts: Timestamp; next: number } | null = null;
+  private txn: { tag: TxnTag; ts: Timestamp; next: number; writes: readonly TxnWrite[] } | null = null;
   private readonly waiters = new Set<() => void>();
   private wakeScheduled = false;
 
@@ -90,11 +92,29 @@ export class ChangeLog {
     return this.entries.length > this.head ? (this.entries[this.entries.length - 1] as ChangeEntry).ts : null;
   }
 
-  beginTxn(tag: TxnTag): void {
-    this.txn = { tag, ts: this.tick(), next: 0 };
+  /**
+   * A transaction commits: its collection and index creations are recorded as they are applied, its document
+   * writes (`endTxn`) one entry per statement, as mongod's oplog reports them, rather than the overlay's net ops.
+   */
+  beginTxn(tag: TxnTag, writes: readonly TxnWrite[]): void {
+    this.txn = { tag, ts: this.tick(), next: 0, writes };
   }
 
-  endTxn(): void {
+  endTxn(catalog: Catalog): void {
+    const txn = this.txn;
+    if (!txn) return;
+    for (const w of txn.writes) {
+      const coll = catalog.collections.get(w.ns);
+      const op: Op = w.rec
+        ? { t: 'put', ns: w.ns, rec: w.rec }
+        : { t: 'del', ns: w.ns, id: (w.prev as Rec).id, idValue: (w.prev as Rec).doc._id };
+      this.push({ op, coll, prev: w.prev, images: imagesOn(coll) });
+    }
+    this.txn = null;
+  }
+
+  /** A commit that failed half way: what was applied is recorded as plain ops from now on. */
+  abandonTxn(): void {
     this.txn = null;
   }
 
@@ -103,6 +123,7 @@ export class ChangeLog {
     switch (op.t) {
       case 'put':
       case 'del': {
+        if (this.txn) return; // recorded per statement at endTxn
         const coll = catalog.collections.get(op.ns);
         const prev = coll?.records.get(op.t === 'put' ? op.rec.id : op.id);
         if (op.t === 'del' && !prev) return;
@@ -146,7 +167,7 @@ export class ChangeLog {
       entry.ts = this.tick();
       entry.idx = 0;
     }
-    entry.wall = new Date();
+    entry.wall = Date.now();
     this.entries.push(entry);
     if (this.entries.length - this.head > this.capacity) {
       const gone = this.entries[this.head++] as ChangeEntry;

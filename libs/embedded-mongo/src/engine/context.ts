@@ -119,7 +119,7 @@ export class Ctx {
       throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
     if (this.txn) {
       refuseInTransaction(coll);
-      return this.putInTxn(coll, rec);
+      return this.putInTxn(coll, rec, prev);
     }
     coll.checkUnique(rec);
     if (this.txns.anyLocks()) {
@@ -139,13 +139,14 @@ export class Ctx {
       this.txns.lock(this.txn, docLock(ns, rec.id));
       this.checkSnapshot(coll, rec.id);
       this.txn.set(ns, rec.id, { rec: null, idValue: rec.doc._id });
+      this.txn.writes.push({ ns, rec: null, prev: rec });
       return;
     }
     this.txns.preempt(docLock(ns, rec.id));
     this.storage.apply({ t: 'del', ns, id: rec.id, idValue: rec.doc._id });
   }
 
-  private putInTxn(coll: Collection, rec: Rec): void {
+  private putInTxn(coll: Collection, rec: Rec, prev: Rec | undefined): void {
     const txn = this.txn as Transaction;
     const ns = coll.ns;
     this.txns.lock(txn, docLock(ns, rec.id));
@@ -165,6 +166,7 @@ export class Ctx {
       }
     }
     txn.set(ns, rec.id, { rec, idValue: rec.doc._id });
+    txn.writes.push({ ns, rec, prev });
   }
 
   sync(): Promise<void> {

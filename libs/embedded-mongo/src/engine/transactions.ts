@@ -4,6 +4,15 @@ import type { Collection } from './collection';
 import { MongoServerError, writeConflict } from './errors';
 import type { Rec } from './index-store';
 
+/** One write statement of a transaction, in order: its change event at commit. */
+export interface TxnWrite {
+  ns: string;
+  /** The new version (null: deleted). */
+  rec: Rec | null;
+  /** The version it replaced, as the transaction saw it. */
+  prev: Rec | undefined;
+}
+
 export interface OverlayEntry {
   rec: Rec | null;
   idValue: unknown;
@@ -21,6 +30,8 @@ export class Transaction {
   readonly created = new Map<string, Collection>();
   /** Their create/createIndex ops, applied before the document writes at commit. */
   readonly ddl: Op[] = [];
+  /** Every document write in order (the overlay keeps only each document's last version). */
+  readonly writes: TxnWrite[] = [];
   lastUsed = Date.now();
 
   constructor(
@@ -109,6 +120,7 @@ export class TransactionManager {
     txn.overlay.clear();
     txn.created.clear();
     txn.ddl.length = 0;
+    txn.writes.length = 0;
   }
 
   abort(txn: Transaction): void {
