@@ -47,15 +47,38 @@ describe('change streams', () => {
     });
     expect(upd).not.toHaveProperty('fullDocument');
     expect(pop?.updateDescription).toEqual({
-      updatedFields: {},
+      updatedFields: { arr: [1, 2] },
       removedFields: [],
-      truncatedArrays: [{ field: 'arr', newSize: 2 }],
+      truncatedArrays: [],
     });
     expect(rep).toMatchObject({ operationType: 'replace', fullDocument: { _id: 1, b: 1 } });
     expect(del).toMatchObject({ operationType: 'delete', documentKey: { _id: 1 } });
     expect(del).not.toHaveProperty('fullDocument');
     const times = [ins, upd, pop, rep, del].map((e) => (e?.clusterTime as Timestamp).toBigInt());
     expect([...times].sort((a, b) => (a < b ? -1 : 1))).toEqual(times);
+  });
+
+  it('describes each update the way mongod logs its operators (pipeline updates field by field)', async () => {
+    const c = h.client.db('cs').collection('described');
+    await c.insertOne({ _id: 1, arr: [1, 2, 3], sub: { x: 1 }, tags: ['a'] } as never);
+    const cs = await watch(c);
+    await c.updateOne({ _id: 1 } as never, { $push: { arr: 4 } });
+    await c.updateOne({ _id: 1 } as never, { $set: { sub: { x: 1, y: 2 }, tags: ['a', 'b'] } });
+    await c.updateOne({ _id: 1 } as never, { $set: { 'arr.0': 0 }, $rename: { sub: 'moved' } });
+    await c.updateOne({ _id: 1 } as never, [{ $set: { arr: { $slice: ['$arr', 2] }, 'moved.y': 3 } }]);
+    const [push, set, rename, pipeline] = (await take(cs, 4)).map((e) => e.updateDescription as Document);
+    expect(push).toEqual({ updatedFields: { 'arr.3': 4 }, removedFields: [], truncatedArrays: [] });
+    expect(set?.updatedFields).toEqual({ sub: { x: 1, y: 2 }, tags: ['a', 'b'] });
+    expect(rename).toEqual({
+      updatedFields: { 'arr.0': 0, moved: { x: 1, y: 2 } },
+      removedFields: ['sub'],
+      truncatedArrays: [],
+    });
+    expect(pipeline).toEqual({
+      updatedFields: { 'moved.y': 3 },
+      removedFields: [],
+      truncatedArrays: [{ field: 'arr', newSize: 2 }],
+    });
   });
 
   it('reports drop and rename, then invalidates the collection stream', async () => {

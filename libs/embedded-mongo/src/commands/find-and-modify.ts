@@ -35,8 +35,10 @@ const findAndModify: Handler = (cmd, env) => {
   }
   if (rec) {
     const next = ctx.makeRec(applyUpdate(rec.doc, update, { isInsert: false, arrayFilters, query }), rec);
-    if (updateKind(update) === 'replacement') next.replace = true;
-    if (!next.bytes.equals(rec.bytes)) ctx.put(ns, next, rec);
+    const kind = updateKind(update);
+    if (kind === 'replacement') next.replace = true;
+    if (!next.bytes.equals(rec.bytes))
+      ctx.put(ns, next, rec, kind === 'operators' ? (update as Doc) : undefined);
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: project(cmd.new === true ? next.doc : rec.doc, cmd.fields),

@@ -105,8 +105,9 @@ const update: Handler = (cmd, env) => {
       const next = ctx.makeRec(applyUpdate(rec.doc, u, { isInsert: false, arrayFilters, query: q }), rec);
       n++;
       if (next.bytes.equals(rec.bytes)) continue;
-      if (updateKind(u) === 'replacement') next.replace = true;
-      ctx.put(ns, next, rec);
+      const kind = updateKind(u);
+      if (kind === 'replacement') next.replace = true;
+      ctx.put(ns, next, rec, kind === 'operators' ? (u as Doc) : undefined);
       nModified++;
     }
   });

@@ -5,7 +5,8 @@ import type { IndexSpec, Rec } from './index-store';
 
 /** A state change, exactly as journaled: applying the same ops in order always rebuilds the same state. */
 export type Op =
-  | { t: 'put'; ns: string; rec: Rec }
+  /** `update`: the operator update that produced `rec` (not journaled; shapes its change event). */
+  | { t: 'put'; ns: string; rec: Rec; update?: Doc }
   | { t: 'del'; ns: string; id: string; idValue: unknown }
   | { t: 'create'; ns: string; options: Doc }
   | { t: 'drop'; ns: string }

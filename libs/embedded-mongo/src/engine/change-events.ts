@@ -1,5 +1,5 @@
 import { EJSON, Timestamp } from 'bson';
-import { type Doc, isPlainDoc, keyString } from '../bson/values';
+import { type Doc, getPath, isPlainDoc, keyString } from '../bson/values';
 import type { Catalog } from './catalog';
 import type { ChangeEntry, LogKey } from './change-log';
 import { MongoServerError } from './errors';
@@ -73,12 +73,57 @@ const sees = (scope: StreamScope, ns: string): boolean => {
 
 type Path = string;
 
-/** updatedFields/removedFields/truncatedArrays between two versions of a document, field by field. */
-export const updateDescription = (before: Doc, after: Doc): Doc => {
+/** Operators whose target mongod logs as a whole new value (or a removal). */
+const WHOLE = new Set([
+  '$set',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$bit',
+  '$unset',
+  '$pop',
+  '$pull',
+  '$pullAll',
+]);
+/** Operators that append to an array: mongod logs the new elements by index. */
+const APPEND = new Set(['$push', '$addToSet']);
+
+/**
+ * The paths an operator update wrote and how mongod 7.0 reports each: `whole` (the new value, or removed),
+ * `append` (new array elements by index, else the whole array), `diff` (compared field by field: positional
+ * paths, whose element is only known from the documents).
+ */
+const regionsOf = (update: Doc): Map<Path, 'whole' | 'append' | 'diff'> => {
+  const out = new Map<Path, 'whole' | 'append' | 'diff'>();
+  for (const [op, arg] of Object.entries(update)) {
+    if (!isPlainDoc(arg)) continue;
+    for (const [path, value] of Object.entries(arg)) {
+      const targets = op === '$rename' && typeof value === 'string' ? [path, value] : [path];
+      for (const p of targets) {
+        const dollar = p.split('.').findIndex((seg) => seg.startsWith('$'));
+        if (dollar >= 0) out.set(p.split('.').slice(0, dollar).join('.'), 'diff');
+        else out.set(p, op === '$rename' || WHOLE.has(op) ? 'whole' : APPEND.has(op) ? 'append' : 'diff');
+      }
+    }
+  }
+  // a region inside another one is covered by it
+  for (const p of [...out.keys()])
+    for (const q of out.keys()) if (q !== p && (p.startsWith(q + '.') || q === '')) out.delete(p);
+  return out;
+};
+
+/**
+ * updatedFields/removedFields/truncatedArrays between two versions of a document. With the operator update
+ * that made them, each written path is reported as mongod logs that operator; otherwise (pipeline updates)
+ * the documents are compared field by field, arrays element by element.
+ */
+export const updateDescription = (before: Doc, after: Doc, update?: Doc): Doc => {
   const updatedFields: Doc = {};
   const removedFields: string[] = [];
   const truncatedArrays: Doc[] = [];
-  const same = (a: unknown, b: unknown): boolean => keyString(a) === keyString(b);
+  const same = (a: unknown, b: unknown): boolean => keyString(a) === keyString(b) && typeof a === typeof b;
   const diffArrays = (a: unknown[], b: unknown[], path: Path): void => {
     if (b.length < a.length) truncatedArrays.push({ field: path, newSize: b.length });
     b.forEach((v, i) => {
@@ -90,7 +135,7 @@ export const updateDescription = (before: Doc, after: Doc): Doc => {
   const diffValue = (a: unknown, b: unknown, path: Path): void => {
     if (isPlainDoc(a) && isPlainDoc(b)) diffDocs(a, b, `${path}.`);
     else if (Array.isArray(a) && Array.isArray(b)) diffArrays(a, b, path);
-    else if (!same(a, b) || typeof a !== typeof b) updatedFields[path] = b;
+    else if (!same(a, b)) updatedFields[path] = b;
   };
   const diffDocs = (a: Doc, b: Doc, prefix: string): void => {
     for (const k of Object.keys(a)) if (!(k in b)) removedFields.push(prefix + k);
@@ -99,7 +144,28 @@ export const updateDescription = (before: Doc, after: Doc): Doc => {
       else diffValue(a[k], v, prefix + k);
     }
   };
-  diffDocs(before, after, '');
+  if (!update) {
+    diffDocs(before, after, '');
+    return { updatedFields, removedFields, truncatedArrays };
+  }
+  for (const [path, how] of regionsOf(update)) {
+    const a = getPath(before, path);
+    const b = getPath(after, path);
+    if (b === undefined) {
+      if (a !== undefined) removedFields.push(path);
+    } else if (how === 'diff') {
+      if (a === undefined) updatedFields[path] = b;
+      else diffValue(a, b, path);
+    } else if (
+      how === 'append' &&
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      b.length > a.length &&
+      a.every((v, i) => same(v, b[i]))
+    ) {
+      for (let i = a.length; i < b.length; i++) updatedFields[`${path}.${i}`] = b[i];
+    } else if (a === undefined || !same(a, b)) updatedFields[path] = b;
+  }
   return { updatedFields, removedFields, truncatedArrays };
 };
 
@@ -156,7 +222,7 @@ export const eventsFor = (
           ...(opts.fullDocument === 'default' ? {} : { fullDocument: post() }),
           ns,
           documentKey,
-          updateDescription: updateDescription(e.prev.doc, op.rec.doc),
+          updateDescription: updateDescription(e.prev.doc, op.rec.doc, op.update),
         };
       };
       const ev = event();

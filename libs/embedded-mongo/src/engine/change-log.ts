@@ -106,7 +106,7 @@ export class ChangeLog {
     for (const w of txn.writes) {
       const coll = catalog.collections.get(w.ns);
       const op: Op = w.rec
-        ? { t: 'put', ns: w.ns, rec: w.rec }
+        ? { t: 'put', ns: w.ns, rec: w.rec, ...(w.update ? { update: w.update } : {}) }
         : { t: 'del', ns: w.ns, id: (w.prev as Rec).id, idValue: (w.prev as Rec).doc._id };
       this.push({ op, coll, prev: w.prev, images: imagesOn(coll) });
     }

@@ -111,7 +111,7 @@ export class Ctx {
   }
 
   /** Inserts (prev undefined) or replaces a document, enforcing _id and unique-index constraints. */
-  put(ns: string, rec: Rec, prev: Rec | undefined): void {
+  put(ns: string, rec: Rec, prev: Rec | undefined, update?: Doc): void {
     const coll = this.ensureCollection(ns);
     enforceValidator(coll, rec, prev, this.bypassValidation);
     checkHashedKeys(coll, rec.doc);
@@ -119,7 +119,7 @@ export class Ctx {
       throw duplicateKeyError(ns, coll.indexes.get('_id_')!, [rec.doc._id]);
     if (this.txn) {
       refuseInTransaction(coll);
-      return this.putInTxn(coll, rec, prev);
+      return this.putInTxn(coll, rec, prev, update);
     }
     coll.checkUnique(rec);
     if (this.txns.anyLocks()) {
@@ -128,7 +128,7 @@ export class Ctx {
         if (index.guardsKeys && index.name !== '_id_')
           for (const t of index.keysOf(rec)) this.txns.preempt(keyLock(ns, index.name, index.uniqueKey(t)));
     }
-    this.storage.apply({ t: 'put', ns, rec });
+    this.storage.apply(update ? { t: 'put', ns, rec, update } : { t: 'put', ns, rec });
     if (!prev && isCapped(coll)) for (const old of cappedOverflow(coll)) this.remove(ns, old);
   }
 
@@ -146,7 +146,7 @@ export class Ctx {
     this.storage.apply({ t: 'del', ns, id: rec.id, idValue: rec.doc._id });
   }
 
-  private putInTxn(coll: Collection, rec: Rec, prev: Rec | undefined): void {
+  private putInTxn(coll: Collection, rec: Rec, prev: Rec | undefined, update?: Doc): void {
     const txn = this.txn as Transaction;
     const ns = coll.ns;
     this.txns.lock(txn, docLock(ns, rec.id));
@@ -166,7 +166,7 @@ export class Ctx {
       }
     }
     txn.set(ns, rec.id, { rec, idValue: rec.doc._id });
-    txn.writes.push({ ns, rec, prev });
+    txn.writes.push({ ns, rec, prev, update });
   }
 
   sync(): Promise<void> {

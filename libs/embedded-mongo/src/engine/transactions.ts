@@ -11,6 +11,7 @@ export interface TxnWrite {
   rec: Rec | null;
   /** The version it replaced, as the transaction saw it. */
   prev: Rec | undefined;
+  update?: Doc | undefined;
 }
 
 export interface OverlayEntry {
