@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { ApiProcess } from '../test/reliability/api-process';
+import { ApiProcess, type ApiProcessOptions } from '../test/reliability/api-process';
 
 let built = false;
 
@@ -15,9 +15,12 @@ export function buildOnce(): void {
  * The API as users run it (`npm start`: the compiled build, no source-map support) in its own process on
  * embedded servers. Builds once per bench run.
  */
-export async function startBuiltApi(env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startBuiltApi(
+  env: Record<string, string> = {},
+  options: Omit<ApiProcessOptions, 'build'> = {},
+): Promise<ApiProcess> {
   buildOnce();
-  const api = await ApiProcess.create(env, { build: true });
+  const api = await ApiProcess.create(env, { ...options, build: true });
   try {
     await api.start();
   } catch (error) {

@@ -15,7 +15,10 @@ declare module 'autocannon' {
       method?: string;
       headers?: Record<string, string>;
       body?: string;
-      requests?: { setupRequest?: (request: Request) => Request }[];
+      requests?: {
+        setupRequest?: (request: Request) => Request;
+        onResponse?: (status: number, body: string) => void;
+      }[];
     }
     interface Result {
       requests: { average: number; total: number };

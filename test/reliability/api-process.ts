@@ -19,6 +19,8 @@ export interface ApiProcessOptions {
   readonly build?: boolean;
   /** Extra node flags, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). Default: API_NODE_ARGS. */
   readonly nodeArgs?: readonly string[];
+  /** Append the process's stdout and stderr (its JSON logs) to this file instead of discarding them. */
+  readonly logFile?: string;
 }
 
 const entryArgs = (build: boolean | undefined): string[] =>
@@ -51,7 +53,11 @@ export class ApiProcess {
   ): Promise<ApiProcess> {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'api-process-'));
     const nodeArgs = options.nodeArgs ?? process.env.API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    return new ApiProcess(dataDir, await freePort(), env, { build: options.build ?? false, nodeArgs });
+    return new ApiProcess(dataDir, await freePort(), env, {
+      build: options.build ?? false,
+      nodeArgs,
+      logFile: options.logFile ?? '',
+    });
   }
 
   get url(): string {
@@ -63,6 +69,7 @@ export class ApiProcess {
   }
 
   async start(timeoutMs = 90_000): Promise<void> {
+    const log = this.options.logFile ? await fs.open(this.options.logFile, 'a') : undefined;
     this.child = spawn(process.execPath, [...this.options.nodeArgs, ...entryArgs(this.options.build)], {
       cwd: root,
       env: {
@@ -75,8 +82,10 @@ export class ApiProcess {
         RATE_LIMIT_PER_IP: '1000000',
         ...this.env,
       },
-      stdio: 'ignore',
+      stdio: log ? ['ignore', log.fd, log.fd] : 'ignore',
     });
+    // The child holds its own copy of the descriptor.
+    await log?.close();
     const child = this.child;
     await eventually(async () => {
       if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
