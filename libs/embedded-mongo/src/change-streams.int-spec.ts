@@ -62,7 +62,7 @@ describe('change streams', () => {
     const c = h.client.db('cs').collection('described');
     await c.insertOne({ _id: 1, arr: [1, 2, 3], sub: { x: 1 }, tags: ['a'] } as never);
     const cs = await watch(c);
-    await c.updateOne({ _id: 1 } as never, { $push: { arr: 4 } });
+    await c.updateOne({ _id: 1 } as never, { $push: { arr: 4 } } as never);
     await c.updateOne({ _id: 1 } as never, { $set: { sub: { x: 1, y: 2 }, tags: ['a', 'b'] } });
     await c.updateOne({ _id: 1 } as never, { $set: { 'arr.0': 0 }, $rename: { sub: 'moved' } });
     await c.updateOne({ _id: 1 } as never, [{ $set: { arr: { $slice: ['$arr', 2] }, 'moved.y': 3 } }]);
