@@ -3,6 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.json');
+const { probeServices } = require('./test/services');
 
 const swc = [
   '@swc/jest',
@@ -43,6 +44,19 @@ const project = (displayName, testMatch, extra = {}) => ({
   ...extra,
 });
 
+// Tests against the real RabbitMQ and Redis (*.services-spec.ts): their own project, run when both answer.
+const servicesProject = () => {
+  const { missing } = probeServices();
+  if (missing.length === 0)
+    return [project('services', ['**/*.services-spec.ts'], { slowTestThreshold: 30 })];
+  const names = missing.map((s) => `${s.name} at ${s.host}:${s.port} (${s.env})`).join(' and ');
+  if (process.env.SHOP_REQUIRE_SERVICES === 'true') {
+    throw new Error(`The services tests need ${names}, which did not answer.`);
+  }
+  process.stderr.write(`services tests skipped: ${names} unreachable\n`);
+  return [project('services', [])];
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
@@ -50,6 +64,7 @@ module.exports = {
     project('int', ['**/*.int-spec.ts'], { slowTestThreshold: 30 }),
     project('e2e', ['**/*.e2e-spec.ts'], { slowTestThreshold: 30 }),
     project('reliability', ['**/*.reliability-spec.ts'], { slowTestThreshold: 120 }),
+    ...servicesProject(),
   ],
   testTimeout: 60_000,
 };

@@ -79,6 +79,16 @@ export class AppConfig {
     return this.config.get('RUN_WORKERS', { infer: true });
   }
 
+  /** Integration events over RabbitMQ; `url` undefined: off. */
+  get integration() {
+    return {
+      url: this.config.get('AMQP_URL', { infer: true }),
+      exchange: this.config.get('AMQP_EXCHANGE', { infer: true }),
+      source: this.config.get('INTEGRATION_SOURCE', { infer: true }),
+      stockLowThreshold: this.config.get('STOCK_LOW_THRESHOLD', { infer: true }),
+    };
+  }
+
   get mongoDatabase(): string {
     return this.config.get('MONGO_DB', { infer: true });
   }

@@ -130,6 +130,29 @@ export class Environment {
   @NumberVariable('PAYMENT_BULKHEAD_QUEUE', 0, 100_000, 100)
   PAYMENT_BULKHEAD_QUEUE = 100;
 
+  // --- Integration events (libs/integration) ---
+
+  /** RabbitMQ (amqp:// or amqps://, with credentials and vhost); unset: integration publishing is off. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^amqps?:\/\/[^\s]+$/, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
+  AMQP_URL?: string;
+
+  /** The durable topic exchange integration events are published to (routing key = the event type). */
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'shop.events')
+  @Matches(/^[A-Za-z0-9_.:-]{1,255}$/, { message: 'AMQP_EXCHANGE must be 1-255 letters, digits, _ . : or -' })
+  AMQP_EXCHANGE = 'shop.events';
+
+  /** The CloudEvents `source` of every published message. */
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'urn:eventshop:shop')
+  @IsString()
+  @MinLength(1)
+  INTEGRATION_SOURCE = 'urn:eventshop:shop';
+
+  /** `shop.product.stock-low.v1` is published when a product's available quantity falls below this. */
+  @NumberVariable('STOCK_LOW_THRESHOLD', 1, 1_000_000, 5)
+  STOCK_LOW_THRESHOLD = 5;
+
   // --- Security (libs/auth, libs/http) ---
 
   /** HS256 signing secret shared with the token issuer. Unset (and no key below): embedded mode, a random

@@ -161,6 +161,27 @@ export class Metrics {
     for (const s of BREAKER_STATES) this.breakerState.set({ breaker, state: s }, s === state ? 1 : 0);
   }
 
+  private readonly integrationPublished = new Counter({
+    name: 'shop_integration_messages_published_total',
+    help: 'Integration events the broker confirmed, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly integrationConfirmsFailed = new Counter({
+    name: 'shop_integration_confirms_failed_total',
+    help: 'Publishes the broker refused, returned as unroutable or never confirmed (each is retried)',
+    registers: [this.registry],
+  });
+
+  recordIntegrationPublished(type: string): void {
+    this.integrationPublished.inc({ type });
+  }
+
+  recordIntegrationConfirmFailed(): void {
+    this.integrationConfirmsFailed.inc();
+  }
+
   recordRateLimited(limit: string): void {
     this.rateLimitRejections.inc({ limit });
   }

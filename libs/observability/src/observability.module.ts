@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { INTEGRATION_HOOKS, type IntegrationHooks } from '@shop/integration';
 import { type BreakerListener, PAYMENT_BREAKER_LISTENER } from '@shop/payment-gateway';
 import { EVENT_TRACER, type EventTracer } from '@shop/projections';
 import { CommandInstrumentation } from './command-instrumentation';
@@ -31,6 +32,16 @@ import { withContinuedSpan } from './tracing';
         (state) =>
           metrics.setBreakerState('payment', state),
     },
+    // The integration events publisher: messages published, failed confirms, its breaker.
+    {
+      provide: INTEGRATION_HOOKS,
+      inject: [Metrics],
+      useFactory: (metrics: Metrics): IntegrationHooks => ({
+        onPublished: (type) => metrics.recordIntegrationPublished(type),
+        onConfirmFailed: () => metrics.recordIntegrationConfirmFailed(),
+        onBreakerStateChange: (state) => metrics.setBreakerState('broker', state),
+      }),
+    },
     // Projections, the process manager and jobs continue the trace stored with each event.
     {
       provide: EVENT_TRACER,
@@ -38,6 +49,6 @@ import { withContinuedSpan } from './tracing';
         withContinuedSpan(name, traceparent, () => fn())) satisfies EventTracer,
     },
   ],
-  exports: [Metrics, ReadinessIndicators, PAYMENT_BREAKER_LISTENER, EVENT_TRACER],
+  exports: [Metrics, ReadinessIndicators, PAYMENT_BREAKER_LISTENER, INTEGRATION_HOOKS, EVENT_TRACER],
 })
 export class ObservabilityModule {}

@@ -1,0 +1,32 @@
+/**
+ * Integration events: the shop's public, versioned contract (`shop.*.v1`, JSON Schemas in `schemas/`),
+ * published to RabbitMQ as CloudEvents by a checkpointed processor, the event store being the outbox.
+ */
+export {
+  AmqpPublisher,
+  type AmqpPublisherHooks,
+  type AmqpPublisherSettings,
+  type BrokerState,
+  BrokerUnavailableError,
+  type OutgoingMessage,
+} from './amqp-publisher';
+export { type CloudEventAttributes, cloudEventOf, toAmqpMessage } from './cloud-event';
+export {
+  INTEGRATION_EVENT_TYPES,
+  type IntegrationEvent,
+  type IntegrationEventType,
+  orderOrReportIntegrationEvent,
+  SOURCE_EVENT_TYPES,
+} from './contracts';
+export {
+  INTEGRATION_PUBLISHER_NAME,
+  integrationPublisherProcessor,
+  type IntegrationPublisherOptions,
+} from './integration-publisher.processor';
+export {
+  INTEGRATION_HOOKS,
+  INTEGRATION_PROCESSORS,
+  type IntegrationHooks,
+  IntegrationModule,
+} from './integration.module';
+export { StockLevels } from './stock-levels';
