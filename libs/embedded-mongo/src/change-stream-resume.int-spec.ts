@@ -31,6 +31,15 @@ describe('change stream resume', () => {
     expect((await take(resumed, 2)).map((e) => e.documentKey as unknown)).toEqual([{ _id: 2 }, { _id: 3 }]);
   });
 
+  it('a token of an event another stream saw is not found here (280)', async () => {
+    const other = await watch(coll('other'));
+    await coll('other').insertOne({ _id: 1 });
+    const foreign = await next(other);
+    const resumed = coll('mine').watch([], { resumeAfter: foreign._id });
+    streams.push(resumed);
+    await expect(resumed.next()).rejects.toMatchObject({ code: 280, codeName: 'ChangeStreamFatalError' });
+  });
+
   it('startAtOperationTime includes the write that happened at that time', async () => {
     const c = coll('optime');
     const session = h.client.startSession();

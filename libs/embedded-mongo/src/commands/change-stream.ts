@@ -10,7 +10,7 @@ import {
   type StreamOptions,
   type StreamScope,
 } from '../engine/change-events';
-import { type ChangeLog, keyOf, type LogKey } from '../engine/change-log';
+import { type ChangeLog, compareKeys, keyOf, type LogKey } from '../engine/change-log';
 import { MongoServerError } from '../engine/errors';
 import { runPipeline } from '../engine/pipeline';
 import { asDoc, asNumber, type Env } from './env';
@@ -131,7 +131,8 @@ export class ChangeStreams {
         'off',
       ),
     };
-    const after = this.startKey(spec);
+    const { key: after, event } = this.startKey(spec);
+    if (event) this.checkTokenFound(after, scope, env);
     const ns = scope.kind === 'coll' ? scope.ns : `${env.db}.$cmd.aggregate`;
     const cur: StreamCursor = {
       id: nextId(),
@@ -237,7 +238,7 @@ export class ChangeStreams {
   }
 
   /** Where the stream starts: after a resume token, at an operation time, or now. */
-  private startKey(spec: Doc): LogKey {
+  private startKey(spec: Doc): { key: LogKey; event: boolean } {
     const given = ['resumeAfter', 'startAfter', 'startAtOperationTime'].filter((k) => spec[k] !== undefined);
     if (given.length > 1)
       throw new MongoServerError(
@@ -245,6 +246,7 @@ export class ChangeStreams {
         'Only one type of resume option is allowed, but multiple were found.',
       );
     let key: LogKey;
+    let event = false;
     if (spec.startAtOperationTime !== undefined) {
       const ts = spec.startAtOperationTime;
       if (!(ts instanceof Timestamp))
@@ -260,12 +262,30 @@ export class ChangeStreams {
           "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification.",
         );
       key = token.key;
+      event = token.event;
     } else {
       const now = this.log.lastTs ?? new Timestamp({ t: this.log.floor.t, i: this.log.floor.i });
-      return { t: now.high, i: now.low, idx: Number.MAX_SAFE_INTEGER };
+      return { key: { t: now.high, i: now.low, idx: Number.MAX_SAFE_INTEGER }, event: false };
     }
     if (!this.log.retainsAfter(key)) throw historyLost();
-    return key;
+    return { key, event };
+  }
+
+  /** An event's token must name an event this stream would have reported, as mongod checks on resume. */
+  private checkTokenFound(key: LogKey, scope: StreamScope, env: Env): void {
+    if (compareKeys(key, this.log.floor) <= 0) return; // the entry itself is gone; what follows is kept
+    const entry = this.log.at(this.log.positionAfter(key) - 1);
+    const found =
+      entry !== undefined &&
+      compareKeys(keyOf(entry), key) === 0 &&
+      eventsFor(
+        entry,
+        key,
+        scope,
+        { fullDocument: 'default', fullDocumentBeforeChange: 'off' },
+        env.ctx.catalog,
+      ).length > 0;
+    if (!found) throw fatal('cannot resume stream; the resume token was not found.');
   }
 
   /** Reads events from the cursor's position up to `limit`, stopping after an invalidate. */

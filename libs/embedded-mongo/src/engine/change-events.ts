@@ -35,6 +35,8 @@ export const highWaterMark = (ts: Timestamp): Doc =>
 export interface DecodedToken {
   key: LogKey;
   invalidate: boolean;
+  /** The token of an event or an invalidate (not a high-water mark): resuming checks it exists. */
+  event: boolean;
 }
 
 export const decodeToken = (token: unknown): DecodedToken => {
@@ -54,6 +56,7 @@ export const decodeToken = (token: unknown): DecodedToken => {
       idx: kind === HIGH_WATER ? Number.MAX_SAFE_INTEGER : idx,
     },
     invalidate: kind === INVALIDATE,
+    event: kind !== HIGH_WATER,
   };
 };
 
