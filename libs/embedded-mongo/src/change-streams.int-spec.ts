@@ -125,6 +125,51 @@ describe('change streams', () => {
     ]);
   });
 
+  it('with showExpandedEvents reports create, createIndexes, dropIndexes, modify and collectionUUID', async () => {
+    const db = h.client.db('csddl');
+    const cs = await watch(db, [], { showExpandedEvents: true });
+    await db.createCollection('e');
+    await db.collection('e').createIndex({ a: 1 }, { name: 'a_1' });
+    await db.command({ collMod: 'e', validationLevel: 'moderate' });
+    await db.collection('e').insertOne({ _id: 1 } as never);
+    await db.collection('e').dropIndex('a_1');
+    await db.collection('e').rename('f');
+    const [create, index, modify, insert, dropIndex, rename] = await take(cs, 6);
+    expect(create).toMatchObject({
+      operationType: 'create',
+      ns: { db: 'csddl', coll: 'e' },
+      operationDescription: { idIndex: { key: { _id: 1 }, name: '_id_' } },
+    });
+    const uuid = create?.collectionUUID as unknown;
+    expect(uuid).toBeDefined();
+    expect(index).toMatchObject({
+      operationType: 'createIndexes',
+      collectionUUID: uuid,
+      operationDescription: { indexes: [{ key: { a: 1 }, name: 'a_1' }] },
+    });
+    expect(modify).toMatchObject({
+      operationType: 'modify',
+      operationDescription: { validationLevel: 'moderate' },
+      stateBeforeChange: { collectionOptions: { uuid } },
+    });
+    expect(insert).toMatchObject({ operationType: 'insert', collectionUUID: uuid });
+    expect(dropIndex).toMatchObject({
+      operationType: 'dropIndexes',
+      operationDescription: { indexes: [{ name: 'a_1' }] },
+    });
+    expect(rename).toMatchObject({
+      operationType: 'rename',
+      collectionUUID: uuid,
+      operationDescription: { to: { db: 'csddl', coll: 'f' } },
+    });
+    const plain = await watch(db);
+    await db.createCollection('g');
+    await db.collection('g').insertOne({ _id: 1 } as never);
+    const ev = await next(plain);
+    expect(ev.operationType).toBe('insert');
+    expect(ev).not.toHaveProperty('collectionUUID');
+  });
+
   it('runs the pipeline after $changeStream on the events', async () => {
     const c = h.client.db('cs').collection('piped');
     const cs = await watch(c, [

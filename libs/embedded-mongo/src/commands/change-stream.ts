@@ -130,6 +130,7 @@ export class ChangeStreams {
         BEFORE_CHANGE,
         'off',
       ),
+      expanded: spec.showExpandedEvents === true,
     };
     const { key: after, event } = this.startKey(spec);
     if (event) this.checkTokenFound(after, scope, env);

@@ -1,7 +1,8 @@
-import { EJSON, Timestamp } from 'bson';
+import { Binary, EJSON, Timestamp } from 'bson';
 import { type Doc, getPath, isPlainDoc, keyString } from '../bson/values';
 import type { Catalog } from './catalog';
 import type { ChangeEntry, LogKey } from './change-log';
+import type { Collection } from './collection';
 import { MongoServerError } from './errors';
 
 /** Which changes a stream sees: one collection, one database, or the whole deployment. */
@@ -13,7 +14,11 @@ export type BeforeChangeMode = 'off' | 'whenAvailable' | 'required';
 export interface StreamOptions {
   fullDocument: FullDocumentMode;
   fullDocumentBeforeChange: BeforeChangeMode;
+  /** showExpandedEvents: DDL events (create, createIndexes, dropIndexes, modify) and collectionUUID. */
+  expanded?: boolean;
 }
+
+const uuidOf = (c: Collection | undefined): Doc => (c ? { collectionUUID: new Binary(c.uuid, 4) } : {});
 
 /** Resume token kinds: an event, the invalidate after a drop/rename, a high-water mark between events. */
 const EVENT = 0;
@@ -193,6 +198,7 @@ export const eventsFor = (
     wallTime: new Date(e.wall),
   });
   const txn = e.txn ? { lsid: e.txn.lsid, txnNumber: e.txn.txnNumber } : {};
+  const uuid = opts.expanded ? uuidOf(e.coll) : {};
   const invalidate = (): Doc => ({
     _id: resumeToken(key, INVALIDATE),
     operationType: 'invalidate',
@@ -239,16 +245,29 @@ export const eventsFor = (
           );
         else ev.fullDocumentBeforeChange = null;
       }
-      return [{ ...ev, ...txn }];
+      return [{ ...ev, ...txn, ...uuid }];
     }
     case 'drop': {
       if (!sees(scope, op.ns)) return [];
-      const drop = { ...head('drop'), ns: split(op.ns) };
+      const drop = { ...head('drop'), ...uuid, ns: split(op.ns) };
       return scope.kind === 'coll' ? [drop, invalidate()] : [drop];
     }
     case 'rename': {
       if (!sees(scope, op.from)) return [];
-      const rename = { ...head('rename'), ns: split(op.from), to: split(op.to) };
+      const rename = {
+        ...head('rename'),
+        ...uuid,
+        ns: split(op.from),
+        to: split(op.to),
+        ...(opts.expanded
+          ? {
+              operationDescription: {
+                to: split(op.to),
+                ...(e.replaced ? { dropTarget: new Binary(e.replaced.uuid, 4) } : {}),
+              },
+            }
+          : {}),
+      };
       return scope.kind === 'coll' ? [rename, invalidate()] : [rename];
     }
     case 'dropDatabase': {
@@ -257,12 +276,51 @@ export const eventsFor = (
       const dropped = { ...head('dropDatabase'), ns: { db: op.db } };
       return scope.kind === 'db' ? [dropped, invalidate()] : [dropped];
     }
-    case 'create':
+    case 'create': {
+      if (!opts.expanded || !sees(scope, op.ns)) return [];
+      const viewOn = op.options.viewOn;
+      const operationDescription =
+        typeof viewOn === 'string'
+          ? { viewOn, pipeline: op.options.pipeline ?? [] }
+          : { idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } };
+      return [{ ...head('create'), ...uuid, ns: split(op.ns), operationDescription, ...txn }];
+    }
     case 'createIndex':
-    case 'dropIndex':
-    case 'collMod':
+    case 'dropIndex': {
+      if (!opts.expanded || !sees(scope, op.ns)) return [];
+      const spec = op.t === 'createIndex' ? op.spec : e.before;
+      return [
+        {
+          ...head(op.t === 'createIndex' ? 'createIndexes' : 'dropIndexes'),
+          ...uuid,
+          ns: split(op.ns),
+          operationDescription: { indexes: [spec] },
+          ...txn,
+        },
+      ];
+    }
+    case 'collMod': {
+      if (!opts.expanded || !sees(scope, op.ns)) return [];
+      const before = e.before ?? {};
+      const was = (before.collectionOptions ?? {}) as Doc;
+      return [
+        {
+          ...head('modify'),
+          ...uuid,
+          ns: split(op.ns),
+          operationDescription: {
+            ...op.options,
+            ...(op.index ? { index: { name: op.index.name, ...op.index.set } } : {}),
+          },
+          stateBeforeChange: {
+            collectionOptions: { uuid: new Binary((e.coll as Collection).uuid, 4), ...was },
+            ...(before.indexOptions ? { indexOptions: before.indexOptions } : {}),
+          },
+        },
+      ];
+    }
     case 'dropDb':
-      return []; // no expanded events (showExpandedEvents); dropDb is logged as drops + dropDatabase
+      return []; // logged as one drop per collection, then dropDatabase
   }
 };
 

@@ -26,6 +26,8 @@ export interface ChangeEntry {
   coll?: Collection;
   /** A rename's overwritten target (dropTarget). */
   replaced?: Collection;
+  /** dropIndex: the dropped index's spec; collMod: the options (and index options) before the change. */
+  before?: Doc;
   prev?: Rec;
   /** The collection had `changeStreamPreAndPostImages` enabled when the op ran. */
   images: boolean;
@@ -118,6 +120,13 @@ export class ChangeLog {
     this.txn = null;
   }
 
+  /** Called after `op` was applied: a created collection's entry learns its collection (for its UUID). */
+  applied(op: Op, catalog: Catalog): void {
+    if (op.t !== 'create' && op.t !== 'createIndex') return;
+    const last = this.entries[this.entries.length - 1];
+    if (last?.op === op) last.coll = catalog.collections.get(op.ns);
+  }
+
   /** Called before `op` is applied to the catalog. */
   record(op: Op, catalog: Catalog): void {
     switch (op.t) {
@@ -150,10 +159,29 @@ export class ChangeLog {
       case 'create':
         if (!catalog.collections.has(op.ns)) this.push({ op, images: false });
         return;
-      case 'createIndex':
-      case 'dropIndex':
-      case 'collMod':
+      case 'createIndex': {
+        const coll = catalog.collections.get(op.ns);
+        if (!coll?.indexes.has(op.spec.name)) this.push({ op, images: false });
         return;
+      }
+      case 'dropIndex': {
+        const coll = catalog.collections.get(op.ns);
+        const spec = coll?.indexes.get(op.name)?.spec;
+        if (spec) this.push({ op, coll, before: { ...spec }, images: false });
+        return;
+      }
+      case 'collMod': {
+        const coll = catalog.collections.get(op.ns);
+        if (!coll) return;
+        const spec = op.index ? coll.indexes.get(op.index.name)?.spec : undefined;
+        const before: Doc = { collectionOptions: { ...coll.options } };
+        if (spec && op.index)
+          before.indexOptions = Object.fromEntries(
+            Object.keys(op.index.set).map((k) => [k, spec[k as keyof typeof spec]]),
+          );
+        this.push({ op, coll, before, images: false });
+        return;
+      }
     }
   }
 

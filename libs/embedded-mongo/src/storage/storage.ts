@@ -92,6 +92,7 @@ export class Storage {
   apply(op: Op): void {
     this.changes?.record(op, this.catalog);
     this.catalog.apply(op);
+    this.changes?.applied(op, this.catalog);
     this.applied++;
     if (this.journal) this.unsynced.push(op);
   }
