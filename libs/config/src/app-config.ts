@@ -120,6 +120,7 @@ export class AppConfig {
       windowMs: this.config.get('RATE_LIMIT_WINDOW_MS', { infer: true }),
       perUser: this.config.get('RATE_LIMIT_PER_USER', { infer: true }),
       perIp: this.config.get('RATE_LIMIT_PER_IP', { infer: true }),
+      redisUrl: this.config.get('REDIS_URL', { infer: true }),
     };
   }
 

@@ -219,6 +219,12 @@ export class Environment {
   @BooleanVariable('METRICS_ALLOW_LOOPBACK', true)
   METRICS_ALLOW_LOOPBACK = true;
 
+  /** Redis for rate limits shared by every API process (redis:// or rediss://); unset: per process. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^rediss?:\/\/[^\s]*$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   /** Rate-limit window and the requests allowed in it, per user (JWT sub) and per client IP. */
   @NumberVariable('RATE_LIMIT_WINDOW_MS', 1_000, 3_600_000, 60_000)
   RATE_LIMIT_WINDOW_MS = 60_000;

@@ -1,5 +1,6 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import { type ThrottlerStorage } from '@nestjs/throttler';
+import { type RateLimitStatus } from '@shop/observability';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -19,7 +20,7 @@ const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
  * on every request, so its cost grows with the limit (600-1,200 per minute here, far more in benchmarks) and
  * `Math.min(...hits)` overflows the stack with very large limits. Expired records are swept periodically.
  */
-export class WindowCounterStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class WindowCounterStorage implements ThrottlerStorage, OnApplicationShutdown, RateLimitStatus {
   private readonly windows = new Map<string, Window>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -54,6 +55,10 @@ export class WindowCounterStorage implements ThrottlerStorage, OnApplicationShut
       return Promise.resolve(this.record(window, now, window.hits, true));
     }
     return Promise.resolve(this.record(window, now, window.hits, false));
+  }
+
+  describe(): { store: 'in-process' } {
+    return { store: 'in-process' };
   }
 
   /** Nest calls this on the throttler module's storage provider when the app closes. */

@@ -14,9 +14,10 @@ import {
 } from '@nestjs/throttler';
 import { type AuthUser } from '@shop/auth';
 import { AppConfig } from '@shop/config';
-import { Metrics } from '@shop/observability';
+import { Metrics, RATE_LIMIT_STATUS } from '@shop/observability';
 import { type FastifyReply } from 'fastify';
 import { WindowCounterStorage } from './rate-limit-storage';
+import { RedisRateLimitStorage } from './redis-rate-limit-storage';
 
 type ThrottledRequest = { ip: string; user?: AuthUser };
 
@@ -74,14 +75,39 @@ export class RateLimitGuard extends SingleLimitGuard {
 /** Exempts a route or controller (health probes, metrics scrapes) from both limits. */
 export const SkipRateLimits = () => SkipThrottle({ ip: true, user: true });
 
+const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
+
+/** The counters: in Redis when REDIS_URL is set (one budget for every API process), else in this process. */
+@Module({
+  providers: [
+    {
+      provide: RATE_LIMIT_STORAGE,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig): Promise<ThrottlerStorage> => {
+        const { redisUrl } = config.rateLimit;
+        if (!redisUrl) return new WindowCounterStorage();
+        const storage = new RedisRateLimitStorage(redisUrl);
+        // Started connected when Redis answers; otherwise the API starts anyway, counting per process.
+        await storage.connected();
+        return storage;
+      },
+    },
+    { provide: RATE_LIMIT_STATUS, useExisting: RATE_LIMIT_STORAGE },
+  ],
+  exports: [RATE_LIMIT_STORAGE, RATE_LIMIT_STATUS],
+})
+class RateLimitStorageModule {}
+
 @Module({
   imports: [
+    RateLimitStorageModule,
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): ThrottlerModuleOptions => {
+      imports: [RateLimitStorageModule],
+      inject: [AppConfig, RATE_LIMIT_STORAGE],
+      useFactory: (config: AppConfig, storage: ThrottlerStorage): ThrottlerModuleOptions => {
         const { windowMs, perUser, perIp } = config.rateLimit;
         return {
-          storage: new WindowCounterStorage(),
+          storage,
           // One budget per user and per IP across all routes (the default key is per route and hashed).
           generateKey: (_context, tracker) => tracker,
           throttlers: [

@@ -5,6 +5,7 @@ import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/term
 import { MONGO_DB } from '@shop/mongo';
 import { ProjectionManager } from '@shop/projections';
 import { type Db } from 'mongodb';
+import { RATE_LIMIT_STATUS, type RateLimitStatus } from './rate-limit-status';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -133,5 +134,15 @@ export class ReadinessIndicators {
     } catch (error) {
       return this.down(check, 'projections', reason(error));
     }
+  }
+
+  /**
+   * Where rate limits are counted. Never down: with Redis unreachable the limits fail open to per-process
+   * counters (N processes then allow N budgets), reported as `degraded` with the reason.
+   */
+  rateLimits(): HealthIndicatorResult {
+    const check = this.health.check('rateLimits');
+    const status = this.find<RateLimitStatus>(RATE_LIMIT_STATUS)?.describe() ?? { store: 'in-process' };
+    return check.up(status);
   }
 }

@@ -25,7 +25,10 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: EventStoreDB and MongoDB answer and no projection is stalled; 503 with details otherwise. */
+  /**
+   * Readiness: EventStoreDB and MongoDB answer and no projection is stalled; 503 with details otherwise.
+   * Third-party stalls and per-process rate limits (Redis away) are reported, not made fatal.
+   */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness' })
   @HealthCheck()
@@ -34,6 +37,7 @@ export class HealthController {
       () => this.readiness.eventStore(),
       () => this.readiness.mongo(),
       () => this.readiness.projections(),
+      () => this.readiness.rateLimits(),
     ]);
   }
 }

@@ -1,0 +1,7 @@
+/** Where the rate-limit counters live, for readiness: one budget shared through Redis, or per process. */
+export interface RateLimitStatus {
+  describe(): { store: 'redis' | 'in-process'; degraded?: string };
+}
+
+/** Provided by the HTTP layer's rate-limit module; read by readiness when present. */
+export const RATE_LIMIT_STATUS = Symbol('RATE_LIMIT_STATUS');
