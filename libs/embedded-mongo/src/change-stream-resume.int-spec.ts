@@ -1,5 +1,5 @@
 import { type ChangeStream, type CommandStartedEvent, MongoClient, Timestamp } from 'mongodb';
-import { type Harness, startHarness } from './testing/harness';
+import { type Harness, startHarness, tempDir } from './testing/harness';
 import { next, open, take } from './testing/streams';
 
 describe('change stream resume', () => {
@@ -115,6 +115,27 @@ describe('change stream resume', () => {
       expect(aggregates[1]?.command.pipeline[0].$changeStream.resumeAfter).toBeDefined();
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('change streams on a durable server', () => {
+  it('report a write once it is journaled, and resume from a batch token', async () => {
+    const dir = tempDir();
+    const h = await startHarness({ dbPath: dir.path });
+    try {
+      const c = h.client.db('durable').collection<{ _id: number }>('c');
+      const cs = await open(c);
+      await c.insertMany([{ _id: 1 }, { _id: 2 }]);
+      const first = await next(cs);
+      expect(first.documentKey).toEqual({ _id: 1 });
+      await cs.close();
+      const again = await open(c, [], { resumeAfter: first._id });
+      expect((await next(again)).documentKey).toEqual({ _id: 2 });
+      await again.close();
+    } finally {
+      await h.close();
+      dir.remove();
     }
   });
 });

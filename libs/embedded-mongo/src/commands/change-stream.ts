@@ -6,6 +6,7 @@ import {
   eventsFor,
   type FullDocumentMode,
   highWaterMark,
+  positionToken,
   isInvalidate,
   type StreamOptions,
   type StreamScope,
@@ -295,7 +296,8 @@ export class ChangeStreams {
     let bytes = 0;
     let done = false;
     if (cur.pos < this.log.start) throw historyLost();
-    while (batch.length < limit && cur.pos < this.log.end && !done) {
+    const end = this.log.visibleEnd;
+    while (batch.length < limit && cur.pos < end && !done) {
       const entry = this.log.at(cur.pos) as ChangeEntryLike;
       const key = keyOf(entry);
       const raw = eventsFor(entry, key, cur.scope, cur.opts, env.ctx.catalog);
@@ -315,9 +317,7 @@ export class ChangeStreams {
         ? (last._id as Doc)
         : caughtUp
           ? highWaterMark(env.engine.clusterTime())
-          : last
-            ? (last._id as Doc)
-            : highWaterMark(new Timestamp({ t: cur.after.t, i: cur.after.i }));
+          : positionToken(cur.after);
     return { batch, done, token };
   }
 

@@ -66,6 +66,7 @@ export class Engine {
       options.changeHistorySize ?? DEFAULT_CHANGE_HISTORY,
     );
     storage.changes = this.changes;
+    this.changes.trackDurability = storage.durable;
     this.streams = new ChangeStreams(this.changes, options.cursorTimeoutMs);
     this.txns = new TransactionManager(storage.catalog);
   }

@@ -24,18 +24,28 @@ const uuidOf = (c: Collection | undefined): Doc => (c ? { collectionUUID: new Bi
 const EVENT = 0;
 const INVALIDATE = 1;
 const HIGH_WATER = 2;
+/** A scan position: resume strictly after this exact key (no event need exist there). */
+const POSITION = 3;
 const HWM_IDX = 0xffffffff;
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
 export const resumeToken = (key: LogKey, kind = EVENT): Doc => ({
   _data:
-    '00' + hex(key.t, 8) + hex(key.i, 8) + hex(kind === HIGH_WATER ? HWM_IDX : key.idx, 8) + hex(kind, 2),
+    '00' +
+    hex(key.t, 8) +
+    hex(key.i, 8) +
+    hex(kind === HIGH_WATER ? HWM_IDX : kind === POSITION ? key.idx + 1 : key.idx, 8) +
+    hex(kind, 2),
 });
 
 /** A high-water-mark token: resuming from it sees every event after cluster time `ts`. */
 export const highWaterMark = (ts: Timestamp): Doc =>
   resumeToken({ t: ts.high, i: ts.low, idx: 0 }, HIGH_WATER);
+
+/** The token of a position in the log (a stream that stopped before the newest changes). */
+export const positionToken = (key: LogKey): Doc =>
+  key.idx === Number.MAX_SAFE_INTEGER ? resumeToken(key, HIGH_WATER) : resumeToken(key, POSITION);
 
 export interface DecodedToken {
   key: LogKey;
@@ -52,16 +62,16 @@ export const decodeToken = (token: unknown): DecodedToken => {
       `Invalid resume token: ${isPlainDoc(token) ? '_data must be a resume token string' : 'expected an object'}`,
     );
   const kind = parseInt(data.slice(26, 28), 16);
-  if (kind > HIGH_WATER) throw new MongoServerError(2, 'Invalid resume token: unknown token type');
+  if (kind > POSITION) throw new MongoServerError(2, 'Invalid resume token: unknown token type');
   const idx = parseInt(data.slice(18, 26), 16);
   return {
     key: {
       t: parseInt(data.slice(2, 10), 16),
       i: parseInt(data.slice(10, 18), 16),
-      idx: kind === HIGH_WATER ? Number.MAX_SAFE_INTEGER : idx,
+      idx: kind === HIGH_WATER ? Number.MAX_SAFE_INTEGER : kind === POSITION ? idx - 1 : idx,
     },
     invalidate: kind === INVALIDATE,
-    event: kind !== HIGH_WATER,
+    event: kind === EVENT || kind === INVALIDATE,
   };
 };
 

@@ -81,6 +81,27 @@ export class ChangeLog {
     return this.base + this.entries.length;
   }
 
+  /** With a journal, change streams only see changes once they are durable (mongod: majority-committed). */
+  trackDurability = false;
+  private durableEnd = 0;
+
+  /** Position after the newest change a change stream may report. */
+  get visibleEnd(): number {
+    return this.trackDurability ? Math.min(this.durableEnd, this.end) : this.end;
+  }
+
+  /** The journal has fsynced everything recorded before position `pos`. */
+  markDurable(pos: number): void {
+    if (pos <= this.durableEnd) return;
+    this.durableEnd = pos;
+    this.scheduleWake();
+  }
+
+  /** Forgets the entries from `pos` on (their op failed to apply). */
+  truncate(pos: number): void {
+    if (pos >= this.start && pos < this.end) this.entries.length = pos - this.base;
+  }
+
   get start(): number {
     return this.base + this.head;
   }
@@ -206,6 +227,10 @@ export class ChangeLog {
         this.head = 0;
       }
     }
+    if (!this.trackDurability) this.scheduleWake();
+  }
+
+  private scheduleWake(): void {
     if (this.waiters.size > 0 && !this.wakeScheduled) {
       this.wakeScheduled = true;
       setImmediate(() => this.wake());

@@ -81,6 +81,11 @@ export class Storage {
     if (this.replayedBytes > this.compactAfter) this.compactInBackground();
   }
 
+  /** Whether changes are journaled (false in memory mode). */
+  get durable(): boolean {
+    return this.journal !== null;
+  }
+
   /** The change log (change streams, snapshot reads): told of every op before it is applied. */
   changes: ChangeLog | null = null;
 
@@ -90,9 +95,20 @@ export class Storage {
 
   /** Applies an op in memory now; it becomes durable with the next `sync()`. */
   apply(op: Op): void {
-    this.changes?.record(op, this.catalog);
-    this.catalog.apply(op);
-    this.changes?.applied(op, this.catalog);
+    const changes = this.changes;
+    if (!changes) {
+      this.catalog.apply(op);
+    } else {
+      const mark = changes.end;
+      changes.record(op, this.catalog);
+      try {
+        this.catalog.apply(op);
+      } catch (e) {
+        changes.truncate(mark);
+        throw e;
+      }
+      changes.applied(op, this.catalog);
+    }
     this.applied++;
     if (this.journal) this.unsynced.push(op);
   }
@@ -108,6 +124,14 @@ export class Storage {
     const ops = this.unsynced;
     this.unsynced = [];
     this.lastAppend = this.journal.append(encodeOps(ops));
+    const changes = this.changes;
+    if (changes) {
+      const upTo = changes.end;
+      this.lastAppend.then(
+        () => changes.markDurable(upTo),
+        () => undefined,
+      );
+    }
     if (this.journal.bytes + this.replayedBytes > this.compactAfter) this.compactInBackground();
     return this.lastAppend;
   }
