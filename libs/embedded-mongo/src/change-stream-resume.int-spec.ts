@@ -139,3 +139,35 @@ describe('change streams on a durable server', () => {
     }
   });
 });
+
+describe('change history retention', () => {
+  it('keeps the full history while a stream is open, and only the last 1,000 changes when idle', async () => {
+    const h = await startHarness({ inMemory: true, changeHistorySize: 5000 });
+    try {
+      const c = h.client.db('retention').collection<{ _id: number }>('c');
+      const rows = (from: number) => Array.from({ length: 1500 }, (_, i) => ({ _id: from + i }));
+      const watching = await open(c);
+      await c.insertOne({ _id: -1 });
+      const start = await next(watching);
+      await c.insertMany(rows(0));
+      const resumed = await open(c, [], { resumeAfter: start._id });
+      expect((await next(resumed)).documentKey).toEqual({ _id: 0 });
+      await Promise.all([watching.close(), resumed.close()]);
+
+      const idle = await startHarness({ inMemory: true, changeHistorySize: 5000 });
+      try {
+        const ic = idle.client.db('retention').collection<{ _id: number }>('c');
+        await ic.insertOne({ _id: -1 });
+        const before = (await idle.client.db('admin').command({ ping: 1 })).operationTime as Timestamp;
+        await ic.insertMany(rows(0));
+        const late = ic.watch([], { startAtOperationTime: before });
+        await expect(late.next()).rejects.toMatchObject({ code: 286 });
+        await late.close();
+      } finally {
+        await idle.close();
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

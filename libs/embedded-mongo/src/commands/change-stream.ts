@@ -91,17 +91,25 @@ export class ChangeStreams {
     private readonly timeoutMs: number,
   ) {}
 
+  private inUse(): void {
+    this.log.streamsOpen = this.open.size;
+    this.log.keepFull();
+  }
+
   has(id: Long): boolean {
     return this.open.has(id.toString());
   }
 
   kill(id: Long): boolean {
-    return this.open.delete(id.toString());
+    const killed = this.open.delete(id.toString());
+    this.log.streamsOpen = this.open.size;
+    return killed;
   }
 
   expire(): void {
     const now = Date.now();
     for (const [k, c] of this.open) if (!c.busy && now - c.lastUsed > this.timeoutMs) this.open.delete(k);
+    this.log.streamsOpen = this.open.size;
   }
 
   /** `aggregate` whose first stage is `$changeStream`. */
@@ -151,6 +159,7 @@ export class ChangeStreams {
     const limit = batchSize === undefined ? Infinity : asNumber(batchSize);
     const { batch, done, token } = this.collect(cur, limit === 0 ? 0 : limit, env);
     if (!done) this.open.set(cur.id.toString(), cur);
+    this.inUse();
     return {
       cursor: { firstBatch: batch, postBatchResumeToken: token, id: done ? Long.ZERO : cur.id, ns },
       ok: 1,
@@ -197,6 +206,7 @@ export class ChangeStreams {
     } finally {
       cur.busy = false;
       cur.lastUsed = Date.now();
+      this.inUse();
     }
   }
 

@@ -75,6 +75,7 @@ export const bindReadConcern = (
       `Read timestamp Timestamp(${readAt.high}, ${readAt.low}) is older than the oldest available timestamp.`,
     );
   ctx.readAt = readAt;
+  engine.changes.keepFull();
   return readAt;
 };
 

@@ -46,6 +46,9 @@ export const keyOf = (e: ChangeEntry): LogKey => ({ t: e.ts.high, i: e.ts.low, i
 export const compareKeys = (a: LogKey, b: LogKey): number => a.t - b.t || a.i - b.i || a.idx - b.idx;
 
 export const DEFAULT_CHANGE_HISTORY = 10_000;
+/** What is kept while nobody uses the history (no open stream, no snapshot read in the last minute). */
+export const IDLE_CHANGE_HISTORY = 1_000;
+const IN_USE_MS = 60_000;
 
 const imagesOn = (c: Collection | undefined): boolean =>
   (c?.options.changeStreamPreAndPostImages as Doc | undefined)?.enabled === true;
@@ -53,7 +56,9 @@ const imagesOn = (c: Collection | undefined): boolean =>
 /**
  * A bounded in-memory log of every applied change (put, delete, DDL), in order, with its cluster time. It
  * feeds change streams and serves snapshot reads at an earlier cluster time by undoing the newer entries.
- * Recording is a single object push; the oldest entries fall off once `capacity` is exceeded.
+ * Recording is a single object push; the oldest entries fall off once `capacity` is exceeded, or, while no
+ * stream is open and no snapshot read ran for a minute, past IDLE_CHANGE_HISTORY (what is kept costs memory and
+ * garbage-collector time on every write of the process).
  */
 export class ChangeLog {
   private entries: ChangeEntry[] = [];
@@ -79,6 +84,15 @@ export class ChangeLog {
   /** Absolute position after the newest entry. */
   get end(): number {
     return this.base + this.entries.length;
+  }
+
+  /** Open change-stream cursors: while there are any, the full `capacity` is kept. */
+  streamsOpen = 0;
+  private inUseUntil = 0;
+
+  /** A snapshot read or stream activity: keep the full history for the next minute. */
+  keepFull(): void {
+    this.inUseUntil = Date.now() + IN_USE_MS;
   }
 
   /** With a journal, change streams only see changes once they are durable (mongod: majority-committed). */
@@ -216,11 +230,16 @@ export class ChangeLog {
       entry.ts = this.tick();
       entry.idx = 0;
     }
-    entry.wall = Date.now();
+    const now = Date.now();
+    entry.wall = now;
     this.entries.push(entry);
-    if (this.entries.length - this.head > this.capacity) {
-      const gone = this.entries[this.head++] as ChangeEntry;
-      this.floor = keyOf(gone);
+    const cap =
+      this.streamsOpen > 0 || now < this.inUseUntil
+        ? this.capacity
+        : Math.min(this.capacity, IDLE_CHANGE_HISTORY);
+    if (this.entries.length - this.head > cap) {
+      while (this.entries.length - this.head > cap) this.head++;
+      this.floor = keyOf(this.entries[this.head - 1] as ChangeEntry);
       if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
         this.entries = this.entries.slice(this.head);
         this.base += this.head;

@@ -31,8 +31,9 @@ export interface EmbeddedMongoOptions {
   /** Test-only commands such as `configureFailPoint` (tests and devstack: yes; production: never). */
   enableTestCommands?: boolean;
   /**
-   * Changes kept in memory for change-stream resumes and snapshot reads at an earlier cluster time (default
-   * 10,000; older resume points get ChangeStreamHistoryLost, older snapshots SnapshotTooOld).
+   * Changes kept in memory for change-stream resumes and snapshot reads at an earlier cluster time while they
+   * are in use (default 10,000; 1,000 when no stream is open and no snapshot read ran for a minute). Older
+   * resume points get ChangeStreamHistoryLost, older snapshots SnapshotTooOld.
    */
   changeHistorySize?: number;
   /** Secure mode: TLS, SCRAM-SHA-256 users and role checks, as mongod with `--auth` and TLS required. */
