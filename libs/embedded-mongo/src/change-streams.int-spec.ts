@@ -1,5 +1,5 @@
 import { type ChangeStream, type Document, Timestamp } from 'mongodb';
-import { type Harness, startHarness } from './testing/harness';
+import { type Harness, startHarness, waitFor } from './testing/harness';
 import { next, open, take } from './testing/streams';
 
 describe('change streams', () => {
@@ -232,6 +232,25 @@ describe('change streams', () => {
     expect(got.cursor.postBatchResumeToken).toBeDefined();
     await db.command({ killCursors: 'raw', cursors: [id] });
     await expect(db.command({ getMore: id, collection: 'raw' })).rejects.toMatchObject({ code: 43 });
+  });
+
+  it('killOp interrupts a waiting getMore (Interrupted 11601)', async () => {
+    const db = h.client.db('cs');
+    const first = await db.command({ aggregate: 'killed', pipeline: [{ $changeStream: {} }], cursor: {} });
+    const id = (first.cursor as Document).id as unknown;
+    const waiting = db.command({ getMore: id, collection: 'killed', maxTimeMS: 60_000 });
+    const outcome = waiting.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    let opid: unknown;
+    await waitFor(async () => {
+      const ops = await h.client.db('admin').command({ currentOp: 1, 'command.getMore': { $exists: true } });
+      opid = (ops.inprog as Document[])[0]?.opid;
+      return opid !== undefined;
+    });
+    await h.client.db('admin').command({ killOp: 1, op: opid });
+    expect(await outcome).toMatchObject({ code: 11601 });
   });
 
   it('shows a transaction at commit, statement by statement with lsid and txnNumber, none of an aborted one', async () => {
