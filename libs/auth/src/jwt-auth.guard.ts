@@ -15,6 +15,11 @@ interface AuthRequest {
   [USER_PROPERTY]?: AuthUser;
 }
 
+interface RouteAccess {
+  readonly isPublic: boolean;
+  readonly roles: readonly Role[] | undefined;
+}
+
 /** Thrown as 401; the problem filter adds `WWW-Authenticate: Bearer` with this error code (RFC 6750). */
 export class AuthenticationRequired extends UnauthorizedException {
   constructor(
@@ -31,15 +36,35 @@ export class AuthenticationRequired extends UnauthorizedException {
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
   ) {}
 
+  /** @Public() and @Roles() of a route, read once per handler (decorator metadata does not change). */
+  private routeOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.routes.get(controller);
+    if (!byHandler) this.routes.set(controller, (byHandler = new WeakMap()));
+    let route = byHandler.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets) === true,
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets),
+      };
+      byHandler.set(handler, route);
+    }
+    return route;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const route = this.routeOf(context);
+    if (route.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthRequest>();
     const header = request.headers.authorization;
@@ -56,7 +81,7 @@ export class JwtAuthGuard implements CanActivate {
     // The request log line (written when the reply is sent) takes the user's sub from here.
     request[USER_PROPERTY] = user;
 
-    const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const required = route.roles;
     if (required && !user.roles.some((role) => required.includes(role))) {
       throw new ForbiddenException(`This requires one of the roles: ${required.join(', ')}`);
     }

@@ -8,7 +8,6 @@ import {
   type ThrottlerLimitDetail,
   ThrottlerModule,
   type ThrottlerModuleOptions,
-  type ThrottlerRequest,
   type ThrottlerStorage,
   SkipThrottle,
 } from '@nestjs/throttler';
@@ -40,9 +39,10 @@ abstract class SingleLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override handleRequest(props: ThrottlerRequest): Promise<boolean> {
-    if (props.throttler.name !== this.limiter) return Promise.resolve(true);
-    return super.handleRequest(props);
+  /** Each guard checks only its own limit: the other one's route metadata is not looked up per request. */
+  override async onModuleInit(): Promise<void> {
+    await super.onModuleInit();
+    this.throttlers = this.throttlers.filter((throttler) => throttler.name === this.limiter);
   }
 
   protected override throwThrottlingException(
