@@ -86,6 +86,13 @@ export class AppConfig {
       exchange: this.config.get('AMQP_EXCHANGE', { infer: true }),
       source: this.config.get('INTEGRATION_SOURCE', { infer: true }),
       stockLowThreshold: this.config.get('STOCK_LOW_THRESHOLD', { infer: true }),
+      inbound: {
+        exchange: this.config.get('AMQP_INBOUND_EXCHANGE', { infer: true }),
+        queue: this.config.get('AMQP_INBOUND_QUEUE', { infer: true }),
+        prefetch: this.config.get('AMQP_PREFETCH', { infer: true }),
+        maxAttempts: this.config.get('INBOUND_MAX_ATTEMPTS', { infer: true }),
+        retryDelaysMs: this.config.get('INBOUND_RETRY_DELAYS_MS', { infer: true }).split(',').map(Number),
+      },
     };
   }
 

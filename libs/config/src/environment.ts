@@ -149,6 +149,35 @@ export class Environment {
   @MinLength(1)
   INTEGRATION_SOURCE = 'urn:eventshop:shop';
 
+  /** The topic exchange partners (warehouse, payment provider) publish the events we consume to. */
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'partners.events')
+  @Matches(/^[A-Za-z0-9_.:-]{1,255}$/, {
+    message: 'AMQP_INBOUND_EXCHANGE must be 1-255 letters, digits, _ . : or -',
+  })
+  AMQP_INBOUND_EXCHANGE = 'partners.events';
+
+  /** This service's inbound queue; `<queue>.retry.<n>` and `<queue>.dlq` are declared next to it. */
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? 'eventshop.inbound')
+  @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, {
+    message: 'AMQP_INBOUND_QUEUE must be 1-200 letters, digits, _ . : or -',
+  })
+  AMQP_INBOUND_QUEUE = 'eventshop.inbound';
+
+  /** Unacknowledged inbound messages in flight per consumer. */
+  @NumberVariable('AMQP_PREFETCH', 1, 10_000, 16)
+  AMQP_PREFETCH = 16;
+
+  /** Deliveries of a failing inbound message before it is dead-lettered. */
+  @NumberVariable('INBOUND_MAX_ATTEMPTS', 1, 100, 5)
+  INBOUND_MAX_ATTEMPTS = 5;
+
+  /** Delays before each retry of an inbound message, in ms, comma-separated (the last one repeats). */
+  @Transform(({ value }: { value: unknown }) => emptyToUndefined({ value }) ?? '1000,5000,30000')
+  @Matches(/^\d{1,8}(,\d{1,8}){0,9}$/, {
+    message: 'INBOUND_RETRY_DELAYS_MS must be 1-10 comma-separated delays in ms, e.g. 1000,5000,30000',
+  })
+  INBOUND_RETRY_DELAYS_MS = '1000,5000,30000';
+
   /** `shop.product.stock-low.v1` is published when a product's available quantity falls below this. */
   @NumberVariable('STOCK_LOW_THRESHOLD', 1, 1_000_000, 5)
   STOCK_LOW_THRESHOLD = 5;

@@ -24,6 +24,16 @@ export {
   type IntegrationPublisherOptions,
 } from './integration-publisher.processor';
 export {
+  AmqpConsumer,
+  type AmqpConsumerSettings,
+  type DeadLetter,
+  PermanentFailure,
+} from './inbound/amqp-consumer';
+export { type InboundContract, inboundContract, type InboundMessage } from './inbound/inbound-contract';
+export { Inbox, INBOX_COLLECTION } from './inbound/inbox';
+export { shipmentDispatched } from './inbound/shipment-dispatched';
+export {
+  INBOUND_CONSUMER,
   INTEGRATION_HOOKS,
   INTEGRATION_PROCESSORS,
   type IntegrationHooks,

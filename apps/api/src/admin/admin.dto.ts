@@ -107,3 +107,17 @@ export class StreamListQuery {
   @AdminLimit()
   limit?: number;
 }
+
+export class DeadLettersQuery {
+  @AdminLimit()
+  limit?: number;
+}
+
+/** Which dead letters to replay: the given message ids, or every one when `ids` is left out. */
+export class ReplayDeadLettersDto {
+  @ApiPropertyOptional({ type: [String], description: 'Message ids; omit to replay every dead letter' })
+  @IsOptional()
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  ids?: string[];
+}

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
 import { deciderForStream } from '@shop/workers';
+import { BrokerAdminController } from './broker-admin.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { StreamsAdminController } from './streams-admin.controller';
 
-/** /v1/admin: event stream inspection and projection operations, for auditors and admins. */
+/** /v1/admin: event stream inspection, projection operations and dead letters, for auditors and admins. */
 @Module({
-  controllers: [StreamsAdminController, ProjectionsAdminController],
+  controllers: [StreamsAdminController, ProjectionsAdminController, BrokerAdminController],
   providers: [{ provide: AGGREGATE_RESOLVER, useValue: deciderForStream }, InspectionService],
 })
 export class AdminModule {}
