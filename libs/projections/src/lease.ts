@@ -135,6 +135,23 @@ export class Leases {
     return result.modifiedCount === 1;
   }
 
+  /**
+   * Of `keys`, those whose holder should act now rather than at its next renewal round: leases this process
+   * holds that someone asked to be handed over, and leases nobody holds (released, expired or never taken).
+   */
+  async awaitingAction(keys: readonly string[]): Promise<string[]> {
+    const now = new Date();
+    const docs = await this.collection
+      .find({ _id: { $in: [...keys] } }, { projection: { owner: 1, expiresAt: 1, handoverTo: 1 } })
+      .toArray();
+    const held = new Map(docs.map((doc) => [doc._id, doc]));
+    return keys.filter((key) => {
+      const doc = held.get(key);
+      if (!doc || doc.expiresAt <= now) return true;
+      return doc.owner === this.owner && doc.handoverTo !== undefined && doc.handoverTo !== this.owner;
+    });
+  }
+
   async release(key: string): Promise<void> {
     await this.collection.deleteOne({ _id: key, owner: this.owner });
   }

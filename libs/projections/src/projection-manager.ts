@@ -26,6 +26,7 @@ import { EVENT_TRACER, type EventTracer, untraced } from './event-tracer';
 import { type ProcessorDefinition, ProcessorSink } from './event-processor';
 import { currentHolder } from './holder-liveness';
 import { Leases } from './lease';
+import { LeaseWatch } from './lease-watch';
 import { LogDivergence } from './log-divergence';
 import { replayParked } from './parked-replay';
 import { ParkedStore } from './parked-store';
@@ -131,6 +132,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   readonly checkpoints: CheckpointStore;
   readonly parked: ParkedStore;
   private readonly leases: Leases;
+  private readonly leaseWatch: LeaseWatch;
   private readonly options: ProjectionEngineOptions;
   /** Read models whose checkpoint is beyond the end of $all (see LogDivergence). */
   readonly divergence: LogDivergence;
@@ -169,6 +171,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       })),
     ];
     const names = this.workers.map((w) => w.name);
+    this.leaseWatch = new LeaseWatch(this.leases, names);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`two projections or processors are named "${duplicate}"`);
     this.divergence = new LogDivergence(esdb, this.checkpoints, names);
@@ -181,6 +184,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     }
     await this.warnIfAheadOfLog();
     if (!this.options.runWorkers) return;
+    this.leaseWatch.start();
     for (const worker of this.workers) this.track(this.supervise(worker));
   }
 
@@ -196,6 +200,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped.abort();
+    this.leaseWatch.stop();
     await Promise.allSettled([...this.runners.values()].map((runner) => runner.stop()));
     await Promise.allSettled([...this.tasks]);
     // A supervision round in flight during the first pass may have started a runner: stop those too.
@@ -480,7 +485,9 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       } catch (error) {
         this.logger.warn(`${worker.name}: supervision failed: ${String(error)}`);
       }
-      await delay(this.options.leaseTtlMs / 3, undefined, { signal }).catch(() => undefined);
+      // Renew a third of the TTL later, or at once when an operator's operation asks for the lease or
+      // gives it back (see LeaseWatch).
+      await this.leaseWatch.nap(worker.name, this.options.leaseTtlMs / 3);
     }
   }
 
