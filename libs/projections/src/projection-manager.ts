@@ -37,7 +37,8 @@ import {
   type RunnerStatus,
   type RunnerOptions,
 } from './projection-runner';
-import { completePendingSwap, type RebuildProgress, rebuildWithShadow } from './rebuild';
+import { completePendingSwap, rebuildWithShadow } from './rebuild';
+import { expectedEvents, ProgressMeter, type RebuildProgress } from './rebuild-progress';
 import { PendingLog } from './pending-log';
 import { SharedScan } from './shared-scan';
 import { diffViews, type ViewDifference } from './view-diff';
@@ -318,14 +319,19 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
    * runs workers restarts its runner; one that does not (the CLI) replays up to the head of $all itself
    * while it holds the lease, so the view is whole again when this returns, whether or not a worker runs.
    */
-  async reset(name: string, onProgress?: (processed: number) => void): Promise<void> {
+  async reset(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<void> {
     const definition = this.definition(name);
     await this.pauseLive(name);
     try {
+      // Counted before the checkpoint that records what the view applied is forgotten.
+      const expected = this.options.runWorkers
+        ? 0
+        : await expectedEvents(this.esdb, this.checkpoints, definition);
       await dropCollections(this.db, definition, 'live');
       await this.checkpoints.reset(checkpointId(name), name, definition.version);
       await ensureIndexes(this.db, definition, 'live');
-      if (!this.options.runWorkers) await this.replayHeld(definition, onProgress);
+      if (!this.options.runWorkers)
+        await this.replayHeld(definition, new ProgressMeter(expected), onProgress);
     } finally {
       if (!this.options.runWorkers) await this.leases.release(name);
     }
@@ -333,9 +339,16 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Replays the live view up to the current head of $all, renewing the lease this process took meanwhile. */
-  private async replayHeld(definition: ProjectionDefinition, onProgress?: (processed: number) => void) {
+  private async replayHeld(
+    definition: ProjectionDefinition,
+    meter: ProgressMeter,
+    onProgress?: (progress: RebuildProgress) => void,
+  ) {
     const head = await headOfAll(this.esdb);
-    if (!head) return;
+    if (!head) {
+      onProgress?.(meter.done(0));
+      return;
+    }
     const deps = this.runnerDeps();
     const target = {
       checkpointId: checkpointId(definition.name),
@@ -344,13 +357,14 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     };
     const sink = projectionSink(deps, definition, target, this.options.maxAttempts, this.tracer);
     const runner = new ProjectionRunner(deps, definition, target, this.options, sink);
-    const unsubscribe = runner.onProgress((s) => onProgress?.(s.processed));
+    const unsubscribe = runner.onProgress((s) => onProgress?.(meter.at(s.processed)));
     const renew = setInterval(
       () => void this.leases.acquire(definition.name).catch(() => undefined),
       this.options.leaseTtlMs / 3,
     );
     try {
       await runner.runUntil(head, 10 * 60_000);
+      onProgress?.(meter.done(runner.snapshot.processed));
     } finally {
       clearInterval(renew);
       unsubscribe();

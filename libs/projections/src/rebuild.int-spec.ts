@@ -89,6 +89,8 @@ describe('zero-downtime rebuild', () => {
     expect(result).toMatchObject({ done: true, processed: 120 });
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)).toMatchObject({ done: true, processed: 120, total: 120, etaSeconds: 0 });
+    // The total is known from the start (what the live view applied), not an estimate that grows.
+    expect(new Set(progress.map((p) => p.total))).toEqual(new Set([120]));
     expect(await docs(name)).toEqual(expected(events));
     await eventually(async () => (await manager.status())[0]?.state === 'live');
     await manager.onApplicationShutdown();
@@ -136,6 +138,26 @@ describe('zero-downtime rebuild', () => {
     expect(await manager.waitFor(name, position, 10_000)).toBe(true);
     expect(await docs(name)).toEqual(expected(events));
     await manager.onApplicationShutdown();
+  });
+
+  it('replays in place from a process that runs no workers (the CLI), with a fixed total and a real rate', async () => {
+    const { name, projection, added, expected } = tallyKit('tallies_in_place');
+    const id = randomUUID();
+    const events = Array.from({ length: 90 }, (_, i) => added(id, i));
+    const position = await h.append(`tally-${id}`, events);
+    const worker = await h.manager([projection]);
+    expect(await worker.waitFor(name, position, 10_000)).toBe(true);
+    await worker.onApplicationShutdown();
+
+    const operator = await h.manager([projection], { runWorkers: false, batchSize: 20 });
+    const progress: RebuildProgress[] = [];
+    await operator.reset(name, (p) => progress.push(p));
+    expect(await docs(name)).toEqual(expected(events));
+    expect(progress.at(-1)).toMatchObject({ done: true, processed: 90, total: 90, etaSeconds: 0 });
+    expect(new Set(progress.map((p) => p.total))).toEqual(new Set([90]));
+    const moving = progress.filter((p) => p.processed > 0);
+    expect(moving.length).toBeGreaterThan(1);
+    expect(moving.filter((p) => p.eventsPerSecond < 1)).toEqual([]);
   });
 });
 

@@ -1,21 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { type LogPosition, type ProjectionDefinition } from '@shop/event-sourcing';
+import { type ProjectionDefinition } from '@shop/event-sourcing';
 import { type Db } from 'mongodb';
 import { checkpointId, type CheckpointStore, type PendingSwap } from './checkpoint-store';
 import { collectionExists, dropCollections, ensureIndexes, physicalCollections } from './collections';
 import { projectionSink } from './batch-writer';
 import { headOfAll } from './event-scan';
 import { toStored } from './position';
+import { expectedEvents, ProgressMeter, type RebuildProgress } from './rebuild-progress';
 import { ProjectionRunner, type RunnerDeps, type RunnerOptions } from './projection-runner';
 
-export interface RebuildProgress {
-  processed: number;
-  /** Estimated from $all positions while running; exact once done. */
-  total: number;
-  eventsPerSecond: number;
-  etaSeconds: number | null;
-  done: boolean;
-}
+export { type RebuildProgress } from './rebuild-progress';
 
 export interface RebuildHooks {
   onProgress?: (progress: RebuildProgress) => void;
@@ -53,30 +47,8 @@ export async function rebuildWithShadow(
     projectionSink(deps, definition, target, options.maxAttempts),
     'rebuilding',
   );
-  const head = await headOfAll(deps.esdb);
-  const started = Date.now();
-  const progress = (processed: number, at: LogPosition | null, done = false): RebuildProgress => {
-    const fraction = done
-      ? 1
-      : head && at && head.commit > 0n
-        ? Number((at.commit * 10_000n) / head.commit) / 10_000
-        : 0;
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    const total = done
-      ? processed
-      : fraction > 0
-        ? Math.max(processed, Math.round(processed / fraction))
-        : processed;
-    const rate = processed / seconds;
-    return {
-      processed,
-      total,
-      eventsPerSecond: Math.round(rate),
-      etaSeconds: done ? 0 : rate > 0 ? Math.round((total - processed) / rate) : null,
-      done,
-    };
-  };
-  const unsubscribe = shadow.onProgress((s) => hooks.onProgress?.(progress(s.processed, s.checkpoint)));
+  const meter = new ProgressMeter(await expectedEvents(deps.esdb, deps.checkpoints, definition));
+  const unsubscribe = shadow.onProgress((s) => hooks.onProgress?.(meter.at(s.processed)));
 
   logger.log(`rebuilding v${definition.version} into shadow collections`);
   await shadow.start();
@@ -105,7 +77,7 @@ export async function rebuildWithShadow(
   await deps.checkpoints.setPendingSwap(checkpointId(definition.name), swap);
   await completePendingSwap(deps.checkpoints, db, definition.name, swap);
   await deps.checkpoints.remove(shadowCheckpoint);
-  const result = progress(final.processed, final.checkpoint, true);
+  const result = meter.done(final.processed);
   hooks.onProgress?.(result);
   logger.log(
     `swapped in v${definition.version}: ${result.processed} events at ${result.eventsPerSecond} events/s`,

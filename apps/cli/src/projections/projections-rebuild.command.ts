@@ -27,20 +27,14 @@ export class ProjectionsRebuildCommand extends JsonCommand<RebuildOptions> {
       const bar = options.json ? undefined : rebuildProgressBar(projection);
       try {
         if (options.inPlace) {
-          // The CLI runs no workers: reset replays up to the head itself, so the counts below are final.
-          await this.projections.reset(projection, (processed) =>
-            bar?.update({ processed, total: processed, eventsPerSecond: 0, etaSeconds: null, done: false }),
-          );
-          const status = (await this.projections.status()).find((s) => s.name === projection)!;
-          results.push({
-            name: projection,
-            mode: 'in-place',
-            processed: status.processed,
-            total: status.processed,
-            eventsPerSecond: 0,
-            etaSeconds: 0,
-            done: true,
+          // The CLI runs no workers: reset replays up to the head itself, and reports its last progress done.
+          let last: RebuildProgress | undefined;
+          await this.projections.reset(projection, (p) => {
+            last = p;
+            bar?.update(p);
           });
+          if (!last) throw new Error(`${projection}: the replay reported no progress`);
+          results.push({ name: projection, mode: 'in-place', ...last });
         } else {
           const result = await this.projections.rebuild(projection, (p) => bar?.update(p));
           results.push({ name: projection, mode: 'shadow', ...result });
