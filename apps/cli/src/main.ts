@@ -1,18 +1,12 @@
 import './cli-environment';
 import 'reflect-metadata';
-import { InvalidEnvironmentError, validateEnvironment } from '@shop/config';
 import { wantsHelpOnly } from './help-only';
 
 /** Operators get one line per error, never a stack trace, and a non-zero exit code. */
 function fail(error: unknown): never {
   // Commander has already printed its own usage errors and help; only its exit code is left to honour.
   if (isCommanderError(error)) process.exit(error.exitCode);
-  const message =
-    error instanceof InvalidEnvironmentError
-      ? error.message
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
 }
@@ -37,22 +31,25 @@ const commanderOptions = {
 };
 
 async function main(): Promise<void> {
-  validateEnvironment(process.env);
   // Commander names the program after argv[1]; show the installed name, not the entry file's.
   process.argv[1] = 'eventshop';
   const args = process.argv.slice(2);
-  const { CommandFactory } = await import('nest-commander');
+  const [{ CommandFactory }, { cliHelpModule, checkArguments }, { reachableCommands }] = await Promise.all([
+    import('nest-commander'),
+    import('./cli-help.module'),
+    import('./command-groups'),
+  ]);
+  // Only the named group's commands (all of them for root help or an unknown command) are loaded to print
+  // help or a usage error (a missing argument, a bad option value), and that before anything connects.
+  const commands = await reachableCommands(args);
   if (wantsHelpOnly(args)) {
-    const { CliHelpModule } = await import('./cli-help.module');
-    await CommandFactory.run(CliHelpModule, commanderOptions);
+    await CommandFactory.run(cliHelpModule(commands), commanderOptions);
     return;
   }
-  // Usage errors (a missing argument, a bad option value) are reported before anything connects. (`config`
-  // connects to nothing and loads only itself: commander checks its few options as fast.)
-  if (args[0] !== 'config') {
-    const { checkArguments } = await import('./cli-help.module');
-    await checkArguments(CommandFactory, commanderOptions);
-  }
+  // `config` connects to nothing and loads only itself: its own run checks its few options as fast.
+  if (args[0] !== 'config') await checkArguments(CommandFactory, commands, commanderOptions);
+  const { validateEnvironment } = await import('@shop/config');
+  validateEnvironment(process.env);
   const module =
     args[0] === 'config'
       ? (await import('./config/config-cli.module')).ConfigCliModule
