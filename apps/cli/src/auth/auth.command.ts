@@ -24,7 +24,11 @@ export class AuthTokenCommand extends CommandRunner {
     );
   }
 
-  @Option({ flags: '--role <role>', description: 'customer, clerk, admin or auditor (repeatable)' })
+  @Option({
+    flags: '--role <role>',
+    description: 'customer, clerk, admin or auditor (repeatable)',
+    required: true,
+  })
   parseRole(value: string, previous: Role[] = []): Role[] {
     if (!isRole(value)) throw new Error(`unknown role "${value}": customer, clerk, admin or auditor`);
     return [...previous, value];
