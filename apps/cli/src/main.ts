@@ -50,11 +50,8 @@ async function main(): Promise<void> {
   if (args[0] !== 'config') await checkArguments(CommandFactory, commands, commanderOptions);
   const { validateEnvironment } = await import('@shop/config');
   validateEnvironment(process.env);
-  const module =
-    args[0] === 'config'
-      ? (await import('./config/config-cli.module')).ConfigCliModule
-      : await (await import('./cli-modules')).cliModuleFor(args[0] ?? '');
-  await CommandFactory.run(module, commanderOptions);
+  const { cliModuleFor } = await import('./cli-module-for');
+  await CommandFactory.run(await cliModuleFor(args[0] ?? ''), commanderOptions);
 }
 
 main().catch(fail);

@@ -1,5 +1,7 @@
-import { type EmbeddedEventStore, startEmbeddedEventStore } from '@shop/embedded-eventstore';
-import { type EmbeddedMongo, startEmbeddedMongo } from '@shop/embedded-mongo';
+// Type imports only: the servers' code loads when this process starts them, not when it uses another
+// process's (the CLI's usual case, which would otherwise spend most of its start loading them).
+import type { EmbeddedEventStore } from '@shop/embedded-eventstore';
+import type { EmbeddedMongo } from '@shop/embedded-mongo';
 import * as path from 'node:path';
 import { prepareDataDir } from './data-dir-permissions';
 import { startMongoOrFallBack } from './mongo-fallback';
@@ -77,7 +79,9 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
     : undefined;
   const eventStore = external.eventStoreUrl
     ? undefined
-    : await startEmbeddedEventStore({
+    : await (
+        await import('@shop/embedded-eventstore')
+      ).startEmbeddedEventStore({
         dataDir: path.join(options.dataDir, 'eventstore'),
         port: options.eventStorePort ?? 0,
         systemProjections: options.systemProjections === true,
@@ -87,8 +91,8 @@ export async function connectOrStartEmbedded(options: StackOptions): Promise<Sta
   try {
     mongo = external.mongoUrl
       ? undefined
-      : await startMongoOrFallBack(path.join(options.dataDir, 'mongo'), (dbPath) =>
-          startEmbeddedMongo({
+      : await startMongoOrFallBack(path.join(options.dataDir, 'mongo'), async (dbPath) =>
+          (await import('@shop/embedded-mongo')).startEmbeddedMongo({
             dbPath,
             port: options.mongoPort ?? 0,
             enableTestCommands: options.enableTestCommands === true,

@@ -1,4 +1,4 @@
-import { type EmbeddedMongo, MongoStorageCorruptionError } from '@shop/embedded-mongo';
+import type { EmbeddedMongo } from '@shop/embedded-mongo';
 import * as fs from 'node:fs/promises';
 
 /**
@@ -15,6 +15,8 @@ export async function startMongoOrFallBack(
   try {
     return await start(dbPath);
   } catch (error) {
+    // Loaded here, not at the top: the server's code is loaded only by a process that starts one.
+    const { MongoStorageCorruptionError } = await import('@shop/embedded-mongo');
     if (!(error instanceof MongoStorageCorruptionError)) throw error;
     const aside = `${dbPath}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await fs.rename(dbPath, aside);

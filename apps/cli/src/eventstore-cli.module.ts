@@ -1,11 +1,9 @@
-import { Inject, Injectable, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
-import { TokenModule } from '@shop/auth';
+import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, AppConfigModule } from '@shop/config';
 import { connectOrStartEmbedded, type Stack } from '@shop/embedded-stack';
 import { EventStoreModule } from '@shop/eventstore';
 import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
 import { deciderForStream } from '@shop/workers';
-import { AuthCommand, AuthTokenCommand } from './auth/auth.command';
 import { EventsCommand, EventsSearchCommand, TraceCommand } from './events/events.command';
 import {
   StreamsCommand,
@@ -15,10 +13,6 @@ import {
   StreamsStateCommand,
   StreamsTailCommand,
 } from './streams/streams.command';
-
-/** `auth token` needs the signing key (JWT_SECRET or the embedded secret in DATA_DIR), no server. */
-@Module({ imports: [AppConfigModule, TokenModule], providers: [AuthCommand, AuthTokenCommand] })
-export class AuthCliModule {}
 
 const EVENTSTORE_ENDPOINT = Symbol('EVENTSTORE_ENDPOINT');
 
@@ -90,20 +84,3 @@ class EventStoreEndpointModule {}
   ],
 })
 export class EventStoreCliModule {}
-
-/** The module each top-level command needs (`config` has its own, lighter still). */
-export async function cliModuleFor(command: string): Promise<Type> {
-  switch (command) {
-    case 'auth':
-      return AuthCliModule;
-    case 'streams':
-    case 'events':
-    case 'trace':
-      return EventStoreCliModule;
-    case 'store':
-      // reads the files itself: it must work exactly when the servers refuse to start
-      return (await import('./store/store-cli.module')).StoreCliModule;
-    default:
-      return (await import('./cli.module')).CliModule;
-  }
-}
