@@ -7,6 +7,7 @@ import { type IntegrationEvent, orderOrReportIntegrationEvent, SOURCE_EVENT_TYPE
 import { type StockLevels } from './stock-levels';
 
 export const INTEGRATION_PUBLISHER_NAME = 'integration-events';
+const PUBLISH_CONCURRENCY = 128;
 
 export interface IntegrationPublisherOptions {
   /** CloudEvents `source` of every message. */
@@ -32,6 +33,8 @@ export const integrationPublisherProcessor = (
   eventTypes: [...SOURCE_EVENT_TYPES],
   key: (stored) => stored.streamName,
   thirdParty: 'broker',
+  // Each event's work is one confirm round trip: many in flight keep the broker busy (bench: broker).
+  concurrency: PUBLISH_CONCURRENCY,
   handle: async (stored: StoredEvent) => {
     const event: IntegrationEvent | undefined = isProductEvent(stored.event)
       ? await stockLevels.integrationEventFor(stored as StoredEvent<ProductEvent>)

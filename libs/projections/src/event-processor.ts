@@ -25,6 +25,11 @@ export interface ProcessorDefinition<E extends DomainEvent = DomainEvent> {
    * 'payment-provider'. Its stall then degrades the shop without making the process unready.
    */
   readonly thirdParty?: string;
+  /**
+   * Keys handled at once within a batch (default: the engine's processorConcurrency). A processor whose
+   * work is a round trip to elsewhere (a broker confirm) keeps more in flight.
+   */
+  readonly concurrency?: number;
 }
 
 export interface ProcessorSinkDeps {

@@ -545,7 +545,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
       sink = ({ logger, onTransientError }) =>
         new ProcessorSink({ ...deps, logger }, processor, target, {
           maxAttempts: this.options.maxAttempts,
-          concurrency: this.options.processorConcurrency,
+          concurrency: processor.concurrency ?? this.options.processorConcurrency,
           onTransientError,
           tracer: this.tracer,
         });
