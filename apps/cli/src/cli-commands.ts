@@ -1,4 +1,11 @@
 import { AuthCommand, AuthTokenCommand } from './auth/auth.command';
+import {
+  BrokerCommand,
+  DlqCommand,
+  DlqListCommand,
+  DlqPurgeCommand,
+  DlqReplayCommand,
+} from './broker/broker.command';
 import { ConfigCommand } from './config/config.command';
 import { EventsCommand, EventsSearchCommand, TraceCommand } from './events/events.command';
 import {
@@ -48,4 +55,9 @@ export const COMMANDS = [
   StoreCommand,
   StoreVerifyCommand,
   StoreSalvageCommand,
+  BrokerCommand,
+  DlqCommand,
+  DlqListCommand,
+  DlqReplayCommand,
+  DlqPurgeCommand,
 ];

@@ -3,6 +3,7 @@ import { TokenModule } from '@shop/auth';
 import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
 import { PlatformModule } from '@shop/platform';
 import { deciderForStream, WorkersModule } from '@shop/workers';
+import { BrokerDeadLetters } from './broker/broker-dead-letters';
 import { COMMANDS } from './cli-commands';
 import { StoreLocation } from './store/store.command';
 
@@ -13,6 +14,7 @@ import { StoreLocation } from './store/store.command';
     { provide: AGGREGATE_RESOLVER, useValue: deciderForStream },
     InspectionService,
     StoreLocation,
+    BrokerDeadLetters,
     ...COMMANDS,
   ],
 })

@@ -16,6 +16,7 @@ const GROUPS: Record<string, () => Promise<Type>> = {
   trace: async () => (await import('./events/events.command')).TraceCommand,
   auth: async () => (await import('./auth/auth.command')).AuthCommand,
   store: async () => (await import('./store/store.command')).StoreCommand,
+  broker: async () => (await import('./broker/broker.command')).BrokerCommand,
 };
 
 export const COMMAND_GROUPS: readonly string[] = Object.keys(GROUPS);

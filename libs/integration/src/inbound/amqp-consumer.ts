@@ -72,7 +72,8 @@ export class AmqpConsumer {
   constructor(
     private readonly settings: AmqpConsumerSettings,
     contracts: readonly InboundContract[],
-    private readonly inbox: Inbox,
+    /** null: an instance for dead-letter operations only (the CLI), which cannot consume. */
+    private readonly inbox: Inbox | null,
     private readonly log: { warn(message: string): void } = console,
   ) {
     this.contracts = new Map(contracts.map((c) => [c.type, c]));
@@ -91,6 +92,7 @@ export class AmqpConsumer {
    * again with growing delays until `stop`. Unacked messages are redelivered by the broker meanwhile.
    */
   async start(): Promise<void> {
+    if (!this.inbox) throw new Error('the inbound consumer needs an inbox to consume');
     this.consuming = true;
     try {
       await this.consume();
@@ -183,12 +185,13 @@ export class AmqpConsumer {
     const attempt = Number(headers[ATTEMPT] ?? 1);
     try {
       const id = inboundId(message);
-      if (await this.inbox.has(id)) return channel.ack(message);
+      const inbox = this.inbox as Inbox;
+      if (await inbox.has(id)) return channel.ack(message);
       const contract = this.contracts.get(type);
       if (!contract) throw new PermanentFailure(`no contract for ${type}`);
       const inbound: InboundMessage = { id, type, data: contract.parse(message.content), attempt };
       await contract.apply(inbound);
-      await this.inbox.record(id, type);
+      await inbox.record(id, type);
       channel.ack(message);
     } catch (error) {
       await this.fail(channel, publisher, message, type, attempt, error);
