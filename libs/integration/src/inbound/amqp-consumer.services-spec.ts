@@ -6,6 +6,7 @@ import { brokerUrl } from '../testing/broker';
 import { AmqpConsumer, type AmqpConsumerSettings } from './amqp-consumer';
 import { inboundContract, type InboundMessage } from './inbound-contract';
 import { Inbox } from './inbox';
+import schema from './schemas/warehouse.shipment.dispatched.v1.schema.json';
 
 const TYPE = 'warehouse.shipment.dispatched.v1';
 
@@ -37,7 +38,7 @@ describe('the inbound consumer against the real RabbitMQ', () => {
     };
     const consumer = new AmqpConsumer(
       settings,
-      [inboundContract(TYPE, apply)],
+      [inboundContract(TYPE, schema, apply)],
       new Inbox(mongo.client.db(`inbox-${randomUUID().slice(0, 8)}`)),
       { warn: () => undefined },
     );

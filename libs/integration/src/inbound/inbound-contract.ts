@@ -1,7 +1,5 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { PermanentFailure } from './amqp-consumer';
 
 export interface InboundMessage<T = unknown> {
@@ -23,14 +21,15 @@ export interface InboundContract<T = unknown> {
 
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
 
-/** A contract whose payload is checked against `schemas/<type>.schema.json`. */
+/**
+ * A contract whose payload is checked against its JSON Schema (`schemas/<type>.schema.json`, imported by the
+ * contract's module so the build carries it).
+ */
 export const inboundContract = <T>(
   type: string,
+  schema: Record<string, unknown>,
   apply: (message: InboundMessage<T>) => Promise<void>,
 ): InboundContract<T> => {
-  const schema = JSON.parse(
-    readFileSync(path.join(__dirname, 'schemas', `${type}.schema.json`), 'utf8'),
-  ) as Record<string, unknown>;
   const id = typeof schema.$id === 'string' ? schema.$id : type;
   const validate = (ajv.getSchema<T>(id) ?? ajv.compile<T>(schema)) as ValidateFunction<T>;
   return {

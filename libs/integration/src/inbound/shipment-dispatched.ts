@@ -1,6 +1,7 @@
 import { type AggregateStore } from '@shop/eventstore';
 import { markShipped, orderDecider, orderStreamName } from '@shop/ordering';
 import { inboundContract } from './inbound-contract';
+import schema from './schemas/warehouse.shipment.dispatched.v1.schema.json';
 
 export interface ShipmentDispatched {
   readonly orderId: string;
@@ -12,7 +13,7 @@ export interface ShipmentDispatched {
  * The command's idempotency key is the message id: a redelivered message is the same command.
  */
 export const shipmentDispatched = (store: AggregateStore) =>
-  inboundContract<ShipmentDispatched>('warehouse.shipment.dispatched.v1', async ({ id, data }) => {
+  inboundContract<ShipmentDispatched>('warehouse.shipment.dispatched.v1', schema, async ({ id, data }) => {
     await store.handle(
       orderDecider,
       orderStreamName(data.orderId),
