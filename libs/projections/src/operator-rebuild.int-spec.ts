@@ -55,8 +55,6 @@ describe('rebuilds of projections another process runs', () => {
     await h.append(`tally-${id}`, [kits[0]!.added(id, 4)]);
     await eventually(async () => (await totals(kits[0]!.name)).sort().join() === '4,5');
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
-    // Eleven more runners and their lag scans would only load the shared servers during the next test.
-    await holder.onApplicationShutdown();
   }, 60_000);
 
   it('raises no MaxListenersExceededWarning while a process running many workers rebuilds them', async () => {

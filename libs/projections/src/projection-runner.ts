@@ -75,6 +75,8 @@ export class ProjectionRunner {
   private abort = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
   private watchdog?: NodeJS.Timeout;
+  /** A health check's lag scan is in flight. */
+  private checkingHealth = false;
   private subscription?: AllStreamSubscription;
   private progressAt = Date.now();
   /** When set, the runner applies events up to this position and no further (verification). */
@@ -280,8 +282,15 @@ export class ProjectionRunner {
     this.emitter.emit('progress', this.snapshot);
   }
 
-  /** Measures lag; restarts a subscription that stopped making progress while events are waiting. */
+  /**
+   * Measures lag; restarts a subscription that stopped making progress while events are waiting. A round
+   * that finds the previous one still scanning is skipped: the interval does not wait, and overlapping
+   * scans of $all made every later one slower until they piled up by the thousand (22 runners on a loaded
+   * machine: a rebuild's own scan took 3.5 s, then 20 s, then timed out).
+   */
   private async checkHealth(): Promise<void> {
+    if (this.checkingHealth) return;
+    this.checkingHealth = true;
     try {
       const pending = await this.pendingEvents(LAG_SCAN_LIMIT);
       this.status.lagEvents = pending.count;
@@ -301,6 +310,8 @@ export class ProjectionRunner {
       this.emitter.emit('progress', this.snapshot);
     } catch (error) {
       this.status.lastError = `health check failed: ${String(error)}`;
+    } finally {
+      this.checkingHealth = false;
     }
   }
 
