@@ -1,30 +1,15 @@
-import { type EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { jsonEvent } from '@eventstore/db-client';
 import { RuleViolatedError } from '@shop/event-sourcing';
 import {
   CommandStepError,
   commandStep,
   ExpectedRevisionMismatchError,
   MultiStreamAppender,
-  type StreamAppend,
   StreamContentionError,
 } from '@shop/eventstore';
 import { startTestEventStore, type TestEventStore, uniqueStream } from './testing/embedded-store';
 import { add, tag, tally } from './testing/tally';
-
-/** An appender that lets another writer append to `stream` just before its first atomic append. */
-class InterferedAppender extends MultiStreamAppender {
-  attempts = 0;
-  constructor(
-    client: EventStoreDBClient,
-    private readonly interfere: () => Promise<unknown>,
-  ) {
-    super(client);
-  }
-  override async append(requests: readonly StreamAppend[]) {
-    if (this.attempts++ === 0) await this.interfere();
-    return super.append(requests);
-  }
-}
+import { InterferedAppender } from './testing/interfered-appender';
 
 const typesIn = async (es: TestEventStore, stream: string) =>
   (await es.services().inspector.readPage(stream)).events.map((e) => e.event.type);

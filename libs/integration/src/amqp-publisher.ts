@@ -7,6 +7,7 @@ import {
   type CircuitBreakerPolicy,
   handleAll,
 } from 'cockatiel';
+import { messageOf } from './error-message';
 
 /** A message for the topic exchange: routed by `routingKey`, identified by `properties.messageId`. */
 export interface OutgoingMessage {
@@ -149,12 +150,15 @@ export class AmqpPublisher {
 
   private connect(): Promise<Link> {
     if (this.closed) return Promise.reject(new BrokerUnavailableError('the publisher is closed'));
-    const link = (this.link ??= this.open());
-    // A failed attempt is forgotten, so the next publish tries again.
-    link.catch(() => {
-      if (this.link === link) this.link = undefined;
-    });
-    return link;
+    if (!this.link) {
+      const link = this.open();
+      this.link = link;
+      // A failed attempt is forgotten, so the next publish tries again.
+      link.catch(() => {
+        if (this.link === link) this.link = undefined;
+      });
+    }
+    return this.link;
   }
 
   private async open(): Promise<Link> {
@@ -198,8 +202,6 @@ export class AmqpPublisher {
 
 const CLOSE_TIMEOUT_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 5_000;
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 const brokerState = (state: CircuitState): BrokerState =>
   state === CircuitState.Open || state === CircuitState.Isolated

@@ -59,16 +59,3 @@ export const toAmqpMessage = (
     },
   };
 };
-
-/** The CloudEvents attributes of a received message (what a consumer reads back). */
-export const cloudEventOf = (
-  headers: Readonly<Record<string, unknown>> | undefined,
-  contentType: unknown,
-): Partial<Record<keyof CloudEventAttributes, string>> => {
-  const attributes: Partial<Record<keyof CloudEventAttributes, string>> = {};
-  for (const [name, value] of Object.entries(headers ?? {}))
-    if (name.startsWith(HEADER_PREFIX))
-      attributes[name.slice(HEADER_PREFIX.length) as keyof CloudEventAttributes] = String(value);
-  if (typeof contentType === 'string') attributes.datacontenttype = contentType;
-  return attributes;
-};

@@ -1,17 +1,9 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { type DomainEvent, type StoredEvent } from '@shop/event-sourcing';
 import { readdirSync } from 'node:fs';
 import { INTEGRATION_EVENT_TYPES, type IntegrationEvent, orderOrReportIntegrationEvent } from './contracts';
-import { schemaOf, SCHEMAS_DIR } from './schemas';
+import { schemaErrors, schemaOf, SCHEMAS_DIR } from './testing/schemas';
 
-const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
-const validate = (event: IntegrationEvent) => {
-  const check =
-    ajv.getSchema(event.type) ?? ajv.addSchema(schemaOf(event.type), event.type).getSchema(event.type)!;
-  const valid = check(event.data);
-  return valid ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-};
+const validate = (event: IntegrationEvent) => schemaErrors(event.type, event.data);
 
 const orderId = '0b6f4a8e-2f5e-4c4b-9d1a-1f2e3d4c5b6a';
 const productId = '7d3c2b1a-0f9e-4d8c-8b7a-6a5b4c3d2e1f';

@@ -1,6 +1,6 @@
 import { type StoredEvent } from '@shop/event-sourcing';
-import { type ProductEvent } from '@shop/inventory';
-import { type OrderEvent } from '@shop/ordering';
+import { PRODUCT_EVENT_TYPES, type ProductEvent } from '@shop/inventory';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '@shop/ordering';
 import { type SalesReportCompleted } from '@shop/reporting';
 
 /**
@@ -27,16 +27,9 @@ export interface IntegrationEvent {
 
 /** The domain events the publisher reads (a subset of them becomes an integration event). */
 export const SOURCE_EVENT_TYPES = [
-  'OrderPlaced',
-  'OrderConfirmed',
-  'OrderCancelled',
-  'OrderShipped',
-  'ProductRegistered',
-  'ProductPriceChanged',
-  'StockReceived',
-  'StockReserved',
-  'StockReservationReleased',
-  'StockReservationCommitted',
+  ...ORDER_EVENT_TYPES,
+  // Every product event: StockLevels follows each product's revisions without gaps.
+  ...PRODUCT_EVENT_TYPES,
   'SalesReportCompleted',
 ] as const;
 

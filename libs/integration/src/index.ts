@@ -10,7 +10,7 @@ export {
   BrokerUnavailableError,
   type OutgoingMessage,
 } from './amqp-publisher';
-export { type CloudEventAttributes, cloudEventOf, toAmqpMessage } from './cloud-event';
+export { type CloudEventAttributes, toAmqpMessage } from './cloud-event';
 export {
   INTEGRATION_EVENT_TYPES,
   type IntegrationEvent,

@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStoreDBClient } from '@eventstore/db-client';
 import { checkoutStreamName } from '@shop/checkout';
 import { type StoredEvent } from '@shop/event-sourcing';
-import { MultiStreamAppender, type StreamAppend, StreamContentionError } from '@shop/eventstore';
+import { StreamContentionError } from '@shop/eventstore';
 import { startTestEventStore, type TestEventStore } from '../../eventstore/src/testing/embedded-store';
 import { productDecider, productStreamName, receiveStock, registerProduct } from '@shop/inventory';
 import { orderDecider, orderStreamName, placeOrder } from '@shop/ordering';
 import { checkoutProcessor } from './checkout.processor';
-
-/** Lets another writer append to `stream` just before the first atomic append. */
-class InterferedAppender extends MultiStreamAppender {
-  attempts = 0;
-  constructor(
-    client: EventStoreDBClient,
-    private readonly interfere: () => Promise<unknown>,
-  ) {
-    super(client);
-  }
-  override async append(requests: readonly StreamAppend[]) {
-    if (this.attempts++ === 0) await this.interfere();
-    return super.append(requests);
-  }
-}
+import { InterferedAppender } from '../../eventstore/src/testing/interfered-appender';
 
 describe('checkout process manager: an action and the record of its outcome are one atomic write', () => {
   let es: TestEventStore;

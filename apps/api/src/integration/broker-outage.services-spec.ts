@@ -1,16 +1,12 @@
 import { ProjectionManager } from '@shop/projections';
 import { eventually } from '@shop/testing';
-import { type ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { brokerEndpoint, TestConsumer } from '../../../../libs/integration/src/testing/broker';
+import { brokerEndpoint, subjectOf, TestConsumer } from '../../../../libs/integration/src/testing/broker';
 import { TcpProxy } from '../../../../libs/integration/src/testing/tcp-proxy';
 import { ShopClient } from '../checkout/shop-client';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
 
 // Its own file: the API reads its configuration once per test file.
-const subjectOf = (m: ConsumeMessage) =>
-  String((m.properties.headers as Record<string, unknown>)['cloudEvents:subject']);
-
 const fast = {
   RATE_LIMIT_PER_USER: '100000',
   RATE_LIMIT_PER_IP: '100000',
@@ -63,6 +59,14 @@ describe('a broker outage pauses publishing and degrades the shop; nothing is lo
     });
     const metrics = await api.app.inject({ url: '/metrics' });
     expect(metrics.body).toContain('shop_dependency_degraded{dependency="broker"} 1');
+    // The publisher's breaker opens after consecutive failures and says so in the metrics.
+    await eventually(
+      async () =>
+        (await api.app.inject({ url: '/metrics' })).body.includes(
+          'shop_circuit_breaker_state{breaker="broker",state="open"} 1',
+        ),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(consumer.received.filter((m) => orders.includes(subjectOf(m)))).toEqual([]);
 
     proxy.restore();

@@ -1,25 +1,15 @@
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { type IntegrationEventType } from '@shop/integration';
 import { eventually } from '@shop/testing';
 import { type ConsumeMessage } from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { brokerUrl, TestConsumer } from '../../../../libs/integration/src/testing/broker';
-import { schemaOf } from '../../../../libs/integration/src/schemas';
+import { brokerUrl, subjectOf, TestConsumer } from '../../../../libs/integration/src/testing/broker';
+import { schemaErrors as dataErrors } from '../../../../libs/integration/src/testing/schemas';
 import { ShopClient } from '../checkout/shop-client';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
 
-const ajv = addFormats(new Ajv2020({ allErrors: true }));
-const schemaErrors = (message: ConsumeMessage): string[] => {
-  const type = message.fields.routingKey as IntegrationEventType;
-  const check = ajv.getSchema(type) ?? ajv.addSchema(schemaOf(type), type).getSchema(type)!;
-  return check(JSON.parse(message.content.toString('utf8')))
-    ? []
-    : (check.errors ?? []).map((e) => e.message!);
-};
-const subjectOf = (m: ConsumeMessage) =>
-  String((m.properties.headers as Record<string, unknown>)['cloudEvents:subject']);
 const dataOf = (m: ConsumeMessage) => JSON.parse(m.content.toString('utf8')) as Record<string, unknown>;
+const schemaErrors = (m: ConsumeMessage) =>
+  dataErrors(m.fields.routingKey as IntegrationEventType, dataOf(m));
 
 const fast = {
   RATE_LIMIT_PER_USER: '100000',

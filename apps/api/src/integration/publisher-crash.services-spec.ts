@@ -1,6 +1,6 @@
 import { eventually } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
-import { TestConsumer, brokerUrl } from '../../../../libs/integration/src/testing/broker';
+import { brokerUrl, subjectOf, TestConsumer } from '../../../../libs/integration/src/testing/broker';
 import { ApiProcess } from '../../../../test/reliability/api-process';
 
 const ORDERS = 30;
@@ -48,8 +48,6 @@ describe('the integration events publisher survives SIGKILL mid-stream', () => {
         return placed.body.id as string;
       }),
     );
-    const subjectOf = (i: number) =>
-      String((consumer.received[i]!.properties.headers as Record<string, unknown>)['cloudEvents:subject']);
 
     // Killed while it publishes: some messages are out, not all of them.
     await eventually(() => consumer.received.length > 0, { intervalMs: 5 });
@@ -62,7 +60,7 @@ describe('the integration events publisher survives SIGKILL mid-stream', () => {
     );
     await eventually(
       () => {
-        const seen = new Set(consumer.received.map((m, i) => `${m.fields.routingKey} ${subjectOf(i)}`));
+        const seen = new Set(consumer.received.map((m) => `${m.fields.routingKey} ${subjectOf(m)}`));
         return [...expected].every((key) => seen.has(key));
       },
       { timeoutMs: 60_000, intervalMs: 100 },
@@ -71,8 +69,8 @@ describe('the integration events publisher survives SIGKILL mid-stream', () => {
 
     // Repeats (published again after the crash) carry the id of their first publication.
     const idsByMessage = new Map<string, Set<string>>();
-    consumer.received.forEach((m, i) => {
-      const key = `${m.fields.routingKey} ${subjectOf(i)}`;
+    consumer.received.forEach((m) => {
+      const key = `${m.fields.routingKey} ${subjectOf(m)}`;
       idsByMessage.set(key, (idsByMessage.get(key) ?? new Set()).add(m.properties.messageId as string));
     });
     for (const [key, ids] of idsByMessage) expect([key, ids.size]).toEqual([key, 1]);

@@ -7,6 +7,7 @@ import {
   type ConsumeMessage,
   type Message,
 } from 'amqplib';
+import { messageOf } from '../error-message';
 import type { InboundContract, InboundMessage } from './inbound-contract';
 import type { Inbox } from './inbox';
 
@@ -44,8 +45,6 @@ const TYPE = 'x-inbound-type';
 const ATTEMPT = 'x-inbound-attempt';
 const ERROR = 'x-inbound-error';
 const FAILED_AT = 'x-inbound-failed-at';
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A refusal by the domain (validation, not found, a rule) would be refused again: no point retrying. */
 const isPermanent = (error: unknown): boolean =>
@@ -151,7 +150,7 @@ export class AmqpConsumer {
 
   /** Sends dead letters (all, or those with the given ids) back to the queue for a fresh set of attempts. */
   async replayDeadLetters(ids?: readonly string[]): Promise<number> {
-    const publisher = await this.ensurePublisher();
+    const { publisher } = await this.openTopology();
     return this.withDeadLetters(Number.MAX_SAFE_INTEGER, async (channel, messages) => {
       let replayed = 0;
       for (const m of messages) {
@@ -261,10 +260,6 @@ export class AmqpConsumer {
     } finally {
       await channel.close().catch(() => undefined);
     }
-  }
-
-  private async ensurePublisher(): Promise<ConfirmChannel> {
-    return (await this.openTopology()).publisher;
   }
 
   private async openTopology(): Promise<{ model: ChannelModel; publisher: ConfirmChannel }> {

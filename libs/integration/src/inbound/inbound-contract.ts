@@ -19,7 +19,9 @@ export interface InboundContract<T = unknown> {
   apply(message: InboundMessage<T>): Promise<void>;
 }
 
-const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+// Built on the first contract (only processes that consume do), not when the module is loaded.
+let ajv: Ajv2020 | undefined;
+const validator = (): Ajv2020 => (ajv ??= addFormats(new Ajv2020({ allErrors: true, strict: true })));
 
 /**
  * A contract whose payload is checked against its JSON Schema (`schemas/<type>.schema.json`, imported by the
@@ -31,7 +33,7 @@ export const inboundContract = <T>(
   apply: (message: InboundMessage<T>) => Promise<void>,
 ): InboundContract<T> => {
   const id = typeof schema.$id === 'string' ? schema.$id : type;
-  const validate = (ajv.getSchema<T>(id) ?? ajv.compile<T>(schema)) as ValidateFunction<T>;
+  const validate = (validator().getSchema<T>(id) ?? validator().compile<T>(schema)) as ValidateFunction<T>;
   return {
     type,
     parse: (content) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage, type Message } from 'amqplib';
 
 /** The local RabbitMQ every development and CI machine runs (AMQP_URL overrides it). */
 export const brokerUrl = (): string => process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
@@ -50,3 +50,7 @@ export class TestConsumer {
     await this.model.close().catch(() => undefined);
   }
 }
+
+/** The CloudEvents `subject` header of a received message. */
+export const subjectOf = (message: Message): string =>
+  String(message.properties.headers?.['cloudEvents:subject']);
