@@ -31,6 +31,7 @@ export {
 } from './inbound/amqp-consumer';
 export { type InboundContract, inboundContract, type InboundMessage } from './inbound/inbound-contract';
 export { Inbox, INBOX_COLLECTION } from './inbound/inbox';
+export { chargeSettled } from './inbound/charge-settled';
 export { shipmentDispatched } from './inbound/shipment-dispatched';
 export {
   INBOUND_CONSUMER,

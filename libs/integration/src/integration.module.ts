@@ -15,6 +15,7 @@ import { type ProcessorDefinition } from '@shop/projections';
 import { AmqpPublisher, type AmqpPublisherHooks } from './amqp-publisher';
 import { AmqpConsumer } from './inbound/amqp-consumer';
 import { Inbox } from './inbound/inbox';
+import { chargeSettled } from './inbound/charge-settled';
 import { shipmentDispatched } from './inbound/shipment-dispatched';
 import { integrationPublisherProcessor } from './integration-publisher.processor';
 import { StockLevels } from './stock-levels';
@@ -101,9 +102,14 @@ class BrokerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         const { url, inbound } = config.integration;
         if (!url) return null;
         const logger = new Logger('Inbound');
-        return new AmqpConsumer({ url, ...inbound }, [shipmentDispatched(store)], new Inbox(db), {
-          warn: (message) => logger.warn(message),
-        });
+        return new AmqpConsumer(
+          { url, ...inbound },
+          [shipmentDispatched(store), chargeSettled(store)],
+          new Inbox(db),
+          {
+            warn: (message) => logger.warn(message),
+          },
+        );
       },
     },
     BrokerLifecycle,

@@ -17,6 +17,15 @@ export type RecordReconciliation = Command<
   'RecordReconciliation',
   { orderId: string; providerRef: string | null }
 >;
+/**
+ * The provider reports (asynchronously, e.g. a settlement notice) that the charge under our charge key
+ * settled: the money was taken, under `providerRef`, for `amountCents`. Whatever the payment's state, that
+ * fact wins: an in-flight payment is captured, a failed one is reconciled and refunded.
+ */
+export type RecordSettlement = Command<
+  'RecordSettlement',
+  { orderId: string; providerRef: string; amountCents: number }
+>;
 /** Asks for the money back; the provider call follows (see `nextProviderCall`) and ends in RecordRefund. */
 export type Refund = Command<'Refund', { orderId: string; reason: string }>;
 export type RecordRefund = Command<'RecordRefund', { orderId: string; providerRefundRef: string }>;
@@ -27,6 +36,7 @@ export type PaymentCommand =
   | RecordCapture
   | RecordFailure
   | RecordReconciliation
+  | RecordSettlement
   | Refund
   | RecordRefund;
 
@@ -58,6 +68,10 @@ export const recordReconciliation = (
   data: DataOf<'RecordReconciliation'>,
   metadata: CommandMetadata,
 ): RecordReconciliation => ({ type: 'RecordReconciliation', data, metadata });
+export const recordSettlement = (
+  data: DataOf<'RecordSettlement'>,
+  metadata: CommandMetadata,
+): RecordSettlement => ({ type: 'RecordSettlement', data, metadata });
 export const refund = (data: DataOf<'Refund'>, metadata: CommandMetadata): Refund => ({
   type: 'Refund',
   data,

@@ -5,6 +5,7 @@ import {
   recordFailure,
   recordReconciliation,
   recordRefund,
+  recordSettlement,
   refund,
   requestPayment,
 } from './payment.commands';
@@ -103,6 +104,10 @@ describe('payment decider', () => {
       given([requested, authorized, captured])
         .when(command)
         .thenThrows(RuleViolatedError, 'illegal_transition'));
+    it('ignores a lost answer once the provider settled the charge', () =>
+      given([requested, authorized, captured])
+        .when(recordFailure({ orderId, reason: 'provider unavailable: timeout', outcomeUnknown: true }, meta))
+        .thenNothingHappened());
     it('requires a reason', () =>
       given([requested])
         .when(recordFailure({ orderId, reason: ' ' }, meta))
@@ -151,6 +156,53 @@ describe('payment decider', () => {
       given([requested, unknown])
         .when(recordReconciliation({ orderId, providerRef: ' ' }, meta))
         .thenThrows(ValidationError, 'invalid_provider_ref'));
+  });
+
+  describe('RecordSettlement', () => {
+    const settled = recordSettlement({ orderId, providerRef: ref, amountCents: 2500 }, meta);
+    const unknown = paymentFailed({ orderId, reason: 'provider unavailable: timeout', outcomeUnknown: true });
+    const giveBack = paymentRefundRequested({
+      orderId,
+      providerRef: ref,
+      amountCents: 2500,
+      reason: 'charged although the payment had failed',
+    });
+    it('captures a payment whose charge is still in flight', () => {
+      given([requested]).when(settled).then([authorized, captured]);
+      given([requested, authorized]).when(settled).then([captured]);
+    });
+    it('reconciles a payment whose outcome was unknown and gives the money back', () =>
+      given([requested, unknown])
+        .when(settled)
+        .then([paymentReconciled({ orderId, providerRef: ref }), giveBack]));
+    it('refunds even after a lookup found no charge: the settlement is the later word', () =>
+      given([requested, unknown, paymentReconciled({ orderId, providerRef: null })])
+        .when(settled)
+        .then([paymentReconciled({ orderId, providerRef: ref }), giveBack]));
+    it('is a no-op once the charge is known', () => {
+      given([requested, authorized, captured]).when(settled).thenNothingHappened();
+      given([requested, authorized, captured, refundRequested, refunded]).when(settled).thenNothingHappened();
+      given([requested, unknown, paymentReconciled({ orderId, providerRef: ref }), giveBack])
+        .when(settled)
+        .thenNothingHappened();
+    });
+    it('refuses another amount, another charge reference or an unknown payment', () => {
+      given([requested])
+        .when(recordSettlement({ orderId, providerRef: ref, amountCents: 2400 }, meta))
+        .thenThrows(RuleViolatedError, 'settlement_amount_mismatch');
+      given([requested, authorized, captured])
+        .when(recordSettlement({ orderId, providerRef: 'pay_other', amountCents: 2500 }, meta))
+        .thenThrows(RuleViolatedError, 'provider_ref_mismatch');
+      given([]).when(settled).thenThrows(NotFoundError, 'payment_not_found');
+    });
+    it('validates the reference and the amount', () => {
+      given([requested])
+        .when(recordSettlement({ orderId, providerRef: ' ', amountCents: 2500 }, meta))
+        .thenThrows(ValidationError, 'invalid_provider_ref');
+      given([requested])
+        .when(recordSettlement({ orderId, providerRef: ref, amountCents: 0 }, meta))
+        .thenThrows(ValidationError, 'invalid_amount');
+    });
   });
 
   describe('Refund', () => {

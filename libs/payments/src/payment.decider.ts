@@ -6,6 +6,7 @@ import {
   nothingToReconcile,
   paymentNotFound,
   providerRefMismatch,
+  settlementAmountMismatch,
 } from './payment.errors';
 import {
   paymentAuthorized,
@@ -40,6 +41,9 @@ const existing = (state: PaymentState, orderId: string): ExistingPayment => {
 
 /** Statuses that mean the money was taken (a capture fact arriving now is old news). */
 const CAPTURED_OR_LATER: readonly PaymentStatus[] = ['captured', 'refund_requested', 'refunded'];
+
+/** Why money is given back when the provider turns out to have charged a payment that had failed. */
+const CHARGED_AFTER_FAILURE = 'charged although the payment had failed';
 
 const requireSameRef = (payment: ExistingPayment, providerRef: string): void => {
   if (payment.providerRef !== null && payment.providerRef !== providerRef) {
@@ -98,6 +102,8 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
         const reason = normalizeReason(command.data.reason);
         const payment = existing(state, orderId);
         if (payment.status === 'failed') return [];
+        // A request whose answer was lost, while the provider's settlement already told what it did.
+        if (command.data.outcomeUnknown && CAPTURED_OR_LATER.includes(payment.status)) return [];
         if (!canTransition(payment.status, 'failed'))
           throw illegalTransition(orderId, payment.status, 'failed');
         return [
@@ -124,9 +130,37 @@ export const paymentDecider: Decider<PaymentState, PaymentCommand, PaymentEvent>
             orderId,
             providerRef,
             amountCents: payment.amountCents,
-            reason: 'charged although the payment had failed',
+            reason: CHARGED_AFTER_FAILURE,
           }),
         ];
+      }
+      case 'RecordSettlement': {
+        const { providerRef, amountCents } = command.data;
+        requireProviderRef(providerRef);
+        requireAmount(amountCents);
+        const payment = existing(state, orderId);
+        if (payment.amountCents !== amountCents) {
+          throw settlementAmountMismatch(orderId, payment.amountCents, amountCents);
+        }
+        if (payment.status === 'failed') {
+          // Reconciled with this charge already: its refund was requested then.
+          if (payment.reconciliation === 'done' && payment.providerRef !== null) {
+            requireSameRef(payment, providerRef);
+            return [];
+          }
+          // The provider took the money of a payment the checkout already compensated: it goes back, even
+          // after an earlier lookup found no charge (the settlement is the provider's later, final word).
+          return [
+            paymentReconciled({ orderId, providerRef }),
+            paymentRefundRequested({ orderId, providerRef, amountCents, reason: CHARGED_AFTER_FAILURE }),
+          ];
+        }
+        requireSameRef(payment, providerRef);
+        if (CAPTURED_OR_LATER.includes(payment.status)) return [];
+        const captured = paymentCaptured({ orderId, providerRef, amountCents });
+        return payment.status === 'requested'
+          ? [paymentAuthorized({ orderId, providerRef }), captured]
+          : [captured];
       }
       case 'Refund': {
         const reason = normalizeReason(command.data.reason);

@@ -12,7 +12,8 @@ export type PaymentErrorCode =
   | 'payment_already_requested'
   | 'provider_ref_mismatch'
   | 'illegal_transition'
-  | 'nothing_to_reconcile';
+  | 'nothing_to_reconcile'
+  | 'settlement_amount_mismatch';
 
 export const invalid = (code: PaymentErrorCode, message: string, details: Record<string, unknown>) =>
   new ValidationError(code, message, details);
@@ -46,4 +47,11 @@ export const nothingToReconcile = (orderId: string, status: PaymentStatus) =>
     'nothing_to_reconcile',
     `Payment of order ${orderId} did not fail with an unknown outcome; there is nothing to reconcile`,
     { orderId, status },
+  );
+
+export const settlementAmountMismatch = (orderId: string, expected: number, actual: number) =>
+  new RuleViolatedError(
+    'settlement_amount_mismatch',
+    `The provider settled ${actual} cents for order ${orderId}, whose payment is for ${expected}`,
+    { orderId, expected, actual },
   );

@@ -12,10 +12,10 @@ describe('inbound: the warehouse ships orders over RabbitMQ', () => {
   const queue = `test.eventshop.inbound.${randomUUID()}`;
   let outbound: TestConsumer;
   let api: ApiUnderTest;
-  const publish = async (body: unknown, id = randomUUID()) => {
+  const publish = async (body: unknown, id = randomUUID(), type = 'warehouse.shipment.dispatched.v1') => {
     const model = await connect(brokerUrl());
     const channel = await model.createConfirmChannel();
-    channel.publish(inboundExchange, 'warehouse.shipment.dispatched.v1', Buffer.from(JSON.stringify(body)), {
+    channel.publish(inboundExchange, type, Buffer.from(JSON.stringify(body)), {
       messageId: id,
       persistent: true,
     });
@@ -100,5 +100,36 @@ describe('inbound: the warehouse ships orders over RabbitMQ', () => {
     });
     expect((await admin.request('DELETE', '/v1/admin/broker/dead-letters')).body).toEqual({ purged: 2 });
     expect((await admin.request('GET', '/v1/admin/broker/dead-letters')).body).toEqual({ deadLetters: [] });
+  });
+
+  it("the provider's settlement notice of a confirmed order's charge changes nothing; another amount is refused", async () => {
+    const clerk = await ShopClient.as(api, 'clerk');
+    const productId = await clerk.registerProduct(`SETTLE-${randomUUID().slice(0, 8)}`, 300, 5);
+    const customer = await ShopClient.as(api, 'customer');
+    const orderId = (await customer.placeOrder([{ productId, quantity: 2 }])).body.id as string;
+    await eventually(
+      async () => (await customer.request('GET', `/v1/orders/${orderId}`)).body.status === 'confirmed',
+    );
+    const inspector = api.app.get(StreamInspector);
+    const payment = async () => (await inspector.readPage(`payment-${orderId}`)).events.map((e) => e.event);
+    const captured = (await payment()).find((e) => e.type === 'PaymentCaptured');
+    const { providerRef } = captured!.data as { providerRef: string };
+    const notice = { orderId, providerRef, settledAt: new Date().toISOString() };
+    await publish({ ...notice, amountCents: 600 }, randomUUID(), 'payments.charge.settled.v1');
+    await publish({ ...notice, amountCents: 601 }, randomUUID(), 'payments.charge.settled.v1');
+    const admin = await ShopClient.as(api, 'admin');
+    const letters = await eventually(async () => {
+      const res = await admin.request('GET', '/v1/admin/broker/dead-letters');
+      return (res.body.deadLetters as { type: string; error: string }[]).length === 1 && res.body.deadLetters;
+    });
+    expect(letters).toEqual([
+      expect.objectContaining({ type: 'payments.charge.settled.v1', error: expect.stringContaining('601') }),
+    ]);
+    expect((await payment()).map((e) => e.type)).toEqual([
+      'PaymentRequested',
+      'PaymentAuthorized',
+      'PaymentCaptured',
+    ]);
+    expect((await customer.request('GET', `/v1/orders/${orderId}`)).body.status).toBe('confirmed');
   });
 });
