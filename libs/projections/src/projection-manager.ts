@@ -40,12 +40,20 @@ import {
 import { completePendingSwap, rebuildWithShadow } from './rebuild';
 import { expectedEvents, ProgressMeter, type RebuildProgress } from './rebuild-progress';
 import { PendingLog } from './pending-log';
+import { formatPosition } from './position';
 import { SharedScan } from './shared-scan';
 import { diffViews, type ViewDifference } from './view-diff';
 
 export const PROJECTIONS = Symbol('PROJECTIONS');
 /** Lag is counted exactly up to this many events, and reported as this many beyond. */
 const LAG_SCAN_LIMIT = 10_000;
+/** How long a measured remote lag answers further status calls (operators' pages poll; each scan reads). */
+const REMOTE_LAG_TTL_MS = 1_000;
+
+interface Lag {
+  readonly lagEvents: number | null;
+  readonly lagMs: number | null;
+}
 export const PROCESSORS = Symbol('PROCESSORS');
 export const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
 
@@ -127,6 +135,8 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly rebuilding = new Set<string>();
   private readonly remote = new Map<string, RemoteWorker>();
+  /** Per worker: the last (or running) remote lag scan, shared by concurrent and quick repeated calls. */
+  private readonly remoteLags = new Map<string, { from: string; doneAt?: number; lag: Promise<Lag> }>();
   private readonly stopped = new AbortController();
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly workers: Worker[];
@@ -471,7 +481,22 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     };
   }
 
-  private async remoteLag(worker: Worker, from: LogPosition | null) {
+  private remoteLag(worker: Worker, from: LogPosition | null): Promise<Lag> {
+    const key = formatPosition(from);
+    const last = this.remoteLags.get(worker.name);
+    const fresh = last?.doneAt === undefined || Date.now() - last.doneAt < REMOTE_LAG_TTL_MS;
+    if (last && last.from === key && fresh) return last.lag;
+    const scan = {
+      from: key,
+      doneAt: undefined as number | undefined,
+      lag: this.scanRemoteLag(worker, from),
+    };
+    void scan.lag.finally(() => (scan.doneAt = Date.now()));
+    this.remoteLags.set(worker.name, scan);
+    return scan.lag;
+  }
+
+  private async scanRemoteLag(worker: Worker, from: LogPosition | null): Promise<Lag> {
     const pending = await pendingEvents(this.esdb, worker.definition, from, LAG_SCAN_LIMIT).catch(() => null);
     if (!pending) return { lagEvents: null, lagMs: null };
     const oldest = pending[0]?.created;

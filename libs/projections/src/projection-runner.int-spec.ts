@@ -157,4 +157,21 @@ describe('projection runner (official clients, embedded servers)', () => {
     expect(status?.lagMs).toBeGreaterThanOrEqual(0);
     await observer.onApplicationShutdown();
   });
+
+  it('answers pages that poll the status of remote projections with one scan, not one per call', async () => {
+    const { projection, added } = tallyKit('tallies_polled');
+    const id = randomUUID();
+    await h.append(`tally-${id}`, [added(id, 1), added(id, 2)]);
+    const observer = await h.manager([projection], { runWorkers: false });
+    const scans = jest.spyOn(h.esdb, 'subscribeToAll');
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => observer.status()));
+      expect(answers.map(([s]) => s?.lagEvents)).toEqual(Array.from({ length: 20 }, () => 2));
+      await observer.status();
+      expect(scans).toHaveBeenCalledTimes(1);
+    } finally {
+      scans.mockRestore();
+      await observer.onApplicationShutdown();
+    }
+  });
 });
