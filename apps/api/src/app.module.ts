@@ -1,6 +1,7 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthModule } from '@shop/auth';
 import { ApiHttpModule, RateLimitModule, UserRateLimitModule } from '@shop/http';
+import { LiveModule } from '@shop/live';
 import { HealthModule, LoggingModule, ObservabilityModule } from '@shop/observability';
 import { PlatformModule } from '@shop/platform';
 import { WorkersModule } from '@shop/workers';
@@ -20,6 +21,7 @@ import { ReportsModule } from './reports/reports.module';
     AuthModule,
     UserRateLimitModule,
     ApiHttpModule,
+    LiveModule,
     WorkersModule,
     HealthModule,
     ProductsModule,

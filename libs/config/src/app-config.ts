@@ -131,6 +131,15 @@ export class AppConfig {
     };
   }
 
+  get live() {
+    return {
+      redisUrl: this.config.get('REDIS_URL', { infer: true }),
+      maxConnectionsPerUser: this.config.get('LIVE_MAX_CONNECTIONS_PER_USER', { infer: true }),
+      queueLimit: this.config.get('LIVE_QUEUE_LIMIT', { infer: true }),
+      heartbeatMs: this.config.get('LIVE_HEARTBEAT_MS', { infer: true }),
+    };
+  }
+
   get http() {
     const origins = this.config.get('CORS_ORIGINS', { infer: true });
     return {

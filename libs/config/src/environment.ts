@@ -248,7 +248,10 @@ export class Environment {
   @BooleanVariable('METRICS_ALLOW_LOOPBACK', true)
   METRICS_ALLOW_LOOPBACK = true;
 
-  /** Redis for rate limits shared by every API process (redis:// or rediss://); unset: per process. */
+  /**
+   * Redis for rate limits shared by every API process and for fanning live updates out to all of them
+   * (redis:// or rediss://); unset: both per process.
+   */
   @IsOptional()
   @Transform(emptyToUndefined)
   @Matches(/^rediss?:\/\/[^\s]*$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -263,6 +266,20 @@ export class Environment {
 
   @NumberVariable('RATE_LIMIT_PER_IP', 1, 1_000_000, 1_200)
   RATE_LIMIT_PER_IP = 1_200;
+
+  // --- Live updates (libs/live: SSE and subscriptions) ---
+
+  /** Open live connections (SSE streams, WebSockets) one user may hold per API process. */
+  @NumberVariable('LIVE_MAX_CONNECTIONS_PER_USER', 1, 10_000, 8)
+  LIVE_MAX_CONNECTIONS_PER_USER = 8;
+
+  /** Undelivered updates a live subscriber may have waiting; one more drops it as a slow consumer. */
+  @NumberVariable('LIVE_QUEUE_LIMIT', 1, 100_000, 256)
+  LIVE_QUEUE_LIMIT = 256;
+
+  /** Keep-alive interval of live streams (SSE comment lines, WebSocket pings). */
+  @NumberVariable('LIVE_HEARTBEAT_MS', 100, 300_000, 15_000)
+  LIVE_HEARTBEAT_MS = 15_000;
 
   /** Largest accepted request body. */
   @NumberVariable('BODY_LIMIT_BYTES', 1_024, 50 * 1_048_576, 102_400)

@@ -32,4 +32,5 @@ export {
   type ProjectionWrite,
   type UpdateSpec,
   upsertById,
+  type ViewChange,
 } from './projection';

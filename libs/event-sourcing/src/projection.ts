@@ -18,6 +18,25 @@ export interface ProjectionDefinition<E extends DomainEvent = DomainEvent> {
   /** Logical collection names the handlers write to, with the indexes their queries need. */
   readonly collections: Readonly<Record<string, CollectionSpec>>;
   handle(event: StoredEvent<E>): readonly ProjectionWrite[];
+  /**
+   * What live subscribers (libs/live) are told an applied event changed; nothing when absent. Pure, like
+   * `handle`: the engine announces these only after the event's writes and checkpoint have committed.
+   */
+  changes?(event: StoredEvent<E>): readonly ViewChange[];
+  /**
+   * Where a change of `topic` without `ownerId` finds its owner: `field` of the document `_id: change.id`
+   * in the logical `collection`, read after the commit (events that do not name the customer, e.g. payments).
+   */
+  readonly owners?: { readonly topic: string; readonly collection: string; readonly field: string };
+}
+
+/** Something a live subscriber can follow (an order, a product's stock, a report) that an event changed. */
+export interface ViewChange {
+  /** What kind of thing changed, e.g. `order`, `product`, `stock`, `report`, `report-ready`. */
+  readonly topic: string;
+  readonly id: string;
+  /** The customer it belongs to, when it has one: subscribers are filtered by it. */
+  readonly ownerId?: string;
 }
 
 export interface CollectionSpec {

@@ -21,5 +21,11 @@ export {
 } from './settled-reservations';
 export { PRODUCT_STREAM_CATEGORY, productIdFromStreamName, productStreamName } from './product.streams';
 export { MAX_NAME_LENGTH, MAX_PRICE_CENTS, MAX_STOCK_QUANTITY } from './product.validation';
-export { PRODUCTS_COLLECTION, productsProjection, type ProductView } from './products.projection';
+export {
+  PRODUCT_TOPIC,
+  PRODUCTS_COLLECTION,
+  productsProjection,
+  type ProductView,
+  STOCK_TOPIC,
+} from './products.projection';
 export { inventoryUpcasters } from './product.upcasters';

@@ -134,3 +134,17 @@ describe('products projection documents', () => {
     expect(docs.get(productId)).toMatchObject({ onHand: 7, reserved: 0, available: 7, revision: 5 });
   });
 });
+
+describe('products projection: live changes', () => {
+  it('announces every product change, and stock movements on the stock topic too', () => {
+    expect(
+      productsProjection.changes?.(
+        stored(productPriceChanged({ productId, priceCents: 1, previousPriceCents: 2 })),
+      ),
+    ).toEqual([{ topic: 'product', id: productId }]);
+    expect(productsProjection.changes?.(stored(stockReserved({ productId, orderId, quantity: 1 })))).toEqual([
+      { topic: 'product', id: productId },
+      { topic: 'stock', id: productId },
+    ]);
+  });
+});

@@ -1,4 +1,9 @@
-import { type ProjectionDefinition, type StoredEvent, upsertById } from '@shop/event-sourcing';
+import {
+  type ProjectionDefinition,
+  type StoredEvent,
+  upsertById,
+  type ViewChange,
+} from '@shop/event-sourcing';
 import { PRODUCT_EVENT_TYPES, type ProductEvent } from './product.events';
 
 export const PRODUCTS_COLLECTION = 'products';
@@ -80,6 +85,21 @@ const handle = (stored: StoredEvent<ProductEvent>) => {
   }
 };
 
+/** Live topics (libs/live): any change of a product, and changes of its stock levels (stockChanged). */
+export const PRODUCT_TOPIC = 'product';
+export const STOCK_TOPIC = 'stock';
+
+const changes = ({ event }: StoredEvent<ProductEvent>): readonly ViewChange[] => {
+  const id = event.data.productId;
+  const stock = event.type !== 'ProductRegistered' && event.type !== 'ProductPriceChanged';
+  return stock
+    ? [
+        { topic: PRODUCT_TOPIC, id },
+        { topic: STOCK_TOPIC, id },
+      ]
+    : [{ topic: PRODUCT_TOPIC, id }];
+};
+
 /**
  * `products`: the catalog with stock levels, for `GET /products` and `GET /products/:id`.
  * List queries sort by name, price or registration time and paginate with a cursor of (sort key, _id),
@@ -109,4 +129,5 @@ export const productsProjection: ProjectionDefinition<ProductEvent> = {
     },
   },
   handle,
+  changes,
 };

@@ -21,6 +21,7 @@ export {
   MAX_UNIT_PRICE_CENTS,
 } from './order.validation';
 export {
+  ORDER_TOPIC,
   ORDERS_COLLECTION,
   type OrderPaymentStatus,
   ordersProjection,

@@ -120,3 +120,19 @@ describe('orders projection', () => {
     }
   });
 });
+
+describe('orders projection: live changes', () => {
+  it('announces every order event with its customer, and payment events for the view to name the owner', () => {
+    expect(ordersProjection.changes?.(stored(orderConfirmed(facts)))).toEqual([
+      { topic: 'order', id: orderId, ownerId: 'cust-1' },
+    ]);
+    expect(
+      ordersProjection.changes?.(stored(paymentRequested({ orderId, amountCents: 2598, currency: 'EUR' }))),
+    ).toEqual([{ topic: 'order', id: orderId }]);
+    expect(ordersProjection.owners).toEqual({
+      topic: 'order',
+      collection: ORDERS_COLLECTION,
+      field: 'customerId',
+    });
+  });
+});

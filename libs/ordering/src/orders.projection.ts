@@ -3,6 +3,7 @@ import {
   type ProjectionWrite,
   type StoredEvent,
   upsertById,
+  type ViewChange,
 } from '@shop/event-sourcing';
 import { PAYMENT_EVENT_TYPES, type PaymentEvent } from '@shop/payments';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderLine } from './order.events';
@@ -116,6 +117,15 @@ const handle = (stored: StoredEvent<Event>): readonly ProjectionWrite[] => {
   }
 };
 
+/** Live topic of an order (libs/live: orderUpdated, myOrdersUpdated). */
+export const ORDER_TOPIC = 'order';
+
+/** Order events name the customer; payment events do not, so their owner is read from the view. */
+const changes = ({ event }: StoredEvent<Event>): readonly ViewChange[] =>
+  'customerId' in event.data
+    ? [{ topic: ORDER_TOPIC, id: event.data.orderId, ownerId: event.data.customerId }]
+    : [{ topic: ORDER_TOPIC, id: event.data.orderId }];
+
 /**
  * `orders`: one document per order with its lines, status, payment status and the history of status
  * changes. Payment events are joined in here (payments are keyed by order id) so that one read answers
@@ -131,4 +141,6 @@ export const ordersProjection: ProjectionDefinition<Event> = {
     },
   },
   handle,
+  changes,
+  owners: { topic: ORDER_TOPIC, collection: ORDERS_COLLECTION, field: 'customerId' },
 };

@@ -7,6 +7,7 @@ import {
 } from '@shop/event-sourcing';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type AnyBulkWriteOperation, type Db, type Document, type MongoClient } from 'mongodb';
+import { ChangeFeed, type ProjectionObserver } from './change-feed';
 import { type CheckpointStore } from './checkpoint-store';
 import { type Decoded } from './event-decoding';
 import { type EventTracer, untraced } from './event-tracer';
@@ -39,6 +40,8 @@ export interface BatchWriterOptions {
   tracer?: EventTracer;
   /** Called while transient database errors are being retried (the projection is stalled meanwhile). */
   onTransientError?: (error: unknown, attempt: number) => void;
+  /** Called after each committed transaction with the events it applied (not the parked ones). */
+  onCommitted?: (events: readonly StoredEvent[]) => void;
 }
 
 type Prepared =
@@ -199,6 +202,8 @@ export class BatchWriter implements BatchSink {
             session,
           );
         });
+        if (this.options.onCommitted && result.applied > 0)
+          this.options.onCommitted(items.flatMap((item) => ('writes' in item ? [item.event] : [])));
         return result;
       } finally {
         await session.endSession();
@@ -243,10 +248,17 @@ export const projectionSink =
     target: ProjectionTarget,
     maxAttempts: number,
     tracer?: EventTracer,
+    observer?: ProjectionObserver,
   ): SinkFactory =>
-  ({ logger, onTransientError }) =>
-    new BatchWriter({ ...deps, logger }, definition, target, {
+  ({ logger, onTransientError }) => {
+    const feed =
+      observer && ChangeFeed.announces(definition)
+        ? new ChangeFeed(deps.db, definition, target, observer, logger)
+        : undefined;
+    return new BatchWriter({ ...deps, logger }, definition, target, {
       maxAttempts,
       onTransientError,
       ...(tracer ? { tracer } : {}),
+      ...(feed ? { onCommitted: (events: readonly StoredEvent[]) => feed.committed(events) } : {}),
     });
+  };

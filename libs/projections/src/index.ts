@@ -18,3 +18,10 @@ export { type ProcessorDefinition } from './event-processor';
 export { PROCESSORS, PROJECTIONS } from './projection-manager';
 export { EVENT_TRACER, type EventTracer } from './event-tracer';
 export { type AheadOfLog, LogDivergence } from './log-divergence';
+export {
+  ChangeFeed,
+  type CommittedChange,
+  type ObservedStatus,
+  PROJECTION_OBSERVER,
+  type ProjectionObserver,
+} from './change-feed';

@@ -19,6 +19,7 @@ import { type Db, type MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch-writer';
+import { PROJECTION_OBSERVER, type ProjectionObserver } from './change-feed';
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
 import { headOfAll, pendingEvents } from './event-scan';
@@ -157,6 +158,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     @Optional() @Inject(PROJECTION_OPTIONS) options?: Partial<ProjectionEngineOptions>,
     @Optional() @Inject(PROCESSORS) processors: ProcessorDefinition[] = [],
     @Optional() @Inject(EVENT_TRACER) private readonly tracer: EventTracer = untraced,
+    @Optional() @Inject(PROJECTION_OBSERVER) private readonly observer?: ProjectionObserver,
   ) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.checkpoints = new CheckpointStore(db);
@@ -563,7 +565,14 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
         collections: physicalCollections(worker.definition, 'live'),
         leaseKey: worker.name,
       };
-      sink = projectionSink(deps, worker.definition, target, this.options.maxAttempts, this.tracer);
+      sink = projectionSink(
+        deps,
+        worker.definition,
+        target,
+        this.options.maxAttempts,
+        this.tracer,
+        this.observer,
+      );
     } else {
       target = { checkpointId: id, collections: {}, leaseKey: worker.name };
       const processor = worker.definition;
@@ -578,9 +587,15 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     const runner = new ProjectionRunner(deps, worker.definition, target, this.options, sink);
     this.runners.set(worker.name, runner);
     const publish = this.publishState(worker.name);
-    runner.onProgress(publish);
+    const observe = (status: RunnerStatus) =>
+      this.observer?.status({ name: worker.name, kind: worker.kind, ...status });
+    runner.onProgress((status) => {
+      publish(status);
+      observe(status);
+    });
     await runner.start();
     publish(runner.snapshot);
+    observe(runner.snapshot);
   }
 
   /** Other processes (the CLI, other API instances) see the runner's real state on its lease. */

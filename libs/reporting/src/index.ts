@@ -13,7 +13,13 @@ export {
 } from './report.state';
 export { REPORT_STREAM_CATEGORY, reportIdFromStreamName, reportStreamName } from './report.streams';
 export { MAX_PERIOD_DAYS, MAX_REPORT_ROWS, parseDay } from './report.validation';
-export { REPORTS_COLLECTION, reportsProjection, type ReportView } from './reports.projection';
+export {
+  REPORT_READY_TOPIC,
+  REPORT_TOPIC,
+  REPORTS_COLLECTION,
+  reportsProjection,
+  type ReportView,
+} from './reports.projection';
 export { buildSalesReport, type CatalogEntry, salesFilterForPeriod } from './sales-report.builder';
 export { SALES_COLLECTION, type SalesDayView, salesDayId, salesProjection } from './sales.projection';
 export { reportingUpcasters } from './report.upcasters';

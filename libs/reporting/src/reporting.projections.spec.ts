@@ -166,3 +166,17 @@ describe('sales report builder', () => {
     });
   });
 });
+
+describe('reports projection: live changes', () => {
+  it('announces a request as a report change, and its completion either way as ready', () => {
+    expect(
+      reportsProjection.changes?.(
+        stored(salesReportRequested({ reportId, from: '2026-02-01', to: '2026-03-01' })),
+      ),
+    ).toEqual([{ topic: 'report', id: reportId }]);
+    expect(reportsProjection.changes?.(stored(salesReportFailed({ reportId, reason: 'x' })))).toEqual([
+      { topic: 'report', id: reportId },
+      { topic: 'report-ready', id: reportId },
+    ]);
+  });
+});

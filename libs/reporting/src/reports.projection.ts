@@ -1,4 +1,9 @@
-import { type ProjectionDefinition, type StoredEvent, upsertById } from '@shop/event-sourcing';
+import {
+  type ProjectionDefinition,
+  type StoredEvent,
+  upsertById,
+  type ViewChange,
+} from '@shop/event-sourcing';
 import {
   REPORT_EVENT_TYPES,
   type ReportEvent,
@@ -27,6 +32,20 @@ export interface ReportView {
 }
 
 const at = (stored: StoredEvent) => new Date(stored.metadata.occurredAt);
+
+/** Live topics (libs/live): any change of a report, and its completion either way (reportReady). */
+export const REPORT_TOPIC = 'report';
+export const REPORT_READY_TOPIC = 'report-ready';
+
+const changes = ({ event }: StoredEvent<ReportEvent>): readonly ViewChange[] => {
+  const id = event.data.reportId;
+  return event.type === 'SalesReportRequested'
+    ? [{ topic: REPORT_TOPIC, id }]
+    : [
+        { topic: REPORT_TOPIC, id },
+        { topic: REPORT_READY_TOPIC, id },
+      ];
+};
 
 export const reportsProjection: ProjectionDefinition<ReportEvent> = {
   name: 'reports',
@@ -75,4 +94,5 @@ export const reportsProjection: ProjectionDefinition<ReportEvent> = {
         ];
     }
   },
+  changes,
 };

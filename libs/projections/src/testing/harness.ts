@@ -6,6 +6,8 @@ import { startEmbeddedMongo } from '@shop/embedded-mongo';
 import { EventSerializer } from '@shop/eventstore';
 import { type Db, MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
+import { type ProjectionObserver } from '../change-feed';
+import { untraced } from '../event-tracer';
 import { type ProjectionEngineOptions, ProjectionManager } from '../projection-manager';
 import { type TallyEvent } from './tally-projection';
 
@@ -18,6 +20,7 @@ export interface Harness {
   manager(
     definitions: ProjectionDefinition[],
     options?: Partial<ProjectionEngineOptions>,
+    observer?: ProjectionObserver,
   ): Promise<ProjectionManager>;
   append(streamName: string, events: TallyEvent[]): Promise<{ commit: bigint; prepare: bigint }>;
   stop(): Promise<void>;
@@ -40,12 +43,18 @@ export async function startHarness(): Promise<Harness> {
     db,
     eventStore,
     urls: { eventStore: eventStore.url, mongo: mongoServer.uri, dbName },
-    manager: async (definitions, options = {}) => {
-      const manager = new ProjectionManager(mongo, db, esdb, new EventSerializer(), definitions, {
-        watchdogIntervalMs: 200,
-        leaseTtlMs: 3_000,
-        ...options,
-      });
+    manager: async (definitions, options = {}, observer) => {
+      const manager = new ProjectionManager(
+        mongo,
+        db,
+        esdb,
+        new EventSerializer(),
+        definitions,
+        { watchdogIntervalMs: 200, leaseTtlMs: 3_000, ...options },
+        [],
+        untraced,
+        observer,
+      );
       managers.push(manager);
       await manager.onApplicationBootstrap();
       return manager;
