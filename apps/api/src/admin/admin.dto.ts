@@ -121,3 +121,12 @@ export class ReplayDeadLettersDto {
   @MaxLength(200, { each: true })
   ids?: string[];
 }
+
+/** Why an operator replays or skips a parked event: written to the audit log with who did it. */
+export class ParkedActionDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why (recorded in the log with the operator)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
