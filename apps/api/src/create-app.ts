@@ -14,6 +14,7 @@ import {
   waitForDependencies,
 } from '@shop/observability';
 import { AppModule } from './app.module';
+import { serveConsole } from './console/serve-console';
 import { setUpApiDocs } from './docs/open-api';
 
 /** Builds the HTTP application without listening, so tests and main share one composition. */
@@ -47,5 +48,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 
   setUpApiDocs(app);
+  await serveConsole(app);
   return app;
 }
