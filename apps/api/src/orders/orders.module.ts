@@ -6,6 +6,8 @@ import { GetOrderHandler } from './get-order/get-order.handler';
 import { ListCustomerOrdersController } from './list-customer-orders/list-customer-orders.controller';
 import { ListCustomerOrdersHandler } from './list-customer-orders/list-customer-orders.handler';
 import { OrderCommandsController } from './order-commands.controller';
+import { OrderEventsController } from './order-events/order-events.controller';
+import { OrderHistory } from './order-events/order-history';
 import { PlaceOrderController } from './place-order/place-order.controller';
 import { PlaceOrderHandler } from './place-order/place-order.handler';
 import { ShipOrderHandler } from './ship-order/ship-order.handler';
@@ -15,6 +17,7 @@ import { ShipOrderHandler } from './ship-order/ship-order.handler';
     PlaceOrderController,
     OrderCommandsController,
     GetOrderController,
+    OrderEventsController,
     ListCustomerOrdersController,
   ],
   providers: [
@@ -24,6 +27,7 @@ import { ShipOrderHandler } from './ship-order/ship-order.handler';
     GetOrderHandler,
     ListCustomerOrdersHandler,
     ReadConsistency,
+    OrderHistory,
   ],
 })
 export class OrdersModule {}
