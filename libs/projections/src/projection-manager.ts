@@ -234,6 +234,11 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     return this.workers.flatMap((w) => (w.kind === 'projection' ? [w.definition] : []));
   }
 
+  /** Every projection and processor with the event types it handles (the console's trace shows them). */
+  handlers(): { name: string; kind: 'projection' | 'processor'; eventTypes: readonly string[] }[] {
+    return this.workers.map((w) => ({ name: w.name, kind: w.kind, eventTypes: w.definition.eventTypes }));
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     return Promise.all(this.workers.map((worker) => this.statusOf(worker)));
   }

@@ -1,9 +1,11 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
 import { type AmqpConsumer, INBOUND_CONSUMER } from '@shop/integration';
+import { InspectionService } from '@shop/inspection';
 import { Metrics } from '@shop/observability';
 import { ProjectionManager } from '@shop/projections';
+import { traceHandlers } from './trace-handlers';
 
 /** The roles that may use the operator console (and read the admin API). */
 const OPERATOR_ROLES = ['admin', 'auditor'] as const;
@@ -15,6 +17,7 @@ export class ConsoleAdminController {
   constructor(
     private readonly metrics: Metrics,
     private readonly projections: ProjectionManager,
+    private readonly inspection: InspectionService,
     @Inject(INBOUND_CONSUMER) private readonly consumer: AmqpConsumer | null,
   ) {}
 
@@ -78,6 +81,29 @@ export class ConsoleAdminController {
           }
         : { configured: false },
     };
+  }
+
+  /** For each event of a conversation: the projections and processors that applied, parked or await it. */
+  @Get('traces/:correlationId/handlers')
+  @ApiOperation({
+    summary: 'Which projections and processors applied, parked or still await each traced event',
+  })
+  @Roles(...OPERATOR_ROLES)
+  async traceHandlers(@Param('correlationId') correlationId: string) {
+    const [trace, statuses] = await Promise.all([
+      this.inspection.trace(correlationId),
+      this.projections.status(),
+    ]);
+    const workers = this.projections.handlers();
+    const parked = new Map(
+      await Promise.all(
+        workers.map(async (w) => {
+          const entries = await this.projections.parked.list(w.name);
+          return [w.name, new Set(entries.map((e) => e.id))] as const;
+        }),
+      ),
+    );
+    return { correlationId, events: traceHandlers(trace.tree, workers, statuses, parked) };
   }
 
   private async values(name: string): Promise<MetricValue[]> {

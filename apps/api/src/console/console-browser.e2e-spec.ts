@@ -133,6 +133,8 @@ describeInChromium('/console in Chromium', () => {
     await eventually(async () => ((await nodes.count()) > 2 ? true : undefined));
     await expect(page.locator('svg.trace').innerHTML()).resolves.toContain('OrderPlaced');
     await expect(page.locator('svg.trace').innerHTML()).resolves.toMatch(/\+\d+ ms/);
+    // The projections and processors that applied each event, beside it.
+    await page.locator('svg.trace .chip-applied', { hasText: 'orders' }).first().waitFor();
     await shot('trace');
     await expectAccessible();
   }, 60_000);

@@ -111,6 +111,26 @@ describe('operator console (serving and its admin endpoints)', () => {
     expect(verified.body).toMatchObject({ name: 'products', ok: true, differences: [] });
   });
 
+  it('GET /v1/admin/traces/:id/handlers: which projections applied each event of a conversation', async () => {
+    const created = await admin.request('POST', '/v1/products', {
+      sku: `TRACE-${Date.now()}`,
+      name: 'Traced',
+      priceCents: 5,
+    });
+    const correlationId = created.headers['x-correlation-id'] as string;
+    const url = `/v1/admin/traces/${correlationId}/handlers`;
+    expect((await customer.request('GET', url)).status).toBe(403);
+    const events = await eventually(async () => {
+      const { body } = await auditor.request('GET', url);
+      const list = body.events as { handlers: { name: string; state: string }[] }[];
+      return list.some((e) => e.handlers.some((h) => h.name === 'products' && h.state === 'applied'))
+        ? list
+        : undefined;
+    });
+    expect(events).toHaveLength(1);
+    expect((await auditor.request('GET', '/v1/admin/traces/nope/handlers')).status).toBe(404);
+  });
+
   it('a parked-event action with a reason on an unknown event is a 404; a too long reason is a 400', async () => {
     const base = '/v1/admin/projections/products/parked/00000000-0000-4000-8000-000000000000';
     expect((await admin.request('POST', `${base}/skip`, { reason: 'duplicate' })).status).toBe(404);

@@ -125,3 +125,13 @@ export interface Readiness {
   error?: Record<string, { status: string; [key: string]: unknown }>;
   details?: Record<string, { status: string; [key: string]: unknown }>;
 }
+
+export interface TraceHandlers {
+  correlationId: string;
+  events: {
+    eventId: string;
+    handlers: { name: string; kind: 'projection' | 'processor'; state: 'applied' | 'pending' | 'parked' }[];
+  }[];
+}
+
+export type Handler = TraceHandlers['events'][number]['handlers'][number];

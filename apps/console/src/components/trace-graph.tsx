@@ -1,4 +1,4 @@
-import type { EventSummary, TraceNode } from '../api/types';
+import type { EventSummary, Handler, TraceNode } from '../api/types';
 import { eventHref } from '../routes';
 
 interface Placed {
@@ -35,11 +35,43 @@ const offset = (event: EventSummary, start: number) => {
  * The causation tree as an SVG picture: a box per event (type, stream@revision, time after the first),
  * an edge from the event (or request) that caused it. Each box is a link to the event in its stream.
  */
-export function TraceGraph({ tree }: { tree: readonly TraceNode[] }) {
+const MARK: Record<Handler['state'], string> = { applied: '✓', pending: '…', parked: '!' };
+const chipWidth = (h: Handler) => h.name.length * 7 + 30;
+
+/** The projections and processors of one event, as chips right of its box: applied, parked or pending. */
+function Chips({ handlers, x, y }: { handlers: readonly Handler[]; x: number; y: number }) {
+  let left = x;
+  return (
+    <g>
+      {handlers.map((h) => {
+        const at = left;
+        left += chipWidth(h) + 6;
+        return (
+          <g key={h.name} class={`chip-${h.state}`}>
+            <title>{`${h.kind} ${h.name}: ${h.state}`}</title>
+            <rect x={at} y={y} width={chipWidth(h)} height={20} rx={10} />
+            <text x={at + 9} y={y + 14}>
+              {`${MARK[h.state]} ${h.name}`}
+            </text>
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+export function TraceGraph({
+  tree,
+  handlers = new Map(),
+}: {
+  tree: readonly TraceNode[];
+  handlers?: ReadonlyMap<string, readonly Handler[]>;
+}) {
   const placed = place(tree);
   const start = Math.min(...placed.map((p) => Date.parse(p.node.event.occurredAt)));
-  const depth = Math.max(0, ...placed.map((p) => p.depth));
-  const width = (depth + 1) * COLUMN + 20;
+  const chips = (p: Placed) =>
+    (handlers.get(p.node.event.eventId) ?? []).reduce((n, h) => n + chipWidth(h) + 6, 0);
+  const width = Math.max(...placed.map((p) => p.depth * COLUMN + BOX_W + 30 + chips(p)));
   const height = placed.length * ROW + 10;
   return (
     <svg
@@ -65,18 +97,21 @@ export function TraceGraph({ tree }: { tree: readonly TraceNode[] }) {
         const y = p.row * ROW + 5;
         const href = eventHref(event);
         return (
-          <a key={event.eventId} href={href} class="trace-node">
-            <rect x={x} y={y} width={BOX_W} height={BOX_H} rx={6} />
-            <text x={x + 10} y={y + 19} class="type">
-              {event.type}
-            </text>
-            <text x={x + 10} y={y + 36} class="meta">
-              {`${event.stream}@${event.revision}`}
-            </text>
-            <text x={x + 10} y={y + 54} class="meta">
-              {`${offset(event, start)}  ${event.occurredAt.slice(11, 23)}`}
-            </text>
-          </a>
+          <g key={event.eventId}>
+            <a href={href} class="trace-node">
+              <rect x={x} y={y} width={BOX_W} height={BOX_H} rx={6} />
+              <text x={x + 10} y={y + 19} class="type">
+                {event.type}
+              </text>
+              <text x={x + 10} y={y + 36} class="meta">
+                {`${event.stream}@${event.revision}`}
+              </text>
+              <text x={x + 10} y={y + 54} class="meta">
+                {`${offset(event, start)}  ${event.occurredAt.slice(11, 23)}`}
+              </text>
+            </a>
+            <Chips handlers={handlers.get(event.eventId) ?? []} x={x + BOX_W + 12} y={y + BOX_H / 2 - 10} />
+          </g>
         );
       })}
     </svg>
