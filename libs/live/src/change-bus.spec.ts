@@ -78,6 +78,22 @@ describe('ChangeBus', () => {
     ]);
   });
 
+  it('gives an operator every change of every view on allChanges, and no projection status', () => {
+    const bus = new ChangeBus(options);
+    const all = bus.connect('ops').subscribe(LiveTopics.allChanges());
+    bus.publish([change('order', 'o1', { ownerId: 'c1' }), change('stock', 'p1')]);
+    new ProjectionFeed(bus).status({
+      name: 'orders',
+      kind: 'projection',
+      state: 'live',
+      checkpoint: null,
+      processed: 0,
+      lagEvents: 0,
+      lagMs: 0,
+    });
+    expect(all.buffered).toBe(2);
+  });
+
   it("gives a customer's subscription only that customer's changes, whatever the topic", async () => {
     const bus = new ChangeBus(options);
     const subscription = bus.connect('c1').subscribe(LiveTopics.orderUpdated('o1'), { ownerId: 'c1' });

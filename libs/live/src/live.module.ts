@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '@shop/config';
-import { Metrics } from '@shop/observability';
+import { LIVE_UPDATES_STATUS, Metrics } from '@shop/observability';
 import { PROJECTION_OBSERVER } from '@shop/projections';
 import { type FastifyInstance } from 'fastify';
 import { ChangeBus, inProcessTransport } from './change-bus';
@@ -78,8 +78,9 @@ class LiveLifecycle implements OnModuleInit, OnApplicationShutdown {
       inject: [ChangeBus],
       useFactory: (bus: ChangeBus) => new ProjectionFeed(bus),
     },
+    { provide: LIVE_UPDATES_STATUS, inject: [ChangeBus], useFactory: (bus: ChangeBus) => bus.transport },
     LiveLifecycle,
   ],
-  exports: [ChangeBus, PROJECTION_OBSERVER],
+  exports: [ChangeBus, PROJECTION_OBSERVER, LIVE_UPDATES_STATUS],
 })
 export class LiveModule {}

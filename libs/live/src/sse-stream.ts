@@ -1,3 +1,4 @@
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type CloseReason, closeReasons, type LiveSubscription } from './live-subscription';
 import { type LiveMessage } from './live-message';
@@ -59,6 +60,18 @@ export class SseStream {
         resolve();
       });
     });
+  }
+
+  /**
+   * Takes the response over from Fastify (it will not answer or time it out) and starts the stream with the
+   * headers already set on the reply (request id, CORS).
+   */
+  static hijack(request: FastifyRequest, reply: FastifyReply, options: SseOptions): SseStream {
+    reply.hijack();
+    const headers = Object.fromEntries(
+      Object.entries(reply.getHeaders()).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+    );
+    return new SseStream(request.raw, reply.raw, options, headers);
   }
 
   get open(): boolean {

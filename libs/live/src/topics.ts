@@ -11,7 +11,8 @@ export type LiveTopic =
   | { readonly name: 'reportReady'; readonly reportId: string }
   | { readonly name: 'productUpdated'; readonly productId: string }
   | { readonly name: 'stockChanged'; readonly productId: string }
-  | { readonly name: 'projectionStatus' };
+  | { readonly name: 'projectionStatus' }
+  | { readonly name: 'allChanges' };
 
 export type LiveTopicName = LiveTopic['name'];
 
@@ -28,9 +29,12 @@ export const LiveTopics = {
   stockChanged: (productId: string): LiveTopic => ({ name: 'stockChanged', productId }),
   /** Any projection's or processor's status (state, checkpoint, lag): for operators. */
   projectionStatus: (): LiveTopic => ({ name: 'projectionStatus' }),
+  /** Every change of every view, whoever owns it: for operators only. */
+  allChanges: (): LiveTopic => ({ name: 'allChanges' }),
 } as const;
 
 const PROJECTIONS_KEY = 'projections';
+const ALL_CHANGES_KEY = '*';
 
 /** The key a topic's subscribers are indexed under; a message reaches the keys {@link routingKeysOf} gives. */
 export const routingKey = (topic: LiveTopic): string => {
@@ -49,6 +53,8 @@ export const routingKey = (topic: LiveTopic): string => {
       return `${STOCK_TOPIC}:${topic.productId}`;
     case 'projectionStatus':
       return PROJECTIONS_KEY;
+    case 'allChanges':
+      return ALL_CHANGES_KEY;
   }
 };
 
@@ -56,5 +62,5 @@ export const routingKeysOf = (message: LiveMessage): string[] =>
   message.type === 'projectionStatus'
     ? [PROJECTIONS_KEY]
     : message.ownerId === undefined
-      ? [`${message.topic}:${message.id}`]
-      : [`${message.topic}:${message.id}`, `${message.topic}@${message.ownerId}`];
+      ? [ALL_CHANGES_KEY, `${message.topic}:${message.id}`]
+      : [ALL_CHANGES_KEY, `${message.topic}:${message.id}`, `${message.topic}@${message.ownerId}`];

@@ -8,7 +8,12 @@ export { HealthController } from './health/health.controller';
 export { HealthModule } from './health/health.module';
 export { ObservabilityModule } from './observability.module';
 export { ReadinessIndicators } from './readiness';
-export { RATE_LIMIT_STATUS, type RateLimitStatus } from './rate-limit-status';
+export {
+  LIVE_UPDATES_STATUS,
+  type LiveUpdatesStatus,
+  RATE_LIMIT_STATUS,
+  type RateLimitStatus,
+} from './rate-limit-status';
 export { reportStartupFailure, startupLogger, type StartupLogger } from './startup-logger';
 export {
   addSpanExporter,

@@ -5,7 +5,12 @@ import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/term
 import { MONGO_DB } from '@shop/mongo';
 import { ProjectionManager } from '@shop/projections';
 import { type Db } from 'mongodb';
-import { RATE_LIMIT_STATUS, type RateLimitStatus } from './rate-limit-status';
+import {
+  LIVE_UPDATES_STATUS,
+  type LiveUpdatesStatus,
+  RATE_LIMIT_STATUS,
+  type RateLimitStatus,
+} from './rate-limit-status';
 
 const PROBE_TIMEOUT_MS = 2_000;
 
@@ -143,6 +148,18 @@ export class ReadinessIndicators {
   rateLimits(): HealthIndicatorResult {
     const check = this.health.check('rateLimits');
     const status = this.find<RateLimitStatus>(RATE_LIMIT_STATUS)?.describe() ?? { store: 'in-process' };
+    return check.up(status);
+  }
+
+  /**
+   * How live updates travel: through Redis to every process, or (REDIS_URL unset, or Redis away) to this
+   * process's subscribers only, reported as `degraded` with the reason; never fatal, like the rate limits.
+   */
+  liveUpdates(): HealthIndicatorResult {
+    const check = this.health.check('liveUpdates');
+    const status = this.find<LiveUpdatesStatus>(LIVE_UPDATES_STATUS)?.describe() ?? {
+      transport: 'in-process',
+    };
     return check.up(status);
   }
 }

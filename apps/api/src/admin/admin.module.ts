@@ -3,6 +3,7 @@ import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
 import { deciderForStream } from '@shop/workers';
 import { BrokerAdminController } from './broker-admin.controller';
 import { ConsoleAdminController } from './console-admin.controller';
+import { LiveAdminController } from './live-admin.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { RebuildTracker } from './rebuild-tracker';
 import { StreamsAdminController } from './streams-admin.controller';
@@ -14,6 +15,7 @@ import { StreamsAdminController } from './streams-admin.controller';
     ProjectionsAdminController,
     BrokerAdminController,
     ConsoleAdminController,
+    LiveAdminController,
   ],
   providers: [{ provide: AGGREGATE_RESOLVER, useValue: deciderForStream }, InspectionService, RebuildTracker],
 })

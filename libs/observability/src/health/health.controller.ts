@@ -27,7 +27,8 @@ export class HealthController {
 
   /**
    * Readiness: EventStoreDB and MongoDB answer and no projection is stalled; 503 with details otherwise.
-   * Third-party stalls and per-process rate limits (Redis away) are reported, not made fatal.
+   * Third-party stalls, per-process rate limits and in-process live updates (Redis away) are reported, not
+   * made fatal.
    */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness' })
@@ -38,6 +39,7 @@ export class HealthController {
       () => this.readiness.mongo(),
       () => this.readiness.projections(),
       () => this.readiness.rateLimits(),
+      () => this.readiness.liveUpdates(),
     ]);
   }
 }

@@ -1,15 +1,4 @@
-import {
-  Controller,
-  Get,
-  Headers,
-  HttpException,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiHeader,
@@ -23,23 +12,15 @@ import {
 import { type AuthUser, CurrentUser } from '@shop/auth';
 import { AppConfig } from '@shop/config';
 import { type LogPosition, NotFoundError, type StoredEvent, ValidationError } from '@shop/event-sourcing';
-import {
-  ChangeBus,
-  type LiveConnection,
-  LiveTopics,
-  pipeToSse,
-  SseStream,
-  TooManyConnectionsError,
-  type ViewChangeMessage,
-} from '@shop/live';
+import { ChangeBus, LiveTopics, pipeToSse, SseStream, type ViewChangeMessage } from '@shop/live';
 import { ordersProjection } from '@shop/ordering';
 import { comparePositions, formatPosition, parsePosition } from '@shop/projections';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
 import { ConsistentReadQuery } from '../../http/consistent-read.query';
 import { ReadConsistency } from '../../http/read-consistency';
 import { canSeeCustomer } from '../get-order/get-order.controller';
 import { GetOrderQuery } from '../get-order/get-order.query';
+import { connectLive } from '../../http/live-connection';
 import { OrderHistory } from './order-history';
 
 /** The `data` of an order's event on its stream, replayed or live. */
@@ -69,29 +50,6 @@ const fromStored = (orderId: string, e: StoredEvent): OrderEventData => ({
   revision: e.revision.toString(),
   recordedAt: e.recordedAt.toISOString(),
 });
-
-/** When the bearer token of this request expires (the guard has verified it; only `exp` is read here). */
-export const tokenExpiry = (authorization: string | undefined): Date | undefined => {
-  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) return undefined;
-  const { exp } = decodeJwt(token);
-  return exp === undefined ? undefined : new Date(exp * 1000);
-};
-
-/** Opens a live connection for the caller; 429 beyond the per-user limit. */
-export const connectLive = (
-  bus: ChangeBus,
-  user: AuthUser,
-  authorization: string | undefined,
-): LiveConnection => {
-  try {
-    return bus.connect(user.sub, tokenExpiry(authorization));
-  } catch (error) {
-    if (error instanceof TooManyConnectionsError)
-      throw new HttpException(error.message, HttpStatus.TOO_MANY_REQUESTS);
-    throw error;
-  }
-};
 
 @ApiTags('orders')
 @Controller('orders')
@@ -153,16 +111,7 @@ export class OrderEventsController {
       connection.close();
       throw error;
     }
-    reply.hijack();
-    const headers = Object.fromEntries(
-      Object.entries(reply.getHeaders()).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
-    );
-    const stream = new SseStream(
-      request.raw,
-      reply.raw,
-      { heartbeatMs: this.config.live.heartbeatMs },
-      headers,
-    );
+    const stream = SseStream.hijack(request, reply, { heartbeatMs: this.config.live.heartbeatMs });
     stream.comment('subscribed');
     let last: LogPosition | null = after;
     for (const event of replayed) {
