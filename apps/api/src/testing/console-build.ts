@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { consoleAssetsDir } from '../console/serve-console';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const SOURCES = path.join(ROOT, 'apps', 'console');
 const LOCK = path.join(ROOT, 'dist', '.console-build.lock');
+const STALE_LOCK_MS = 120_000;
 
 const newest = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true })
@@ -30,6 +31,9 @@ export async function ensureConsoleBuilt(): Promise<string> {
       mkdirSync(LOCK);
       break;
     } catch {
+      // A build takes seconds: a lock this old was left by a test run that was killed mid-build.
+      const held = statSync(LOCK, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`${LOCK} held for a minute: remove it if no build runs`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
