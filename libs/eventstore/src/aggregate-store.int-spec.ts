@@ -232,6 +232,33 @@ describe('AggregateStore.handle', () => {
     });
   });
 
+  describe('latest (the state this store last saw, for a stream it alone writes)', () => {
+    it('answers from the cache without reading after this store appended', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await store.handle(tally, stream, add(4));
+      const reads = jest.spyOn(es.client, 'readStream');
+      try {
+        expect(await store.latest(tally, stream)).toMatchObject({ revision: 0n, state: { value: 4 } });
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
+    it('loads the stream when this store has not seen it', async () => {
+      const { store } = es.services();
+      const stream = uniqueStream();
+      await es.services().store.handle(tally, stream, add(2));
+      expect(await store.latest(tally, stream)).toMatchObject({ revision: 0n, state: { value: 2 } });
+    });
+
+    it('returns the initial state for a stream that does not exist', async () => {
+      const { store } = es.services();
+      expect(await store.latest(tally, uniqueStream())).toMatchObject({ revision: NO_STREAM_REVISION });
+    });
+  });
+
   describe('when the caller expects a new stream (fresh id)', () => {
     it('creates it without reading first', async () => {
       const { store } = es.services();

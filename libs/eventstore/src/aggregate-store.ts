@@ -104,6 +104,21 @@ export class AggregateStore {
     return this.transientRetry.execute(() => this.loader.load(decider, streamName, options));
   }
 
+  /**
+   * The state this process last saw of the stream (the aggregate cache), without a round trip; loaded when
+   * not cached. For a caller that is the stream's only writer and reads it to decide what to write next (a
+   * process manager after recording a fact): its own writes keep the entry current, and every write it
+   * decides is still appended at the revision it saw, so a stale entry costs a refused append, never a lost or
+   * doubled write.
+   */
+  latest<S, C extends Command, E extends DomainEvent>(
+    decider: Decider<S, C, E>,
+    streamName: string,
+  ): Promise<LoadedAggregate<S>> {
+    const cached = this.loader.cached<S>(streamName, decider);
+    return cached ? Promise.resolve(cached) : this.load(decider, streamName);
+  }
+
   async handle<S, C extends Command, E extends DomainEvent>(
     decider: Decider<S, C, E>,
     streamName: string,

@@ -38,7 +38,8 @@ export const checkoutProcessor = (store: AggregateStore): ProcessorDefinition =>
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
       signal.throwIfAborted();
-      const { state } = await store.load(checkoutDecider, stream);
+      // Only this processor writes the checkout, and each write above left its state in the store's cache.
+      const { state } = await store.latest(checkoutDecider, stream);
       const actions = nextActions(state);
       if (actions.length === 0) return;
       let recorded = false;
