@@ -103,13 +103,18 @@ export class Leases {
    */
   async take(key: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    await this.collection.updateOne(
-      { _id: key, owner: { $ne: this.owner } },
-      { $set: { handoverTo: this.owner } },
-    );
+    const ask = () =>
+      this.collection.updateOne(
+        { _id: key, owner: { $ne: this.owner } },
+        { $set: { handoverTo: this.owner } },
+      );
+    await ask();
     while (!(await this.acquire(key))) {
       if (Date.now() > deadline) throw new LeaseLostError(key);
       await new Promise((resolve) => setTimeout(resolve, 100));
+      // Asked again each round: a lease that changed hands meanwhile (a restarted process took over its dead
+      // predecessor's) no longer carries the request, and its new holder would never hand it over.
+      await ask();
     }
   }
 
