@@ -64,7 +64,11 @@ describeInChromium('/console in Chromium', () => {
     page.on('console', (message) => {
       if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
     });
-    page.on('requestfailed', (request) => failedRequests.push(request.url()));
+    page.on('requestfailed', (request) => {
+      // A page closes its live feed when the operator moves to another page: that abort is no failure.
+      const aborted = request.failure()?.errorText === 'net::ERR_ABORTED' && request.url().endsWith('/live');
+      if (!aborted) failedRequests.push(`${request.url()} ${request.failure()?.errorText}`);
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -107,6 +111,17 @@ describeInChromium('/console in Chromium', () => {
     await page.getByText(/Commands: \d/).waitFor({ timeout: 20_000 });
     await page.getByText('Readiness: ok').waitFor();
     await expect(page.getByTestId('parked-total').innerText()).resolves.toBe('0');
+    await page.getByText('Live feed connected').waitFor();
+    // Some traffic while the page watches, so the charts show it (each round: two commands).
+    let round = 0;
+    await eventually(async () => {
+      await clerk.registerProduct(`BUSY-${Date.now()}-${round++}`, 300, 5);
+      const charts = await page.locator('figure.spark figcaption').allInnerTexts();
+      return charts.some((c) => /Commands: [1-9]/.test(c)) &&
+        charts.some((c) => /applied to views: [1-9]/.test(c))
+        ? true
+        : undefined;
+    });
     await shot('overview');
     await expectAccessible();
   }, 60_000);
@@ -150,8 +165,18 @@ describeInChromium('/console in Chromium', () => {
     expect(await page.locator('main script, main img').count()).toBe(0);
   }, 60_000);
 
+  it("follows a stream's new events by itself (the live feed), without a reload", async () => {
+    await page.goto(`${base}/console/#/streams?stream=product-${productId}`);
+    await page.getByText('Live feed connected').waitFor();
+    const received = page.getByRole('button', { name: 'StockReceived' });
+    const before = await received.count();
+    await clerk.request('POST', `/v1/products/${productId}/stock`, { quantity: 1 });
+    await eventually(async () => ((await received.count()) === before + 1 ? true : undefined));
+  }, 60_000);
+
   it('rebuilds a projection and shows its progress until done', async () => {
     await page.getByRole('link', { name: 'Projections' }).click();
+    await page.getByText('Live feed connected').waitFor();
     const row = page.locator('tr[data-projection="products"]');
     await row.getByRole('button', { name: 'Rebuild' }).click();
     await row.getByText(/^done: \d+ events$/).waitFor({ timeout: 30_000 });

@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import { api, body } from '../api/client';
 import type { Overview, Readiness } from '../api/types';
 import { type Series, Spark } from '../components/chart';
+import { FeedBadge, useFeed } from '../feed';
 import { usePoll } from '../live';
 
 const KEEP = 90;
@@ -10,6 +11,9 @@ interface Sample {
   overview: Overview;
   readiness: Readiness;
 }
+
+/** An overview sample with the events applied to views so far (counted from the live feed). */
+type Point = Overview & { applied: number };
 
 /** /health/ready answers 503 with the same body when something is down: both are shown. */
 async function readiness(): Promise<Readiness> {
@@ -23,7 +27,7 @@ async function sample(): Promise<Sample> {
 }
 
 /** Rates from the difference of consecutive samples of a counter. */
-function rate(samples: Overview[], pick: (o: Overview) => number): Series {
+function rate(samples: Point[], pick: (o: Point) => number): Series {
   const times: number[] = [];
   const values: number[] = [];
   for (let i = 1; i < samples.length; i++) {
@@ -35,16 +39,24 @@ function rate(samples: Overview[], pick: (o: Overview) => number): Series {
   return { times, values };
 }
 
-const gauge = (samples: Overview[], pick: (o: Overview) => number): Series => ({
+const gauge = (samples: Point[], pick: (o: Point) => number): Series => ({
   times: samples.map((s) => Date.parse(s.at) / 1000),
   values: samples.map(pick),
 });
 
 export function OverviewPage() {
-  const history = useRef<Overview[]>([]);
+  const history = useRef<Point[]>([]);
+  // Distinct log positions in the view-change feed: events the read side applied (several views may
+  // change for one event).
+  const applied = useRef({ count: 0, last: '' });
+  const feed = useFeed('/v1/admin/events/live', (message) => {
+    const { position } = message.data as { position?: string };
+    if (position && position !== applied.current.last)
+      applied.current = { count: applied.current.count + 1, last: position };
+  });
   const { value, error } = usePoll(async () => {
     const next = await sample();
-    history.current = [...history.current, next.overview].slice(-KEEP);
+    history.current = [...history.current, { ...next.overview, applied: applied.current.count }].slice(-KEEP);
     return next;
   }, 2000);
   const samples = history.current;
@@ -58,9 +70,11 @@ export function OverviewPage() {
           {error}
         </p>
       ) : null}
+      <FeedBadge state={feed} />
       <div class="charts">
         <Spark title="Commands" unit="/s" series={rate(samples, (s) => s.commands)} />
         <Spark title="Event appends" unit="/s" series={rate(samples, (s) => s.appends)} />
+        <Spark title="Events applied to views" unit="/s" series={rate(samples, (s) => s.applied)} />
         <Spark
           title="Projection lag (max)"
           unit="events"

@@ -2,20 +2,42 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, body } from '../api/client';
 import type { ParkedEntry, ProjectionStatus, RebuildRun, Session, VerifyReport } from '../api/types';
 import { Json } from '../components/json';
+import { FeedBadge, useFeed } from '../feed';
 import { usePoll } from '../live';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Status of every projection and processor; rebuild, verify, and the parked events of each. */
 export function ProjectionsPage({ session }: { session: Session }) {
+  // The live feed moves state, checkpoint and lag; the slower poll brings parked counts (and covers a
+  // dropped feed).
+  const [live, setLive] = useState<ReadonlyMap<string, Partial<ProjectionStatus>>>(new Map());
+  const feed = useFeed('/v1/admin/projections/live', (message) => {
+    if (message.event === 'snapshot') {
+      const { projections } = message.data as { projections: ProjectionStatus[] };
+      setLive(new Map(projections.map((p) => [p.name, p])));
+    } else if (message.event === 'status') {
+      const change = message.data as Partial<ProjectionStatus> & { name: string };
+      setLive((before) => new Map(before).set(change.name, { ...before.get(change.name), ...change }));
+    }
+  });
   const status = usePoll(
-    () => body<{ projections: ProjectionStatus[] }>(api.GET('/v1/admin/projections')),
-    2000,
+    async () => {
+      const answer = await body<{ projections: ProjectionStatus[] }>(api.GET('/v1/admin/projections'));
+      setLive(new Map());
+      return answer;
+    },
+    feed === 'live' ? 10_000 : 2000,
   );
+  const rows = (status.value?.projections ?? []).map((p) => {
+    const { parked: _parked, ...moved } = live.get(p.name) ?? {};
+    return { ...p, ...moved };
+  });
   const [parkedOf, setParkedOf] = useState<string | null>(null);
   return (
     <section aria-labelledby="projections-title">
       <h1 id="projections-title">Projections</h1>
+      <FeedBadge state={feed} />
       {status.error ? (
         <p role="alert" class="error">
           {status.error}
@@ -35,7 +57,7 @@ export function ProjectionsPage({ session }: { session: Session }) {
           </tr>
         </thead>
         <tbody>
-          {(status.value?.projections ?? []).map((p) => (
+          {rows.map((p) => (
             <ProjectionRow key={p.name} p={p} session={session} onParked={() => setParkedOf(p.name)} />
           ))}
         </tbody>

@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, body } from '../api/client';
 import type { Diff, EventSummary, StateAt, StreamPage } from '../api/types';
 import { Json } from '../components/json';
+import { FeedBadge, useFeed, type ViewChange } from '../feed';
 import { usePoll } from '../live';
 import { href, type Route, traceHref } from '../routes';
 
@@ -90,7 +91,18 @@ function StreamEvents({ stream, route }: { stream: string; route: Route }) {
   const [from, setFrom] = useState<string | undefined>(start);
   const [newer, setNewer] = useState<(string | undefined)[]>([]);
   const [open, setOpen] = useState<string | null>(route.params.get('event'));
-  // The newest page follows new events by itself; an older page stands still.
+  // The newest page follows new events by itself (the live feed names the stream a view changed for; a
+  // slow poll covers events no view handles); an older page stands still.
+  const refresh = useRef<() => void>(() => undefined);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const feed = useFeed('/v1/admin/events/live', (message) => {
+    if (from !== undefined || (message.data as ViewChange).streamName !== stream || pending.current) return;
+    // One event changes several views: one reload for all of them.
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      refresh.current();
+    }, 200);
+  });
   const page = usePoll(
     () =>
       body<StreamPage>(
@@ -105,14 +117,16 @@ function StreamEvents({ stream, route }: { stream: string; route: Route }) {
           },
         }),
       ),
-    from === undefined ? 3000 : 0,
+    from !== undefined ? 0 : feed === 'live' ? 15_000 : 3000,
     [stream, from],
   );
+  refresh.current = page.refresh;
   const events = page.value?.events ?? [];
   const selected = events.find((e) => e.eventId === open);
   return (
     <div class="events">
       <h2>{stream}</h2>
+      {from === undefined ? <FeedBadge state={feed} /> : null}
       {page.error ? (
         <p role="alert" class="error">
           {page.error}
