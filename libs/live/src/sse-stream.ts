@@ -40,6 +40,8 @@ export class SseStream {
     options: SseOptions,
     headers: Record<string, string> = {},
   ) {
+    // A write racing the client's disconnect must not become an unhandled 'error' (it would end the process).
+    response.on('error', () => undefined);
     request.socket.setTimeout(0);
     request.socket.setNoDelay(true);
     response.writeHead(200, {
@@ -110,9 +112,13 @@ export async function pipeToSse(
   fallbackReason: () => CloseReason | undefined = () => undefined,
 ): Promise<CloseReason> {
   void stream.gone.then(() => subscription.close(closeReasons.transportClosed()));
-  for await (const message of subscription) {
-    const event = format(message);
-    if (event) await stream.send(event);
+  try {
+    for await (const message of subscription) {
+      const event = format(message);
+      if (event) await stream.send(event);
+    }
+  } catch {
+    subscription.close(closeReasons.transportClosed());
   }
   const reason = subscription.closeReason ?? fallbackReason() ?? closeReasons.unsubscribed();
   stream.end(reason);
