@@ -165,6 +165,28 @@ describeInChromium('/console in Chromium', () => {
     expect(await page.locator('main script, main img').count()).toBe(0);
   }, 60_000);
 
+  it('pages a long stream newest first, 20 at a time, and shows what an event changed', async () => {
+    const id = await clerk.registerProduct(`PAGED-${Date.now()}`, 100, 0);
+    for (let i = 0; i < 24; i++) await clerk.request('POST', `/v1/products/${id}/stock`, { quantity: 1 });
+    await page.goto(`${base}/console/#/streams?stream=product-${id}`);
+    const revisions = page.locator('.events tbody tr td:first-child');
+    await eventually(async () => ((await revisions.first().innerText()) === '24' ? true : undefined));
+    expect(await revisions.count()).toBe(20);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await eventually(async () => ((await revisions.first().innerText()) === '4' ? true : undefined));
+    expect(await revisions.allInnerTexts()).toEqual(['4', '3', '2', '1', '0']);
+    await expect(page.getByRole('button', { name: 'Older' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await eventually(async () => ((await revisions.first().innerText()) === '24' ? true : undefined));
+
+    await page.getByRole('button', { name: 'StockReceived' }).first().click();
+    await page.getByRole('button', { name: 'State at revision 24' }).click();
+    await page.getByRole('heading', { name: 'Changed since revision 23' }).waitFor();
+    await expect(page.getByLabel('Changes from the previous revision').innerText()).resolves.toMatch(
+      /onHand/i,
+    );
+  }, 60_000);
+
   it("follows a stream's new events by itself (the live feed), without a reload", async () => {
     await page.goto(`${base}/console/#/streams?stream=product-${productId}`);
     await page.getByText('Live feed connected').waitFor();
