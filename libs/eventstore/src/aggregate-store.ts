@@ -157,6 +157,8 @@ export class AggregateStore {
     const appender = this.multiStream;
     if (appender.offered !== false) {
       const together = await this.perStream.runAll(names, async () => {
+        const fast = await this.attemptTogetherFromCache(appender, steps);
+        if (fast !== 'normal') return fast;
         try {
           return await this.conflictRetry.execute(() => this.attemptTogether(appender, steps));
         } catch (error) {
@@ -200,6 +202,57 @@ export class AggregateStore {
       only.result = await this.appendDecided(decider, streamName, command, options, only.loaded, only.events);
     } else if (writing.length > 1 && !(await this.appendAtomically(appender, writing))) {
       return undefined;
+    }
+    return decided.map((d) => d.result as CommandResult<DomainEvent>);
+  }
+
+  /**
+   * handleTogether's hot path, as attemptFromCache is handle's: when every step's stream is cached (or the
+   * step expects a new stream), decide on those states and append at their revisions without reading. A
+   * step that a stale state could get wrong without appending (a refusal, a no-op, a duplicate, an If-Match
+   * mismatch) and a refused append take the normal path ('normal'); undefined: the node has no atomic appends.
+   */
+  private async attemptTogetherFromCache(
+    appender: MultiStreamAppender,
+    steps: readonly CommandStep[],
+  ): Promise<CommandResult<DomainEvent>[] | 'normal' | undefined> {
+    const decided: DecidedStep[] = [];
+    for (const step of steps) {
+      const loaded =
+        this.loader.cached<unknown>(step.streamName, step.decider) ??
+        (step.options.expectNew ? this.loader.initial(step.decider) : undefined);
+      if (!loaded) return 'normal';
+      const { expectedRevision } = step.options;
+      if (expectedRevision !== undefined && expectedRevision !== loaded.revision) return 'normal';
+      const key = step.command.metadata.idempotencyKey;
+      if (key !== undefined && loaded.recentCommands.find(key)) return 'normal';
+      let events: readonly DomainEvent[];
+      try {
+        events = step.decider.decide(step.command, loaded.state);
+      } catch {
+        return 'normal';
+      }
+      if (events.length === 0) return 'normal';
+      decided.push({ step, loaded, events });
+    }
+    try {
+      if (decided.length === 1) {
+        const [only] = decided as [DecidedStep];
+        const { decider, streamName, command, options } = only.step;
+        only.result = await this.appendDecided(
+          decider,
+          streamName,
+          command,
+          options,
+          only.loaded,
+          only.events,
+        );
+      } else if (!(await this.appendAtomically(appender, decided))) {
+        return undefined;
+      }
+    } catch (error) {
+      if (isWrongExpectedVersion(error)) return 'normal';
+      throw error;
     }
     return decided.map((d) => d.result as CommandResult<DomainEvent>);
   }

@@ -6,7 +6,10 @@ export interface CommandStep {
   readonly decider: Decider<unknown, Command, DomainEvent>;
   readonly streamName: string;
   readonly command: Command;
-  /** `context` and `expectedRevision` as for `handle`; `expectNew` is not used here. */
+  /**
+   * As for `handle`. `expectNew`: the step starts its stream, so the write may be decided on the initial state
+   * without reading it (refused and decided again on fresh state if the stream exists after all).
+   */
   readonly options: HandleOptions;
 }
 

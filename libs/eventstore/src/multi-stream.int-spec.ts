@@ -65,6 +65,87 @@ describe('AggregateStore.handleTogether (atomic multi-stream appends)', () => {
     expect(await typesIn(es, b)).toEqual(moved === 1 ? ['Tagged'] : []);
   });
 
+  describe('on streams this store wrote last (cached)', () => {
+    it('decides on the cached states and appends both without reading either first', async () => {
+      const { store } = services();
+      const [a, b] = [uniqueStream(), uniqueStream()];
+      await store.handle(tally, a, add(1));
+      await store.handle(tally, b, add(2));
+      const reads = jest.spyOn(es.client, 'readStream');
+      try {
+        const results = await store.handleTogether([
+          commandStep(tally, a, add(3)),
+          commandStep(tally, b, add(4)),
+        ]);
+        expect(results.map((r) => [r.outcome, r.nextRevision])).toEqual([
+          ['appended', 1n],
+          ['appended', 1n],
+        ]);
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+      expect((await store.load(tally, a, { useCache: false })).state.value).toBe(4);
+      expect((await store.load(tally, b, { useCache: false })).state.value).toBe(6);
+    });
+
+    it('decides again on fresh state when another writer appended since (here: now refused)', async () => {
+      const { store } = services();
+      const [a, b] = [uniqueStream(), uniqueStream()];
+      await store.handle(tally, a, add(1));
+      await store.handle(tally, b, add(1));
+      await es.client.appendToStream(a, jsonEvent({ type: 'Tagged', data: { label: 'locked' } }));
+      const error = await store
+        .handleTogether([commandStep(tally, a, add(1)), commandStep(tally, b, add(1))])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CommandStepError);
+      expect((error as CommandStepError).cause).toBeInstanceOf(RuleViolatedError);
+      expect(await typesIn(es, a)).toEqual(['Added', 'Tagged']);
+      expect(await typesIn(es, b)).toEqual(['Added']);
+    });
+
+    it('confirms a no-op against fresh state instead of trusting the cache', async () => {
+      const { store } = services();
+      const [a, b] = [uniqueStream(), uniqueStream()];
+      await store.handle(tally, a, tag('x'));
+      await store.handle(tally, b, add(1));
+      await es.client.appendToStream(
+        a,
+        jsonEvent({ type: 'Added', data: { by: 1, at: '2026-01-01T00:00:00.000Z' } }),
+      );
+      const [ra, rb] = await store.handleTogether([
+        commandStep(tally, a, tag('x')),
+        commandStep(tally, b, add(1)),
+      ]);
+      expect(ra).toMatchObject({ outcome: 'unchanged', nextRevision: 1n });
+      expect(rb).toMatchObject({ outcome: 'appended', nextRevision: 1n });
+    });
+
+    it('starts a stream marked expectNew without reading it, and reads it when it exists after all', async () => {
+      const { store } = services();
+      const [a, fresh, existing] = [uniqueStream(), uniqueStream(), uniqueStream()];
+      await store.handle(tally, a, add(1));
+      const reads = jest.spyOn(es.client, 'readStream');
+      try {
+        const [, rf] = await store.handleTogether([
+          commandStep(tally, a, add(1)),
+          commandStep(tally, fresh, add(5), { expectNew: true }),
+        ]);
+        expect(rf).toMatchObject({ outcome: 'appended', nextRevision: 0n });
+        expect(reads).not.toHaveBeenCalled();
+      } finally {
+        reads.mockRestore();
+      }
+      await services().store.handle(tally, existing, add(2));
+      const [, re] = await store.handleTogether([
+        commandStep(tally, a, add(1)),
+        commandStep(tally, existing, add(5), { expectNew: true }),
+      ]);
+      expect(re).toMatchObject({ outcome: 'appended', nextRevision: 1n });
+      expect((await store.load(tally, existing, { useCache: false })).state.value).toBe(7);
+    });
+  });
+
   it('after a conflict reloads both streams, decides again and writes both once', async () => {
     const [a, b] = [uniqueStream(), uniqueStream()];
     const appender = new InterferedAppender(es.client, () =>

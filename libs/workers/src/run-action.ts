@@ -12,7 +12,12 @@ export function actionStep(target: ActionCommand, context: MessageContext): Comm
     case 'inventory':
       return commandStep(productDecider, target.streamName, target.command, options);
     case 'payments':
-      return commandStep(paymentDecider, target.streamName, target.command, options);
+      // The payment request starts the order's payment stream; a replay after a crash finds it, takes the
+      // normal path and is recognised by its idempotency key.
+      return commandStep(paymentDecider, target.streamName, target.command, {
+        ...options,
+        expectNew: target.command.type === 'RequestPayment',
+      });
     case 'ordering':
       return commandStep(orderDecider, target.streamName, target.command, options);
   }
