@@ -1,7 +1,7 @@
 export { type Checkpoint, CHECKPOINTS, checkpointId, CheckpointStore } from './checkpoint-store';
 export { physicalCollections } from './collections';
 export { LEASES, LeaseLostError } from './lease';
-export { PARKED, type ParkedEvent, ParkedStore } from './parked-store';
+export { PARKED, type ParkedEvent, type ParkedResolution, ParkedStore } from './parked-store';
 export { comparePositions, formatPosition, hasReached, parsePosition } from './position';
 export {
   DEFAULT_ENGINE_OPTIONS,

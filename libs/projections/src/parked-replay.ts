@@ -1,7 +1,7 @@
 import { type ProjectionDefinition } from '@shop/event-sourcing';
 import { type AnyBulkWriteOperation, type Db, type Document, type MongoClient } from 'mongodb';
 import { physicalCollections } from './collections';
-import { type ParkedStore } from './parked-store';
+import { type ParkedResolution, type ParkedStore } from './parked-store';
 
 /**
  * Applies a parked event with the projection's current (fixed) handler, and marks it replayed, in one
@@ -15,6 +15,7 @@ export async function replayParked(
   parked: ParkedStore,
   definition: ProjectionDefinition,
   eventId: string,
+  resolution?: ParkedResolution,
 ): Promise<boolean> {
   const entry = await parked.get(definition.name, eventId);
   if (!entry || entry.status !== 'parked') return false;
@@ -31,7 +32,7 @@ export async function replayParked(
           .collection(physical)
           .bulkWrite([operation as unknown as AnyBulkWriteOperation<Document>], { session, ordered: true });
       }
-      resolved = await parked.resolve(definition.name, eventId, 'replayed', session);
+      resolved = await parked.resolve(definition.name, eventId, 'replayed', session, resolution);
     });
     return resolved;
   } finally {

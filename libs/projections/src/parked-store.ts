@@ -6,6 +6,12 @@ export const PARKED = 'projection_parked';
 
 export type ParkedStatus = 'parked' | 'replayed' | 'skipped';
 
+/** Who replayed or skipped a parked event, and why: kept on the record for audit. */
+export interface ParkedResolution {
+  by: string;
+  reason: string | null;
+}
+
 /** An event a projection could not apply, kept with everything needed to apply it later. */
 export interface ParkedDoc {
   _id: string;
@@ -23,6 +29,7 @@ export interface ParkedDoc {
   attempts: number;
   parkedAt: Date;
   resolvedAt?: Date;
+  resolution?: ParkedResolution;
 }
 
 export interface ParkedEvent {
@@ -34,6 +41,7 @@ export interface ParkedEvent {
   attempts: number;
   parkedAt: Date;
   resolvedAt?: Date;
+  resolution?: ParkedResolution;
 }
 
 export class ParkedStore {
@@ -98,10 +106,11 @@ export class ParkedStore {
     eventId: string,
     status: 'replayed' | 'skipped',
     session?: ClientSession,
+    resolution?: ParkedResolution,
   ) {
     const result = await this.collection.updateOne(
       { _id: parkedId(projection, eventId), status: 'parked' },
-      { $set: { status, resolvedAt: new Date() } },
+      { $set: { status, resolvedAt: new Date(), ...(resolution ? { resolution } : {}) } },
       { session },
     );
     return result.matchedCount === 1;
@@ -131,4 +140,5 @@ const toParkedEvent = (doc: ParkedDoc): ParkedEvent => ({
   attempts: doc.attempts,
   parkedAt: doc.parkedAt,
   ...(doc.resolvedAt ? { resolvedAt: doc.resolvedAt } : {}),
+  ...(doc.resolution ? { resolution: doc.resolution } : {}),
 });

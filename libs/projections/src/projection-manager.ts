@@ -30,7 +30,7 @@ import { Leases } from './lease';
 import { LeaseWatch } from './lease-watch';
 import { LogDivergence } from './log-divergence';
 import { replayParked } from './parked-replay';
-import { ParkedStore } from './parked-store';
+import { type ParkedResolution, ParkedStore } from './parked-store';
 import {
   DEFAULT_RUNNER_OPTIONS,
   ProjectionRunner,
@@ -426,20 +426,21 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Applies a parked event with the current code; false when there is no such parked event. */
-  async replayParked(name: string, eventId: string): Promise<boolean> {
+  async replayParked(name: string, eventId: string, resolution?: ParkedResolution): Promise<boolean> {
     const worker = this.worker(name);
     if (worker.kind === 'projection') {
-      return replayParked(this.client, this.db, this.parked, worker.definition, eventId);
+      return replayParked(this.client, this.db, this.parked, worker.definition, eventId, resolution);
     }
     const entry = await this.parked.get(name, eventId);
     if (!entry || entry.status !== 'parked') return false;
     await worker.definition.handle(entry.event, this.stopped.signal);
-    return this.parked.resolve(name, eventId, 'replayed');
+    return this.parked.resolve(name, eventId, 'replayed', undefined, resolution);
   }
 
-  async skipParked(name: string, eventId: string): Promise<boolean> {
+  /** `resolution`: who gave up on the event and why, kept on its record. */
+  async skipParked(name: string, eventId: string, resolution?: ParkedResolution): Promise<boolean> {
     this.worker(name);
-    return this.parked.resolve(name, eventId, 'skipped');
+    return this.parked.resolve(name, eventId, 'skipped', undefined, resolution);
   }
 
   /** Throws NotFoundError unless a projection or processor has this name. */

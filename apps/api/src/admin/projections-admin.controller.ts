@@ -87,7 +87,8 @@ export class ProjectionsAdminController {
     @Body() body: ParkedActionDto,
     @CurrentUser() user: AuthUser,
   ) {
-    const replayed = await this.projections.replayParked(name, id).catch((error: unknown) => {
+    const resolution = { by: user.sub, reason: body.reason ?? null };
+    const replayed = await this.projections.replayParked(name, id, resolution).catch((error: unknown) => {
       // The event still fails with the current code: a 409 naming the reason, not an internal error.
       if (error instanceof DomainError) throw error;
       throw new RuleViolatedError(
@@ -111,7 +112,8 @@ export class ProjectionsAdminController {
     @Body() body: ParkedActionDto,
     @CurrentUser() user: AuthUser,
   ) {
-    if (!(await this.projections.skipParked(name, id))) throw parkedNotFound(name, id);
+    const resolution = { by: user.sub, reason: body.reason ?? null };
+    if (!(await this.projections.skipParked(name, id, resolution))) throw parkedNotFound(name, id);
     this.audit('skipped', name, id, user, body.reason);
     return { name, id, status: 'skipped' };
   }

@@ -225,6 +225,14 @@ describeInChromium('/console in Chromium', () => {
     await page.getByText(/^Replayed /).waitFor();
     await page.getByText('No parked events.').waitFor();
     expect((await db.collection('products').findOne({ _id: productId as never }))?.onHand).toBe(21);
+    // The record keeps who replayed it and why.
+    const record = await db
+      .collection('projection_parked')
+      .findOne({ projection: 'products', status: 'replayed' });
+    expect(record?.resolution).toEqual({
+      by: expect.any(String),
+      reason: 'view repaired by hand after a bad migration',
+    });
   }, 60_000);
 
   it('loaded nothing from elsewhere and broke no CSP rule', () => {
