@@ -34,7 +34,9 @@ export const checkoutProcessor = (store: AggregateStore): ProcessorDefinition =>
     const { orderId } = fact.data;
     const stream = checkoutStreamName(orderId);
     const context = contextFromEvent(stored);
-    await store.handle(checkoutDecider, stream, fact, { context });
+    // OrderPlaced starts the checkout; a redelivery finds the stream and takes the normal path (a no-op).
+    const expectNew = fact.type === 'RecordOrderPlaced';
+    await store.handle(checkoutDecider, stream, fact, { context, expectNew });
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
       signal.throwIfAborted();
