@@ -24,7 +24,8 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
-const esmOnlyPackages = ['content-disposition'];
+// mercurius loads quick-lru (ES module only) with import(), which Jest's CommonJS runtime cannot run: both compiled.
+const esmOnlyPackages = ['content-disposition', 'mercurius', 'quick-lru'];
 
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,

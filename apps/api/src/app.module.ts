@@ -6,6 +6,7 @@ import { HealthModule, LoggingModule, ObservabilityModule } from '@shop/observab
 import { PlatformModule } from '@shop/platform';
 import { WorkersModule } from '@shop/workers';
 import { AdminModule } from './admin/admin.module';
+import { GraphqlModule } from './graphql/graphql.module';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 import { ReportsModule } from './reports/reports.module';
@@ -28,6 +29,7 @@ import { ReportsModule } from './reports/reports.module';
     OrdersModule,
     ReportsModule,
     AdminModule,
+    GraphqlModule,
   ],
 })
 export class AppModule implements OnApplicationShutdown {

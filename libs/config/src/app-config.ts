@@ -140,6 +140,14 @@ export class AppConfig {
     };
   }
 
+  get graphql() {
+    return {
+      ide: this.config.get('GRAPHQL_IDE', { infer: true }),
+      maxDepth: this.config.get('GRAPHQL_MAX_DEPTH', { infer: true }),
+      maxCost: this.config.get('GRAPHQL_MAX_COST', { infer: true }),
+    };
+  }
+
   get http() {
     const origins = this.config.get('CORS_ORIGINS', { infer: true });
     return {

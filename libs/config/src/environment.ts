@@ -281,6 +281,18 @@ export class Environment {
   @NumberVariable('LIVE_HEARTBEAT_MS', 100, 300_000, 15_000)
   LIVE_HEARTBEAT_MS = 15_000;
 
+  /** GraphiQL at /graphiql and schema introspection: off unless enabled (turn on for development). */
+  @BooleanVariable('GRAPHQL_IDE', false)
+  GRAPHQL_IDE = false;
+
+  /** The deepest selection nesting a GraphQL operation may have. */
+  @NumberVariable('GRAPHQL_MAX_DEPTH', 2, 50, 10)
+  GRAPHQL_MAX_DEPTH = 10;
+
+  /** The highest cost (estimated objects read) a GraphQL operation may have; see the README. */
+  @NumberVariable('GRAPHQL_MAX_COST', 10, 1_000_000, 1_000)
+  GRAPHQL_MAX_COST = 1_000;
+
   /** Largest accepted request body. */
   @NumberVariable('BODY_LIMIT_BYTES', 1_024, 50 * 1_048_576, 102_400)
   BODY_LIMIT_BYTES = 102_400;

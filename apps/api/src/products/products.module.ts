@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ReadConsistency } from '../http/read-consistency';
 import { GetProductController } from './get-product/get-product.controller';
 import { GetProductHandler } from './get-product/get-product.handler';
+import { GetProductsHandler } from './get-products/get-products.handler';
 import { ListProductsController } from './list-products/list-products.controller';
 import { ListProductsHandler } from './list-products/list-products.handler';
 import { ReceiveStockController } from './receive-stock/receive-stock.controller';
@@ -21,6 +22,7 @@ import { RegisterProductHandler } from './register-product/register-product.hand
     RegisterProductHandler,
     ReceiveStockHandler,
     GetProductHandler,
+    GetProductsHandler,
     ListProductsHandler,
     ReadConsistency,
   ],

@@ -1,0 +1,120 @@
+import { Module } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { type AuthUser, AuthenticationRequired } from '@shop/auth';
+import { AppConfig } from '@shop/config';
+import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
+import { deciderForStream } from '@shop/workers';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type DocumentNode, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { ReadConsistency } from '../http/read-consistency';
+import { graphqlErrorFormatter } from './graphql-errors';
+import { GraphqlAuthGuard } from './graphql-auth.guard';
+import { type GraphqlContext } from './graphql-context';
+import { GRAPHQL_PATH, GraphqlHttpGate } from './graphql-http-gate';
+import { GraphqlRateLimit } from './graphql-rate-limit';
+import { GraphqlTelemetry, type OperationTelemetry } from './graphql-telemetry';
+import { createLoaders } from './loaders';
+import { assertWithinLimits, operationShape, type QueryLimits } from './query-limits';
+import { GRAPHQL_RESOLVERS } from './resolvers';
+
+/** At most this many aliased fields per operation (aliases repeat a field's work under another name). */
+export const MAX_ALIASES = 20;
+
+type HookContext = GraphqlContext & { telemetry?: OperationTelemetry };
+
+const operationNameOf = (request: FastifyRequest): string | undefined => {
+  const source = (request.method === 'GET' ? request.query : request.body) as
+    { operationName?: unknown } | undefined;
+  return typeof source?.operationName === 'string' ? source.operationName : undefined;
+};
+
+const codeOf = (error: unknown, fallback: string): string => {
+  const code = (error as GraphQLError | undefined)?.extensions?.code;
+  return typeof code === 'string' ? code : fallback;
+};
+
+const errorCodes = (errors: readonly GraphQLError[] | undefined): string[] =>
+  (errors ?? []).map((e) => codeOf(e, 'ERROR'));
+
+function graphqlOptions(
+  config: AppConfig,
+  queries: QueryBus,
+  rateLimit: GraphqlRateLimit,
+  telemetry: GraphqlTelemetry,
+): MercuriusDriverConfig {
+  const { ide, maxDepth, maxCost } = config.graphql;
+  const limits: QueryLimits = { maxDepth, maxCost, maxAliases: MAX_ALIASES };
+  return {
+    driver: MercuriusDriver,
+    path: GRAPHQL_PATH,
+    autoSchemaFile: true,
+    sortSchema: true,
+    graphiql: ide,
+    // One operation per request: a JSON array of operations is refused (batches would multiply every limit).
+    allowBatchedQueries: false,
+    validationRules: ide ? [] : [NoSchemaIntrospectionCustomRule],
+    errorFormatter: graphqlErrorFormatter,
+    context: (request: FastifyRequest, reply: FastifyReply): Promise<Omit<GraphqlContext, 'req'>> => {
+      // Verified by GraphqlHttpGate before mercurius saw the request (no request gets here without one).
+      const user = (request as FastifyRequest & { user?: AuthUser }).user;
+      const authError = user ? undefined : new AuthenticationRequired('A bearer token is required');
+      return Promise.resolve({ reply, user, authError, loaders: createLoaders(queries) });
+    },
+    hooks: {
+      // Runs for every request (validation results are cached per document, this is not).
+      preExecution: async (_schema, document: DocumentNode, context, variables) => {
+        const ctx = context as unknown as HookContext;
+        if (!ctx.user) {
+          telemetry.refused('unknown', 'UNAUTHENTICATED');
+          throw ctx.authError ?? new Error('unauthenticated');
+        }
+        const shape = operationShape(
+          document,
+          operationNameOf(ctx.req),
+          variables as Record<string, unknown>,
+        );
+        if (!shape) return;
+        try {
+          assertWithinLimits(shape, limits);
+          await rateLimit.take(ctx.user, shape.cost, ctx.reply);
+        } catch (error) {
+          telemetry.refused(shape.operation.operation, codeOf(error, 'RATE_LIMITED'));
+          throw error;
+        }
+        ctx.telemetry = telemetry.start(ctx.req, shape);
+      },
+      onResolution: (execution, context) => {
+        const ctx = context as unknown as HookContext;
+        if (ctx.telemetry) telemetry.finish(ctx.telemetry, errorCodes(execution.errors));
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
+/** What the options factory needs (the GraphQL module's own providers cannot be injected into it). */
+@Module({ providers: [GraphqlRateLimit, GraphqlTelemetry], exports: [GraphqlRateLimit, GraphqlTelemetry] })
+export class GraphqlSupportModule {}
+
+/** The GraphQL API at /graphql (mercurius on the app's Fastify), over the same buses as REST. */
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+      driver: MercuriusDriver,
+      imports: [GraphqlSupportModule],
+      inject: [AppConfig, QueryBus, GraphqlRateLimit, GraphqlTelemetry],
+      useFactory: graphqlOptions,
+    }),
+  ],
+  providers: [
+    ...GRAPHQL_RESOLVERS,
+    GraphqlAuthGuard,
+    GraphqlHttpGate,
+    ReadConsistency,
+    { provide: AGGREGATE_RESOLVER, useValue: deciderForStream },
+    InspectionService,
+  ],
+})
+export class GraphqlModule {}

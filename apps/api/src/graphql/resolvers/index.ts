@@ -1,0 +1,15 @@
+import { MutationsResolver } from './mutations.resolver';
+import { OperatorsResolver } from './operators.resolver';
+import { OrderLineResolver, OrdersResolver } from './orders.resolver';
+import { ProductsResolver } from './products.resolver';
+import { ReportsResolver } from './reports.resolver';
+
+/** Every resolver of the GraphQL API: the schema is generated from these (code first). */
+export const GRAPHQL_RESOLVERS = [
+  ProductsResolver,
+  OrdersResolver,
+  OrderLineResolver,
+  ReportsResolver,
+  OperatorsResolver,
+  MutationsResolver,
+];
