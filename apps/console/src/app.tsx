@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, body } from './api/client';
 import type { Session } from './api/types';
+import { BrokerPage } from './pages/broker';
 import { OverviewPage } from './pages/overview';
 import { ProjectionsPage } from './pages/projections';
 import { StreamsPage } from './pages/streams';
@@ -95,6 +96,7 @@ export function App() {
         {route.page === 'streams' ? <StreamsPage route={route} /> : null}
         {route.page === 'trace' ? <TracePage key={route.rest} route={route} /> : null}
         {route.page === 'projections' ? <ProjectionsPage session={session} /> : null}
+        {route.page === 'broker' ? <BrokerPage session={session} /> : null}
       </main>
     </>
   );

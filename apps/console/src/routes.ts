@@ -1,11 +1,12 @@
 import type { EventSummary } from './api/types';
 
-export type PageName = 'overview' | 'streams' | 'trace' | 'projections';
+export type PageName = 'overview' | 'streams' | 'trace' | 'projections' | 'broker';
 export const PAGES: { name: PageName; title: string }[] = [
   { name: 'overview', title: 'Overview' },
   { name: 'streams', title: 'Streams' },
   { name: 'trace', title: 'Trace' },
   { name: 'projections', title: 'Projections' },
+  { name: 'broker', title: 'Broker' },
 ];
 
 export interface Route {

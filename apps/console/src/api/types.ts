@@ -135,3 +135,12 @@ export interface TraceHandlers {
 }
 
 export type Handler = TraceHandlers['events'][number]['handlers'][number];
+
+export interface DeadLetter {
+  id: string;
+  type: string;
+  attempts: number;
+  error: string;
+  failedAt: string;
+  body: string;
+}

@@ -123,7 +123,10 @@ export function OverviewPage() {
             <ul class="plain">
               <li>published: {o.broker.published}</li>
               <li>confirms failed: {o.broker.confirmsFailed}</li>
-              <li>dead letters: {o.broker.deadLetters ?? 'broker not answering'}</li>
+              <li>
+                dead letters: {o.broker.deadLetters ?? 'broker not answering'} (<a href="#/broker">inspect</a>
+                )
+              </li>
             </ul>
           ) : (
             <p>Integration over RabbitMQ is off (AMQP_URL is not set).</p>
