@@ -13,6 +13,7 @@ const change = (topic: string, id: string, extra: Partial<ViewChangeMessage> = {
   streamName: `order-${id}`,
   revision: '1',
   recordedAt: new Date(0).toISOString(),
+  committedAt: new Date(0).toISOString(),
   ...extra,
 });
 

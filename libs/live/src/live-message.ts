@@ -16,6 +16,8 @@ export interface ViewChangeMessage {
   readonly streamName: string;
   readonly revision: string;
   readonly recordedAt: string;
+  /** When the view committed it: from here on a read sees it. */
+  readonly committedAt: string;
 }
 
 /** A projection's or processor's status changed (state, checkpoint, lag): the operators' feed. */

@@ -18,6 +18,7 @@ export const changeMessage = (change: CommittedChange): ViewChangeMessage => ({
   streamName: change.streamName,
   revision: change.revision.toString(),
   recordedAt: change.recordedAt.toISOString(),
+  committedAt: change.committedAt.toISOString(),
 });
 
 /**

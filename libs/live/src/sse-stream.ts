@@ -84,10 +84,13 @@ export class SseStream {
     if (this.open) this.response.write(`: ${line(text)}\n\n`);
   }
 
-  /** Writes the event; resolves once the socket took it (at once, unless the client reads slowly). */
-  async send(event: SseEvent): Promise<void> {
+  /**
+   * Writes the event (or an event already formatted by {@link formatSseEvent}); resolves once the socket took
+   * it (at once, unless the client reads slowly).
+   */
+  async send(event: SseEvent | string): Promise<void> {
     if (!this.open) return;
-    if (this.response.write(formatSseEvent(event))) return;
+    if (this.response.write(typeof event === 'string' ? event : formatSseEvent(event))) return;
     await Promise.race([new Promise((resolve) => this.response.once('drain', resolve)), this.gone]);
   }
 
@@ -102,13 +105,32 @@ export class SseStream {
 }
 
 /**
+ * Formats each message once for all the streams it goes to (a change reaches every subscriber of its topic
+ * as the same object): `format` must depend on the message only.
+ */
+export const sharedFormat = (
+  format: (message: LiveMessage) => SseEvent | undefined,
+): ((message: LiveMessage) => string | undefined) => {
+  const formatted = new WeakMap<LiveMessage, string | null>();
+  return (message) => {
+    let text = formatted.get(message);
+    if (text === undefined) {
+      const event = format(message);
+      text = event ? formatSseEvent(event) : null;
+      formatted.set(message, text);
+    }
+    return text ?? undefined;
+  };
+};
+
+/**
  * Sends a subscription's messages as events until it closes (then a `close` event with its reason), or until
  * the client goes (then the subscription is closed). `format` turns a message into an event, or skips it.
  */
 export async function pipeToSse(
   subscription: LiveSubscription,
   stream: SseStream,
-  format: (message: LiveMessage) => SseEvent | undefined,
+  format: (message: LiveMessage) => SseEvent | string | undefined,
   fallbackReason: () => CloseReason | undefined = () => undefined,
 ): Promise<CloseReason> {
   void stream.gone.then(() => subscription.close(closeReasons.transportClosed()));

@@ -16,6 +16,8 @@ export interface CommittedChange extends ViewChange {
   readonly streamName: string;
   readonly revision: bigint;
   readonly recordedAt: Date;
+  /** When the batch's transaction committed (this process's clock). */
+  readonly committedAt: Date;
 }
 
 /** A running worker's status, as its runner reports it after each batch and each lag measurement. */
@@ -68,7 +70,7 @@ export class ChangeFeed {
   }
 
   committed(events: readonly StoredEvent[]): void {
-    const changes = this.changesOf(events);
+    const changes = this.changesOf(events, new Date());
     if (changes.length === 0) return;
     const owners = this.definition.owners;
     const resolve =
@@ -86,7 +88,7 @@ export class ChangeFeed {
     return this.chain;
   }
 
-  private changesOf(events: readonly StoredEvent[]): CommittedChange[] {
+  private changesOf(events: readonly StoredEvent[], committedAt: Date): CommittedChange[] {
     const changes: CommittedChange[] = [];
     for (const stored of events) {
       if (!stored.position) continue;
@@ -107,6 +109,7 @@ export class ChangeFeed {
           streamName: stored.streamName,
           revision: stored.revision,
           recordedAt: stored.recordedAt,
+          committedAt,
         });
       }
     }

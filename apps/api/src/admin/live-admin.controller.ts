@@ -8,12 +8,19 @@ import {
 } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@shop/auth';
 import { AppConfig } from '@shop/config';
-import { ChangeBus, type LiveTopic, LiveTopics, pipeToSse, SseStream } from '@shop/live';
+import { ChangeBus, type LiveTopic, LiveTopics, pipeToSse, sharedFormat, SseStream } from '@shop/live';
 import { formatPosition, ProjectionManager } from '@shop/projections';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { connectLive } from '../http/live-connection';
 
 const STREAM_DOC = { 'text/event-stream': { schema: { type: 'string' } } };
+
+/** One formatting per message for all operators' streams. */
+const operatorEvent = sharedFormat((message) => {
+  if (message.type === 'projectionStatus') return { event: 'status', data: message };
+  const { type: _type, ...change } = message;
+  return { id: message.position, data: change };
+});
 
 /** Live feeds for operators (the console): projection status and lag as it changes, every view change. */
 @ApiTags('admin')
@@ -60,7 +67,7 @@ export class LiveAdminController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      '`data:` {topic, id, ownerId?, projection, eventType, position, streamName, revision, recordedAt} per change, `id:` = position',
+      '`data:` {topic, id, ownerId?, projection, eventType, position, streamName, revision, recordedAt, committedAt} per change, `id:` = position',
     content: STREAM_DOC,
   })
   @ApiTooManyRequestsResponse({ description: 'Too many live connections open for this user' })
@@ -91,15 +98,8 @@ export class LiveAdminController {
       // The snapshot could not be read: the live part still works, and says so.
       stream.comment(`snapshot unavailable: ${error instanceof Error ? error.message : String(error)}`);
     }
-    void pipeToSse(
-      subscription,
-      stream,
-      (message) => {
-        if (message.type === 'projectionStatus') return { event: 'status', data: message };
-        const { type: _type, ...change } = message;
-        return { id: message.position, data: change };
-      },
-      () => connection.closeReason,
-    ).finally(() => connection.close());
+    void pipeToSse(subscription, stream, operatorEvent, () => connection.closeReason).finally(() =>
+      connection.close(),
+    );
   }
 }

@@ -4,6 +4,8 @@ export interface ReceivedEvent {
   id?: string;
   event: string;
   data: Record<string, unknown>;
+  /** Date.now() when the event was parsed. */
+  receivedAt: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export class SseClient {
       ...(id !== undefined ? { id } : {}),
       event,
       data: JSON.parse(data.join('\n')) as Record<string, unknown>,
+      receivedAt: Date.now(),
     });
   }
 }

@@ -12,7 +12,14 @@ import {
 import { type AuthUser, CurrentUser } from '@shop/auth';
 import { AppConfig } from '@shop/config';
 import { type LogPosition, NotFoundError, type StoredEvent, ValidationError } from '@shop/event-sourcing';
-import { ChangeBus, LiveTopics, pipeToSse, SseStream, type ViewChangeMessage } from '@shop/live';
+import {
+  ChangeBus,
+  LiveTopics,
+  pipeToSse,
+  sharedFormat,
+  SseStream,
+  type ViewChangeMessage,
+} from '@shop/live';
 import { ordersProjection } from '@shop/ordering';
 import { comparePositions, formatPosition, parsePosition } from '@shop/projections';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -22,6 +29,11 @@ import { canSeeCustomer } from '../get-order/get-order.controller';
 import { GetOrderQuery } from '../get-order/get-order.query';
 import { connectLive } from '../../http/live-connection';
 import { OrderHistory } from './order-history';
+
+/** One formatting per change for every stream following that order. */
+const orderEvent = sharedFormat((m) =>
+  m.type === 'change' ? { id: m.position, data: fromChange(m.id, m) } : undefined,
+);
 
 /** The `data` of an order's event on its stream, replayed or live. */
 export interface OrderEventData {
@@ -127,7 +139,7 @@ export class OrderEventsController {
         // Already replayed (or before the client's Last-Event-ID).
         if (!position || (last && comparePositions(position, last) <= 0)) return undefined;
         last = position;
-        return { id: message.position, data: fromChange(orderId, message) };
+        return orderEvent(message);
       },
       () => connection.closeReason,
     ).finally(() => connection.close());
