@@ -68,13 +68,6 @@ export const checkCreateOptions = (options: Doc): void => {
     options.clusteredIndex === undefined
   )
     throw new MongoServerError(72, "'expireAfterSeconds' requires clustering to be enabled");
-  // Accepting the options without bucket semantics (duplicate _id values, a required timeField date,
-  // `type: "timeseries"`) would answer like a plain collection where mongod answers otherwise.
-  if (options.timeseries !== undefined)
-    throw new MongoServerError(
-      115,
-      'Time-series collections (timeseries) are not supported by the embedded server; use a regular collection',
-    );
   if (options.encryptedFields !== undefined)
     throw new MongoServerError(
       115,

@@ -8,6 +8,8 @@ import { checkValidationOptions } from '../engine/validation';
 import { checkCreateOptions } from './create-options';
 import { isViewOptions } from './views';
 import { asDoc, type Handler, nsOf } from './env';
+import { listedTimeseries, timeseriesCreateOptions } from './timeseries';
+import { bucketsNs } from '../engine/timeseries';
 
 /** Generic command fields: they shape how `create` runs, they are not options of the new collection. */
 const NOT_OPTIONS = new Set([
@@ -35,6 +37,19 @@ const create: Handler = (cmd, env) => {
   const options = Object.fromEntries(Object.entries(cmd).filter(([k]) => !NOT_OPTIONS.has(k)));
   checkCreateOptions(options);
   checkValidationOptions(options);
+  if (options.timeseries !== undefined) {
+    const { entry, buckets } = timeseriesCreateOptions(options);
+    if (env.ctx.txn)
+      throw new MongoServerError(
+        263,
+        'Cannot create a time-series collection in a multi-document transaction.',
+      );
+    if (env.ctx.coll(bucketsNs(ns)))
+      throw new MongoServerError(48, `Collection ${bucketsNs(ns)} already exists.`);
+    env.ctx.createCollection(ns, entry);
+    env.ctx.createCollection(bucketsNs(ns), buckets);
+    return { ok: 1 };
+  }
   normalizeClusteredIndex(options);
   env.ctx.createCollection(ns, options);
   return { ok: 1 };
@@ -74,6 +89,10 @@ const renameCollection: Handler = (cmd, env) => {
 const listCollections: Handler = (cmd, env) => {
   const nameOnly = cmd.nameOnly === true;
   const all = env.ctx.catalog.inDb(env.db).map((c): Doc => {
+    if (c.options.timeseries !== undefined) {
+      const listed = listedTimeseries(c.name, c.options);
+      return nameOnly ? { name: c.name, type: listed.type } : listed;
+    }
     const type = isViewOptions(c.options) ? 'view' : 'collection';
     if (nameOnly) return { name: c.name, type };
     if (type === 'view')

@@ -22,21 +22,24 @@ import { operatorCommands, operatorTestCommands } from './operator';
 import { searchIndexCommands } from './search-indexes';
 import { lsidOf, sessionCommands } from './sessions';
 import { withViews } from './views';
+import { withTimeseries } from './timeseries';
 import { writeCommands } from './write';
 
-const HANDLERS: Record<string, Handler> = withViews({
-  ...handshakeCommands,
-  ...readCommands,
-  ...writeCommands,
-  ...findAndModifyCommands,
-  ...aggregateCommands,
-  ...ddlCommands,
-  ...indexCommands,
-  ...sessionCommands,
-  ...searchIndexCommands,
-  ...collModCommands,
-  ...operatorCommands,
-});
+const HANDLERS: Record<string, Handler> = withTimeseries(
+  withViews({
+    ...handshakeCommands,
+    ...readCommands,
+    ...writeCommands,
+    ...findAndModifyCommands,
+    ...aggregateCommands,
+    ...ddlCommands,
+    ...indexCommands,
+    ...sessionCommands,
+    ...searchIndexCommands,
+    ...collModCommands,
+    ...operatorCommands,
+  }),
+);
 const TEST_HANDLERS: Record<string, Handler> = { ...failPointCommands, ...operatorTestCommands };
 
 /** Thrown to drop the client's connection without a reply (a `closeConnection` fail point). */

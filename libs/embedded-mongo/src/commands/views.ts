@@ -5,6 +5,7 @@ import { findRecords } from '../engine/query';
 import { collectionDocs } from './aggregate-db';
 import { asDoc, asNumber, type Env, type Handler, nsOf } from './env';
 import { distinctValues } from './read';
+import { bucketsNs, isTimeseries, specOf } from '../engine/timeseries';
 
 /**
  * Views (`create` with `viewOn` and `pipeline`): a catalog entry whose options name a source and a pipeline.
@@ -26,7 +27,7 @@ export const isViewOptions = (options: Doc | undefined): boolean => typeof optio
 /** The source and combined pipeline of `ns` if it is a view, else null. */
 export const resolveView = (env: Env, ns: string): ResolvedView | null => {
   let coll = env.ctx.coll(ns);
-  if (!coll || !isViewOptions(coll.options)) return null;
+  if (!coll || !(isViewOptions(coll.options) || isTimeseries(coll))) return null;
   const db = ns.slice(0, ns.indexOf('.'));
   let pipeline: Doc[] = [];
   let current = ns;
@@ -39,6 +40,14 @@ export const resolveView = (env: Env, ns: string): ResolvedView | null => {
     pipeline = [...((coll.options.pipeline as Doc[] | undefined) ?? []), ...pipeline];
     current = `${db}.${String(coll.options.viewOn)}`;
     coll = env.ctx.coll(current);
+  }
+  // a time-series collection reads as its buckets unpacked (mongod's view on system.buckets.<name>)
+  if (isTimeseries(coll)) {
+    const spec = specOf((coll as NonNullable<typeof coll>).options);
+    const unpack: Doc = { timeField: spec.timeField, bucketMaxSpanSeconds: spec.bucketMaxSpanSeconds };
+    if (spec.metaField) unpack.metaField = spec.metaField;
+    pipeline = [{ $_internalUnpackBucket: unpack }, ...pipeline];
+    current = bucketsNs(current);
   }
   return { ns: current, pipeline };
 };

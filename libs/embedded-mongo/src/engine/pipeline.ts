@@ -5,6 +5,7 @@ import { NUMERIC_CONTEXT } from './agg-numeric';
 import { tick } from './deadline';
 import { MongoServerError } from './errors';
 import { NO_SCRIPTS } from './query';
+import { unpackBuckets } from './timeseries';
 
 /**
  * Runs pipeline stages in mingo over copies of the stored documents, BSON numeric types included (see
@@ -16,6 +17,14 @@ export const runPipeline = (
   collection: (name: string) => Doc[],
   collation?: Doc,
 ): Doc[] => {
+  // a time-series collection's reads: its buckets unpacked into measurements, then the remaining stages
+  const unpack = stages[0]?.$_internalUnpackBucket;
+  if (unpack !== undefined) {
+    const measurements = unpackBuckets(docs, unpack);
+    return stages.length > 1
+      ? runPipeline(stages.slice(1), measurements, collection, collation)
+      : measurements;
+  }
   try {
     return new Aggregator(stages, {
       ...NO_SCRIPTS,

@@ -2,6 +2,7 @@ import type { Storage } from '../storage/storage';
 import { Ctx } from './context';
 import { findRecords } from './query';
 import type { TransactionManager } from './transactions';
+import { expiredBuckets, specOf } from './timeseries';
 
 /**
  * TTL indexes: like mongod's background monitor, periodically deletes documents whose indexed date is older than
@@ -10,6 +11,10 @@ import type { TransactionManager } from './transactions';
 export const expireTtl = (storage: Storage, txns: TransactionManager, now = Date.now()): Promise<void> => {
   const ctx = new Ctx(storage, txns, null);
   for (const coll of storage.catalog.collections.values()) {
+    // a time-series collection's buckets: each goes once its newest measurement has expired
+    const ttlSeconds = coll.options.expireAfterSeconds;
+    if (coll.options.bucketsOf === true && typeof ttlSeconds === 'number')
+      for (const rec of expiredBuckets(coll, specOf(coll.options), ttlSeconds, now)) ctx.remove(coll.ns, rec);
     for (const index of coll.indexes.values()) {
       const ttl = index.spec.expireAfterSeconds;
       if (typeof ttl !== 'number' || index.fields.length !== 1) continue;
