@@ -30,6 +30,8 @@ export class GraphqlHttpGate implements OnModuleInit {
     const fastify = this.adapter.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRequest', async (request, reply) => {
       if (request.routeOptions.url !== GRAPHQL_PATH || request.method === 'OPTIONS') return;
+      // A WebSocket (subscriptions) authenticates in its connection_init message: browsers send no headers.
+      if (request.headers.upgrade?.toLowerCase() === 'websocket') return;
       const failure = await this.check(request, reply);
       if (failure) {
         sendProblem(failure, request, reply);

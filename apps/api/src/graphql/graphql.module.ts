@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
-import { type AuthUser, AuthenticationRequired } from '@shop/auth';
+import { type AuthUser, AuthenticationRequired, TokenService } from '@shop/auth';
+import { ChangeBus } from '@shop/live';
 import { AppConfig } from '@shop/config';
 import { AGGREGATE_RESOLVER, InspectionService } from '@shop/inspection';
 import { deciderForStream } from '@shop/workers';
@@ -13,6 +14,7 @@ import { graphqlErrorFormatter } from './graphql-errors';
 import { GraphqlAuthGuard } from './graphql-auth.guard';
 import { type GraphqlContext } from './graphql-context';
 import { GRAPHQL_PATH, GraphqlHttpGate } from './graphql-http-gate';
+import { acceptConnection, releaseConnection, type SubscriptionContext } from './graphql-subscriptions';
 import { GraphqlRateLimit } from './graphql-rate-limit';
 import { GraphqlTelemetry, type OperationTelemetry } from './graphql-telemetry';
 import { createLoaders } from './loaders';
@@ -41,6 +43,8 @@ const errorCodes = (errors: readonly GraphQLError[] | undefined): string[] =>
 function graphqlOptions(
   config: AppConfig,
   queries: QueryBus,
+  tokens: TokenService,
+  bus: ChangeBus,
   rateLimit: GraphqlRateLimit,
   telemetry: GraphqlTelemetry,
 ): MercuriusDriverConfig {
@@ -62,7 +66,20 @@ function graphqlOptions(
       const authError = user ? undefined : new AuthenticationRequired('A bearer token is required');
       return Promise.resolve({ reply, user, authError, loaders: createLoaders(queries) });
     },
+    subscription: {
+      // connection_init carries the token; the socket is kept to close it with a reason (token expiry).
+      context: (socket: SubscriptionContext['socket']) => ({ socket, loaders: createLoaders(queries) }),
+      onConnect: ({ payload }: { payload: unknown }) => acceptConnection(tokens, bus, payload),
+      onDisconnect: (context: unknown) => releaseConnection(context as SubscriptionContext),
+      keepAlive: config.live.heartbeatMs,
+    },
     hooks: {
+      // The same limits for subscriptions (their variables are not known here: list sizes take defaults).
+      preSubscriptionExecution: (_schema, document: DocumentNode) => {
+        const shape = operationShape(document, undefined);
+        if (shape) assertWithinLimits(shape, limits);
+        return Promise.resolve();
+      },
       // Runs for every request (validation results are cached per document, this is not).
       preExecution: async (_schema, document: DocumentNode, context, variables) => {
         const ctx = context as unknown as HookContext;
@@ -104,7 +121,7 @@ export class GraphqlSupportModule {}
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
       imports: [GraphqlSupportModule],
-      inject: [AppConfig, QueryBus, GraphqlRateLimit, GraphqlTelemetry],
+      inject: [AppConfig, QueryBus, TokenService, ChangeBus, GraphqlRateLimit, GraphqlTelemetry],
       useFactory: graphqlOptions,
     }),
   ],

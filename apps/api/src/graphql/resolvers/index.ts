@@ -3,6 +3,7 @@ import { OperatorsResolver } from './operators.resolver';
 import { OrderLineResolver, OrdersResolver } from './orders.resolver';
 import { ProductsResolver } from './products.resolver';
 import { ReportsResolver } from './reports.resolver';
+import { SubscriptionsResolver } from './subscriptions.resolver';
 
 /** Every resolver of the GraphQL API: the schema is generated from these (code first). */
 export const GRAPHQL_RESOLVERS = [
@@ -12,4 +13,5 @@ export const GRAPHQL_RESOLVERS = [
   ReportsResolver,
   OperatorsResolver,
   MutationsResolver,
+  SubscriptionsResolver,
 ];

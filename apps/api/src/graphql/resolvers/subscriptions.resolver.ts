@@ -1,0 +1,109 @@
+import { UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { type AuthUser, Roles } from '@shop/auth';
+import { NotFoundError, ValidationError } from '@shop/event-sourcing';
+import { SkipRateLimits } from '@shop/http';
+import { type LiveMessage, type LiveSubscription, type LiveTopic, LiveTopics } from '@shop/live';
+import { canSeeCustomer } from '../../orders/get-order/get-order.controller';
+import { GetOrderQuery } from '../../orders/get-order/get-order.query';
+import { GqlContext, GqlUser, GraphqlAuthGuard } from '../graphql-auth.guard';
+import { type GraphqlContext } from '../graphql-context';
+import { bindSocket, type SubscriptionContext } from '../graphql-subscriptions';
+import {
+  LiveChangeType,
+  ProjectionStatusUpdateType,
+  toLiveChange,
+  toProjectionStatus,
+} from '../types/live.type';
+import { HttpException, HttpStatus, ParseUUIDPipe } from '@nestjs/common';
+
+type Context = GraphqlContext & SubscriptionContext;
+
+const isStaff = (user: AuthUser): boolean => user.roles.some((role) => role !== 'customer');
+
+/** The subscription's updates as `{ [field]: value }` payloads (GraphQL resolves the field from them). */
+async function* payloads(
+  subscription: LiveSubscription,
+  field: string,
+  map: (message: LiveMessage) => object | undefined,
+): AsyncGenerator<Record<string, object>> {
+  try {
+    for await (const message of subscription) {
+      const value = map(message);
+      if (value !== undefined) yield { [field]: value };
+    }
+  } finally {
+    subscription.close();
+  }
+}
+
+const change = (m: LiveMessage) => (m.type === 'change' ? toLiveChange(m) : undefined);
+const status = (m: LiveMessage) => (m.type === 'projectionStatus' ? toProjectionStatus(m) : undefined);
+
+/**
+ * Live updates over WebSocket (graphql-ws), from libs/live's change bus: each is sent after the read model
+ * holds it and carries its position. Ownership is checked when subscribing and again per delivered update
+ * (a customer's subscription carries their id: the bus delivers only what they own).
+ */
+@Resolver()
+@UseGuards(GraphqlAuthGuard)
+@SkipRateLimits()
+export class SubscriptionsResolver {
+  constructor(private readonly queries: QueryBus) {}
+
+  private open(ctx: Context, topic: LiveTopic, user: AuthUser, field: string, owned: boolean) {
+    if (ctx.tooMany) throw new HttpException(ctx.tooMany.message, HttpStatus.TOO_MANY_REQUESTS);
+    if (!ctx.live)
+      throw new ValidationError('websocket_required', 'subscriptions need a WebSocket connection');
+    bindSocket(ctx);
+    const subscription = ctx.live.subscribe(topic, owned && !isStaff(user) ? { ownerId: user.sub } : {});
+    return payloads(subscription, field, field === 'projectionStatus' ? status : change);
+  }
+
+  @Subscription(() => LiveChangeType, { description: "An order's changes (customers: their own orders)" })
+  @Roles('customer', 'clerk', 'admin', 'auditor')
+  async orderUpdated(
+    @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string,
+    @GqlUser() user: AuthUser,
+    @GqlContext() ctx: Context,
+  ) {
+    if (!isStaff(user)) {
+      const view = await this.queries.execute(new GetOrderQuery(id));
+      // Another customer's order is refused exactly like a missing one.
+      if (!view || !canSeeCustomer(user, view.customerId))
+        throw new NotFoundError('order_not_found', `Order ${id} does not exist`, { orderId: id });
+    }
+    return this.open(ctx, LiveTopics.orderUpdated(id), user, 'orderUpdated', true);
+  }
+
+  @Subscription(() => LiveChangeType, { description: "Changes of any of the caller's own orders" })
+  myOrdersUpdated(@GqlUser() user: AuthUser, @GqlContext() ctx: Context) {
+    return this.open(ctx, LiveTopics.myOrdersUpdated(user.sub), user, 'myOrdersUpdated', true);
+  }
+
+  @Subscription(() => LiveChangeType, { description: 'A report finished (ready or failed)' })
+  @Roles('clerk', 'admin', 'auditor')
+  reportReady(
+    @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string,
+    @GqlUser() user: AuthUser,
+    @GqlContext() ctx: Context,
+  ) {
+    return this.open(ctx, LiveTopics.reportReady(id), user, 'reportReady', false);
+  }
+
+  @Subscription(() => LiveChangeType, { description: "A product's stock levels moved" })
+  stockChanged(
+    @Args('productId', { type: () => ID }, new ParseUUIDPipe()) productId: string,
+    @GqlUser() user: AuthUser,
+    @GqlContext() ctx: Context,
+  ) {
+    return this.open(ctx, LiveTopics.stockChanged(productId), user, 'stockChanged', false);
+  }
+
+  @Subscription(() => ProjectionStatusUpdateType, { description: 'Projection status changes (operators)' })
+  @Roles('admin', 'auditor')
+  projectionStatus(@GqlUser() user: AuthUser, @GqlContext() ctx: Context) {
+    return this.open(ctx, LiveTopics.projectionStatus(), user, 'projectionStatus', false);
+  }
+}
