@@ -81,6 +81,19 @@ describe('change streams', () => {
     });
   });
 
+  it('reports $addToSet as mongod does: the whole array when it changed, nothing when it did not', async () => {
+    const c = h.client.db('cs').collection('sets');
+    await c.insertOne({ _id: 1, tags: ['a'], n: 0 } as never);
+    const cs = await watch(c);
+    await c.updateOne({ _id: 1 } as never, { $addToSet: { tags: 'b' } });
+    await c.updateOne({ _id: 1 } as never, { $addToSet: { tags: 'a' }, $inc: { n: 1 } });
+    await c.updateOne({ _id: 1 } as never, { $addToSet: { fresh: { $each: [1, 1, 2] } } });
+    const [added, unchanged, created] = (await take(cs, 3)).map((e) => e.updateDescription as Document);
+    expect(added).toEqual({ updatedFields: { tags: ['a', 'b'] }, removedFields: [], truncatedArrays: [] });
+    expect(unchanged?.updatedFields).toEqual({ n: 1 });
+    expect(created?.updatedFields).toEqual({ fresh: [1, 2] });
+  });
+
   it('reports drop and rename, then invalidates the collection stream', async () => {
     const db = h.client.db('cs');
     await db.collection('todrop').insertOne({ _id: 1 } as never);

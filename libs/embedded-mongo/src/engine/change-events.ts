@@ -104,9 +104,11 @@ const WHOLE = new Set([
   '$pop',
   '$pull',
   '$pullAll',
+  // mongod's AddToSetNode logs the whole array it changed (only $push logs appended elements by index)
+  '$addToSet',
 ]);
 /** Operators that append to an array: mongod logs the new elements by index. */
-const APPEND = new Set(['$push', '$addToSet']);
+const APPEND = new Set(['$push']);
 
 /**
  * The paths an operator update wrote and how mongod 7.0 reports each: `whole` (the new value, or removed),
