@@ -66,4 +66,37 @@ describe('views', () => {
     expect((await db.listCollections({ name: 'tmp' }).toArray()).length).toBe(0);
     expect(await db.collection('orders').countDocuments()).toBe(3);
   });
+
+  it("reads under the view's own collation (never its source's) and refuses a different one (167)", async () => {
+    const db = h.client.db('views');
+    const ci = { locale: 'en', strength: 2 };
+    await db.createCollection('words', { collation: ci });
+    await db.collection('words').insertMany([
+      { _id: 1, w: 'Ping' },
+      { _id: 2, w: 'ping' },
+      { _id: 3, w: 'pong' },
+    ] as never[]);
+    await db.createCollection('plain', { viewOn: 'words', pipeline: [] });
+    await db.createCollection('folded', { viewOn: 'words', pipeline: [{ $match: {} }], collation: ci });
+    const plain = db.collection('plain');
+    const folded = db.collection('folded');
+    // the view without a collation compares binary, although its source has a default collation
+    expect(await plain.countDocuments({ w: 'ping' })).toBe(1);
+    expect(await plain.count({ w: 'ping' })).toBe(1);
+    expect(await plain.distinct('w')).toEqual(['Ping', 'ping', 'pong']);
+    expect(await folded.countDocuments({ w: 'ping' })).toBe(2);
+    expect(await folded.count({ w: 'ping' })).toBe(2);
+    expect(await folded.distinct('w')).toHaveLength(2);
+    expect((await folded.find({ w: 'PING' }).toArray()).map((d) => d._id)).toEqual([1, 2]);
+    // the same collation named again is fine; another one, or one on a view without any, is refused
+    expect(await folded.count({ w: 'ping' }, { collation: ci })).toBe(2);
+    expect(await plain.countDocuments({}, { collation: { locale: 'simple' } })).toBe(3);
+    const refused = { code: 167, message: "Cannot override a view's default collation" };
+    await expect(plain.count({ w: 'ping' }, { collation: ci })).rejects.toMatchObject(refused);
+    await expect(plain.distinct('w', {}, { collation: ci })).rejects.toMatchObject(refused);
+    await expect(plain.find({}, { collation: ci }).toArray()).rejects.toMatchObject(refused);
+    await expect(folded.aggregate([], { collation: { locale: 'fr' } }).toArray()).rejects.toMatchObject(
+      refused,
+    );
+  });
 });
