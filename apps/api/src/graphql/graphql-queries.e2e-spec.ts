@@ -266,4 +266,34 @@ describe('GraphQL queries and mutations (same buses as REST)', () => {
     const denied = await alice.query(`{ projections { name } }`);
     expect(denied.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   });
+
+  it("traces each operation in the request's trace and counts it in Prometheus", async () => {
+    const { addSpanExporter } = await import('@shop/observability');
+    const { InMemorySpanExporter } = await import('@opentelemetry/sdk-trace-base');
+    const exporter = new InMemorySpanExporter();
+    addSpanExporter(exporter);
+    const traceId = randomUUID().replace(/-/g, '');
+    const read = await clerk.query(
+      'query ($id: ID!) { product(id: $id) { id } }',
+      { id: productId },
+      { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
+    expect(read.errors).toBeUndefined();
+    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    const operation = spans.find((s) => s.name === 'graphql.query product');
+    const http = spans.find((s) => s.name === 'POST /graphql');
+    expect(operation?.attributes).toMatchObject({
+      'graphql.operation.type': 'query',
+      'graphql.operation.cost': 1,
+    });
+    expect(operation?.parentSpanContext?.spanId).toBe(http?.spanContext().spanId);
+    const metrics = await (await fetch(clerk.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(
+      /shop_graphql_operations_total\{type="query",operation="product",outcome="ok"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /shop_graphql_operations_total\{type="mutation",operation="receiveStock",outcome="errors"\} \d+/,
+    );
+    expect(metrics).toContain('shop_graphql_operation_duration_seconds_bucket');
+  });
 });

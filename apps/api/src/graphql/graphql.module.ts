@@ -58,6 +58,9 @@ function graphqlOptions(
     graphiql: ide,
     // One operation per request: a JSON array of operations is refused (batches would multiply every limit).
     allowBatchedQueries: false,
+    // A document seen once more is compiled to JavaScript (graphql-jit): repeated operations skip the generic
+    // executor's per-field work.
+    jit: 1,
     validationRules: ide ? [] : [NoSchemaIntrospectionCustomRule],
     errorFormatter: graphqlErrorFormatter,
     context: (request: FastifyRequest, reply: FastifyReply): Promise<Omit<GraphqlContext, 'req'>> => {
