@@ -3971,7 +3971,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description `data:` {topic, id, ownerId?, projection, eventType, position, streamName, revision, recordedAt} per change, `id:` = position */
+      /** @description `data:` {topic, id, ownerId?, projection, eventType, position, streamName, revision, recordedAt, committedAt} per change, `id:` = position */
       200: {
         headers: {
           [name: string]: unknown;
