@@ -138,6 +138,27 @@ describe('change streams', () => {
     ]);
   });
 
+  it('with showExpandedEvents names the components of paths with numeric field names (disambiguatedPaths)', async () => {
+    const c = h.client.db('cs').collection('ambiguous');
+    await c.insertOne({ _id: 1, a: { '1': 1 }, b: [{ '1': 1 }], arr: [1], x: { '2': 0 } } as never);
+    const plain = await watch(c);
+    const expanded = await watch(c, [], { showExpandedEvents: true });
+    await c.updateOne({ _id: 1 } as never, {
+      $set: { 'a.1': 2, 'b.0.1': 2, 'arr.0': 5 },
+      $unset: { 'x.2': '' },
+    });
+    await c.updateOne({ _id: 1 } as never, { $set: { y: 1 } });
+    const [withoutFlag] = await take(plain, 1);
+    expect(withoutFlag?.updateDescription).not.toHaveProperty('disambiguatedPaths');
+    const [ambiguous, clear] = (await take(expanded, 2)).map((e) => e.updateDescription as Document);
+    expect(ambiguous?.disambiguatedPaths).toEqual({
+      'a.1': ['a', '1'],
+      'b.0.1': ['b', 0, '1'],
+      'x.2': ['x', '2'],
+    });
+    expect(clear?.disambiguatedPaths).toEqual({});
+  });
+
   it('with showExpandedEvents reports create, createIndexes, dropIndexes, modify and collectionUUID', async () => {
     const db = h.client.db('csddl');
     const cs = await watch(db, [], { showExpandedEvents: true });

@@ -189,6 +189,36 @@ export const updateDescription = (before: Doc, after: Doc, update?: Doc): Doc =>
   return { updatedFields, removedFields, truncatedArrays };
 };
 
+/**
+ * `showExpandedEvents` (mongod 7.0): `disambiguatedPaths` names, for every reported path with a numeric field
+ * name (which a reader could take for an array index), its components: array indices as integers, field
+ * names as strings. Removed paths are resolved in the version before, the others in the version after.
+ * (Field names containing a dot cannot be told apart here: the paths are already joined with dots.)
+ */
+const withDisambiguatedPaths = (ud: Doc, before: Doc, after: Doc): Doc => {
+  const disambiguatedPaths: Doc = {};
+  const resolve = (path: string, doc: Doc): void => {
+    const parts: unknown[] = [];
+    let ambiguous = false;
+    let at: unknown = doc;
+    for (const seg of path.split('.')) {
+      if (Array.isArray(at) && /^\d+$/.test(seg)) {
+        parts.push(Number(seg));
+        at = at[Number(seg)];
+        continue;
+      }
+      if (/^\d+$/.test(seg)) ambiguous = true;
+      parts.push(seg);
+      at = isPlainDoc(at) ? at[seg] : undefined;
+    }
+    if (ambiguous) disambiguatedPaths[path] = parts;
+  };
+  for (const p of Object.keys(ud.updatedFields as Doc)) resolve(p, after);
+  for (const p of ud.removedFields as string[]) resolve(p, before);
+  for (const t of ud.truncatedArrays as Doc[]) resolve(String(t.field), after);
+  return { ...ud, disambiguatedPaths };
+};
+
 const describe = (ns: string, id: unknown): string =>
   `{ns: ${ns}, documentKey: ${EJSON.stringify({ _id: id }, { relaxed: true })}}`;
 
@@ -243,7 +273,13 @@ export const eventsFor = (
           ...(opts.fullDocument === 'default' ? {} : { fullDocument: post() }),
           ns,
           documentKey,
-          updateDescription: updateDescription(e.prev.doc, op.rec.doc, op.update),
+          updateDescription: opts.expanded
+            ? withDisambiguatedPaths(
+                updateDescription(e.prev.doc, op.rec.doc, op.update),
+                e.prev.doc,
+                op.rec.doc,
+              )
+            : updateDescription(e.prev.doc, op.rec.doc, op.update),
         };
       };
       const ev = event();
