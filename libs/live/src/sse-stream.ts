@@ -37,7 +37,7 @@ export class SseStream {
   constructor(
     private readonly request: IncomingMessage,
     private readonly response: ServerResponse,
-    options: SseOptions,
+    private readonly options: SseOptions,
     headers: Record<string, string> = {},
   ) {
     // A write racing the client's disconnect must not become an unhandled 'error' (it would end the process).
@@ -94,13 +94,20 @@ export class SseStream {
     await Promise.race([new Promise((resolve) => this.response.once('drain', resolve)), this.gone]);
   }
 
-  /** A last `close` event with the reason, then the end of the response. */
+  /**
+   * A last `close` event with the reason, then the end of the response. A client that has not taken it
+   * within a heartbeat interval (it stopped reading) has its connection cut: nothing is kept for it.
+   */
   end(reason: CloseReason): void {
     clearInterval(this.heartbeat);
     if (!this.open) return;
     this.response.write(formatSseEvent({ event: 'close', data: reason }));
     this.ended = true;
     this.response.end();
+    if (this.response.writableFinished) return;
+    const cut = setTimeout(() => this.response.destroy(), this.options.heartbeatMs);
+    cut.unref();
+    this.response.once('finish', () => clearTimeout(cut));
   }
 }
 
@@ -137,7 +144,8 @@ export async function pipeToSse(
   try {
     for await (const message of subscription) {
       const event = format(message);
-      if (event) await stream.send(event);
+      // A write waiting for a client that stopped reading must not outlive the subscription's drop.
+      if (event) await Promise.race([stream.send(event), subscription.closed]);
     }
   } catch {
     subscription.close(closeReasons.transportClosed());
