@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { Catch, Logger } from '@nestjs/common';
+import { type GqlExceptionFilter } from '@nestjs/graphql';
 import { toProblem } from '@shop/http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { type GraphqlContext } from './graphql-context';
@@ -90,4 +91,17 @@ export function graphqlErrorFormatter(
   // A request refused as a whole carries its problem's headers (WWW-Authenticate, Retry-After).
   if (refused && context.reply) void context.reply.headers(formatted[0]!.headers);
   return { statusCode: refused ? first : 200, response: { data: execution.data ?? null, errors } };
+}
+
+/**
+ * Subscriptions' errors reach the client through mercurius' WebSocket code, not its errorFormatter: mapped
+ * here instead (on the subscription resolvers), so a refused subscription carries the same extensions.
+ */
+@Catch()
+export class SubscriptionErrorFilter implements GqlExceptionFilter {
+  catch(exception: unknown): GraphQLError {
+    const original = exception instanceof Error ? exception : new Error(String(exception));
+    return formatGraphqlError(new GraphQLError(original.message, { originalError: original }), undefined)
+      .error;
+  }
 }

@@ -1,4 +1,4 @@
-import { UseGuards } from '@nestjs/common';
+import { UseFilters, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { type AuthUser, Roles } from '@shop/auth';
@@ -9,6 +9,7 @@ import { canSeeCustomer } from '../../orders/get-order/get-order.controller';
 import { GetOrderQuery } from '../../orders/get-order/get-order.query';
 import { GqlContext, GqlUser, GraphqlAuthGuard } from '../graphql-auth.guard';
 import { type GraphqlContext } from '../graphql-context';
+import { SubscriptionErrorFilter } from '../graphql-errors';
 import { bindSocket, type SubscriptionContext } from '../graphql-subscriptions';
 import {
   LiveChangeType,
@@ -48,6 +49,7 @@ const status = (m: LiveMessage) => (m.type === 'projectionStatus' ? toProjection
  */
 @Resolver()
 @UseGuards(GraphqlAuthGuard)
+@UseFilters(SubscriptionErrorFilter)
 @SkipRateLimits()
 export class SubscriptionsResolver {
   constructor(private readonly queries: QueryBus) {}
