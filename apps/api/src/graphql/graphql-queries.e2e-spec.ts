@@ -105,6 +105,19 @@ describe('GraphQL queries and mutations (same buses as REST)', () => {
     });
   });
 
+  it("shows staff an order's events (the audit trail); customers may not read them", async () => {
+    const staff = await clerk.query<{ order: { events: { type: string; revision: string }[] } }>(
+      'query ($id: ID!) { order(id: $id) { events { type revision } } }',
+      { id: orderId },
+    );
+    expect(staff.errors).toBeUndefined();
+    expect(staff.data!.order.events[0]).toEqual({ type: 'OrderPlaced', revision: '0' });
+    const own = await alice.query('query ($id: ID!) { order(id: $id) { id events { type } } }', {
+      id: orderId,
+    });
+    expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it("answers another customer's order exactly like a missing one (NOT_FOUND)", async () => {
     const read = await bob.query(ORDER, { id: orderId, position: orderPosition });
     expect(read.data).toEqual({ order: null });

@@ -43,6 +43,7 @@ const errorCodes = (errors: readonly GraphQLError[] | undefined): string[] =>
 function graphqlOptions(
   config: AppConfig,
   queries: QueryBus,
+  inspection: InspectionService,
   tokens: TokenService,
   bus: ChangeBus,
   rateLimit: GraphqlRateLimit,
@@ -67,11 +68,14 @@ function graphqlOptions(
       // Verified by GraphqlHttpGate before mercurius saw the request (no request gets here without one).
       const user = (request as FastifyRequest & { user?: AuthUser }).user;
       const authError = user ? undefined : new AuthenticationRequired('A bearer token is required');
-      return Promise.resolve({ reply, user, authError, loaders: createLoaders(queries) });
+      return Promise.resolve({ reply, user, authError, loaders: createLoaders(queries, inspection) });
     },
     subscription: {
       // connection_init carries the token; the socket is kept to close it with a reason (token expiry).
-      context: (socket: SubscriptionContext['socket']) => ({ socket, loaders: createLoaders(queries) }),
+      context: (socket: SubscriptionContext['socket']) => ({
+        socket,
+        loaders: createLoaders(queries, inspection),
+      }),
       onConnect: ({ payload }: { payload: unknown }) => acceptConnection(tokens, bus, payload),
       onDisconnect: (context: unknown) => releaseConnection(context as SubscriptionContext),
       keepAlive: config.live.heartbeatMs,
@@ -115,26 +119,36 @@ function graphqlOptions(
 }
 
 /** What the options factory needs (the GraphQL module's own providers cannot be injected into it). */
-@Module({ providers: [GraphqlRateLimit, GraphqlTelemetry], exports: [GraphqlRateLimit, GraphqlTelemetry] })
+@Module({
+  providers: [
+    GraphqlRateLimit,
+    GraphqlTelemetry,
+    { provide: AGGREGATE_RESOLVER, useValue: deciderForStream },
+    InspectionService,
+  ],
+  exports: [GraphqlRateLimit, GraphqlTelemetry, InspectionService],
+})
 export class GraphqlSupportModule {}
 
 /** The GraphQL API at /graphql (mercurius on the app's Fastify), over the same buses as REST. */
 @Module({
   imports: [
+    GraphqlSupportModule,
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
       imports: [GraphqlSupportModule],
-      inject: [AppConfig, QueryBus, TokenService, ChangeBus, GraphqlRateLimit, GraphqlTelemetry],
+      inject: [
+        AppConfig,
+        QueryBus,
+        InspectionService,
+        TokenService,
+        ChangeBus,
+        GraphqlRateLimit,
+        GraphqlTelemetry,
+      ],
       useFactory: graphqlOptions,
     }),
   ],
-  providers: [
-    ...GRAPHQL_RESOLVERS,
-    GraphqlAuthGuard,
-    GraphqlHttpGate,
-    ReadConsistency,
-    { provide: AGGREGATE_RESOLVER, useValue: deciderForStream },
-    InspectionService,
-  ],
+  providers: [...GRAPHQL_RESOLVERS, GraphqlAuthGuard, GraphqlHttpGate, ReadConsistency],
 })
 export class GraphqlModule {}

@@ -1,6 +1,6 @@
 import { MutationsResolver } from './mutations.resolver';
 import { OperatorsResolver } from './operators.resolver';
-import { OrderLineResolver, OrdersResolver } from './orders.resolver';
+import { OrderEventsResolver, OrderLineResolver, OrdersResolver } from './orders.resolver';
 import { ProductsResolver } from './products.resolver';
 import { ReportsResolver } from './reports.resolver';
 import { SubscriptionsResolver } from './subscriptions.resolver';
@@ -10,6 +10,7 @@ export const GRAPHQL_RESOLVERS = [
   ProductsResolver,
   OrdersResolver,
   OrderLineResolver,
+  OrderEventsResolver,
   ReportsResolver,
   OperatorsResolver,
   MutationsResolver,

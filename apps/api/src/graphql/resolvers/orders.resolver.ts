@@ -13,6 +13,7 @@ import { ListCustomerOrdersQuery } from '../../orders/list-customer-orders/list-
 import { GqlContext, GqlUser, GraphqlAuthGuard } from '../graphql-auth.guard';
 import { type GraphqlContext } from '../graphql-context';
 import { OrderConnection, OrderLineType, OrderType, toOrder } from '../types/order.type';
+import { EventType } from '../types/operator.type';
 import { pageInfo } from '../types/page-info.type';
 import { ProductType } from '../types/product.type';
 import { ByIdArgs, PageArgs } from './read-args';
@@ -68,6 +69,20 @@ export class OrdersResolver {
     );
     const nodes = page.items.map(toOrder);
     return { nodes, edges: nodes.map((node) => ({ node })), pageInfo: pageInfo(page.nextCursor) };
+  }
+}
+
+/** order.events: the order's stream, for the audit trail (staff and auditors; each stream read once). */
+@Resolver(() => OrderType)
+export class OrderEventsResolver {
+  @ResolveField(() => [EventType], {
+    description: "The order's events, oldest first (at most 100): staff and auditors only",
+  })
+  events(@Parent() order: OrderType, @GqlContext() context: GraphqlContext): Promise<EventType[]> {
+    const user = context.user;
+    if (!user || !user.roles.some((role) => role !== 'customer'))
+      throw new ForbiddenException("An order's events are for staff and auditors");
+    return context.loaders.orderEvents.load(order.id);
   }
 }
 
