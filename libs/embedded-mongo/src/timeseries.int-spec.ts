@@ -148,10 +148,31 @@ describe('time-series collections', () => {
     expect(left).toEqual([]);
   });
 
+  it('deletes measurements by any filter, rewriting or removing their buckets', async () => {
+    const c = db.collection<{ _id?: unknown; [k: string]: unknown }>('del');
+    await db.createCollection('del', { timeseries: { timeField: 't', metaField: 'm' } });
+    const rows = [1, 2, 3, 4].map((v) => ({
+      _id: v,
+      t: at(`2026-03-01T00:00:0${v}Z`),
+      m: v % 2 ? 'odd' : 'even',
+      v,
+    }));
+    await c.insertMany(rows as never[]);
+    const buckets = db.collection('system.buckets.del');
+    expect(await buckets.countDocuments()).toBe(2);
+    expect((await c.deleteMany({ v: { $gte: 3 } })).deletedCount).toBe(2);
+    expect(await c.find({}, { sort: { t: 1 } }).toArray()).toEqual(rows.slice(0, 2));
+    expect((await c.deleteOne({ m: 'odd' })).deletedCount).toBe(1);
+    expect(await buckets.countDocuments()).toBe(1); // the odd bucket went with its last measurement
+    expect((await c.deleteMany({ v: 99 })).deletedCount).toBe(0);
+    const [even] = await buckets.find().toArray();
+    expect(even).toMatchObject({ meta: 'even', control: { max: { v: 2 } }, data: { v: { '0': 2 } } });
+    expect(await c.find().toArray()).toEqual([rows[1]]);
+  });
+
   it('refuses what it does not implement on measurements, and writes in transactions', async () => {
     const c = db.collection<{ _id?: unknown; [k: string]: unknown }>('readings');
     await expect(c.updateOne({}, { $set: { v: 0 } })).rejects.toMatchObject({ code: 115 });
-    await expect(c.deleteMany({})).rejects.toMatchObject({ code: 115 });
     await expect(c.createIndex({ v: 1 })).rejects.toMatchObject({ code: 115 });
     await expect(db.renameCollection('readings', 'other')).rejects.toMatchObject({ code: 72 });
     const session = h.client.startSession();

@@ -1,9 +1,13 @@
 import { ObjectId } from 'bson';
 import { type Doc, isPlainDoc } from '../bson/values';
+import { effectiveCollation, parseCollation } from '../engine/collation';
 import { MongoServerError } from '../engine/errors';
+import type { Rec } from '../engine/index-store';
+import { compileFilter } from '../engine/query';
 import {
   BUCKETS_PREFIX,
   bucketsNs,
+  deleteMeasurements,
   insertMeasurement,
   isTimeseries,
   modifiedGranularity,
@@ -17,8 +21,8 @@ import { asDoc, type Env, type Handler, nsOf } from './env';
  * Time-series collections (`engine/timeseries.ts`) at the command level: `create` makes the entry and its
  * `system.buckets.<name>` collection, `insert` buckets the measurements, reads go through the view machinery
  * (`views.ts` resolves the entry to its buckets with `$_internalUnpackBucket`), `drop` removes both, `collMod`
- * changes `timeseries.granularity` (coarser only) and `expireAfterSeconds`. Updates, deletes and index
- * commands on the measurements are refused (not implemented here).
+ * changes `timeseries.granularity` (coarser only) and `expireAfterSeconds`, `delete` removes measurements by
+ * any filter. Updates and index commands on the measurements are refused (not implemented here).
  */
 
 /** `create` options that mongod 7.0 refuses together with `timeseries`. */
@@ -123,8 +127,24 @@ const collMod = (cmd: Doc, env: Env, ns: string): Doc => {
   return { ok: 1 };
 };
 
+const del = (cmd: Doc, env: Env, ns: string): Doc => {
+  refuseInTransaction(env, 'delete from');
+  const coll = env.ctx.coll(ns) as NonNullable<ReturnType<Env['ctx']['coll']>>;
+  const spec = specOf(coll.options);
+  if (!Array.isArray(cmd.deletes))
+    throw new MongoServerError(9, 'write command requires an array of statements');
+  let n = 0;
+  for (const raw of cmd.deletes as unknown[]) {
+    const s = asDoc(raw);
+    const collation = effectiveCollation(parseCollation(s.collation), coll.options);
+    const matches = compileFilter(asDoc(s.q), undefined, collation?.compare);
+    n += deleteMeasurements(env.ctx, ns, spec, (doc) => matches({ doc } as Rec), Number(s.limit) === 1);
+  }
+  return { n, ok: 1 };
+};
+
 /** Commands that address the measurements by their first field and are not implemented for them. */
-const UNSUPPORTED = ['update', 'delete', 'findAndModify', 'createIndexes', 'dropIndexes'];
+const UNSUPPORTED = ['update', 'findAndModify', 'createIndexes', 'dropIndexes'];
 
 /** Wraps the handlers that behave differently on a time-series collection (reads: see views.ts). */
 export const withTimeseries = (handlers: Record<string, Handler>): Record<string, Handler> => {
@@ -142,6 +162,7 @@ export const withTimeseries = (handlers: Record<string, Handler>): Record<string
     };
   };
   wrap('insert', insert);
+  wrap('delete', del);
   wrap('collMod', collMod);
   wrap('listIndexes', (_cmd, env, ns) => env.engine.cursors.first(ns, { docs: [] }, undefined, true));
   wrap('drop', (cmd, env, ns) => {

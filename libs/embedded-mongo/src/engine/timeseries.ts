@@ -308,3 +308,70 @@ export const expiredBuckets = (
     return max instanceof Date && max.getTime() < cutoff;
   });
 };
+
+/** A bucket holding `measurements` (metaField already taken out), starting at `start`. */
+const bucketOf = (
+  id: unknown,
+  start: Date,
+  meta: unknown,
+  hasMeta: boolean,
+  measurements: Doc[],
+  spec: TimeseriesSpec,
+): Doc => {
+  const min: Doc = {};
+  const max: Doc = {};
+  const data: Doc = {};
+  measurements.forEach((m, i) => {
+    for (const [k, v] of Object.entries(m)) {
+      data[k] = { ...(data[k] ?? {}), [String(i)]: v };
+      if (!(k in min) || compareBson(v, min[k]) < 0) min[k] = v;
+      if (!(k in max) || compareBson(v, max[k]) > 0) max[k] = v;
+    }
+  });
+  min[spec.timeField] = start;
+  const bucket: Doc = { _id: id, control: { version: 1, min, max } };
+  if (hasMeta) bucket.meta = meta;
+  bucket.data = data;
+  return bucket;
+};
+
+/**
+ * `delete` on a time-series collection (mongod 7.0 deletes by any filter): each bucket holding matching
+ * measurements is rewritten without them, or removed once empty. `one` stops after the first. Returns how
+ * many measurements went.
+ */
+export const deleteMeasurements = (
+  ctx: Ctx,
+  ns: string,
+  spec: TimeseriesSpec,
+  matches: (doc: Doc) => boolean,
+  one: boolean,
+): number => {
+  const buckets = bucketsNs(ns);
+  const unpack = { timeField: spec.timeField, ...(spec.metaField ? { metaField: spec.metaField } : {}) };
+  let removed = 0;
+  for (const rec of [...(ctx.coll(buckets)?.records.values() ?? [])]) {
+    const keep: Doc[] = [];
+    let gone = 0;
+    for (const m of unpackBuckets([rec.doc], unpack)) {
+      if (!(one && removed + gone > 0) && matches(m)) gone++;
+      else keep.push(m);
+    }
+    if (!gone) continue;
+    removed += gone;
+    const b = rec.doc;
+    if (!keep.length) ctx.remove(buckets, rec);
+    else {
+      const hasMeta = b.meta !== undefined;
+      const rows = keep.map((m) => {
+        const copy = { ...m };
+        if (hasMeta && spec.metaField) delete copy[spec.metaField];
+        return copy;
+      });
+      const start = ((b.control as Doc).min as Doc)[spec.timeField] as Date;
+      ctx.put(buckets, ctx.makeRec(bucketOf(b._id, start, b.meta, hasMeta, rows, spec), rec), rec);
+    }
+    if (one) break;
+  }
+  return removed;
+};
