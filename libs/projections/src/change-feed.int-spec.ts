@@ -129,6 +129,16 @@ describe('change feed: what live views committed, announced after the commit', (
     await eventually(() => Promise.resolve(observer.changes.length >= 1));
     expect(observer.changes.map((c) => c.eventType)).toEqual(['feed_poison.Added']);
     expect(await manager.parked.count(projection.name)).toBe(1);
+    // Replayed after a fix: announced once its transaction committed.
+    poisonSwitch.fixed = true;
+    const [parked] = await manager.parked.list(projection.name);
+    expect(await manager.replayParked(projection.name, parked!.event.metadata.eventId)).toBe(true);
+    await eventually(() => Promise.resolve(observer.changes.length === 2));
+    expect(observer.changes[1]).toMatchObject({
+      eventType: 'feed_poison.Poison',
+      id,
+      ownerId: `owner-${id}`,
+    });
     await manager.onApplicationShutdown();
   });
 });

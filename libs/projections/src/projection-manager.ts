@@ -19,7 +19,7 @@ import { type Db, type MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ProjectionTarget, projectionSink, type SinkFactory } from './batch-writer';
-import { PROJECTION_OBSERVER, type ProjectionObserver } from './change-feed';
+import { ChangeFeed, PROJECTION_OBSERVER, type ProjectionObserver } from './change-feed';
 import { checkpointId, CheckpointStore } from './checkpoint-store';
 import { dropCollections, ensureIndexes, physicalCollections } from './collections';
 import { headOfAll, pendingEvents } from './event-scan';
@@ -429,7 +429,20 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   async replayParked(name: string, eventId: string, resolution?: ParkedResolution): Promise<boolean> {
     const worker = this.worker(name);
     if (worker.kind === 'projection') {
-      return replayParked(this.client, this.db, this.parked, worker.definition, eventId, resolution);
+      const definition = worker.definition;
+      const feed =
+        this.observer && ChangeFeed.announces(definition)
+          ? new ChangeFeed(
+              this.db,
+              definition,
+              { checkpointId: checkpointId(name), collections: physicalCollections(definition, 'live') },
+              this.observer,
+              this.logger,
+            )
+          : undefined;
+      return replayParked(this.client, this.db, this.parked, definition, eventId, resolution, (event) =>
+        feed?.committed([event]),
+      );
     }
     const entry = await this.parked.get(name, eventId);
     if (!entry || entry.status !== 'parked') return false;
