@@ -135,6 +135,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   private readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly runners = new Map<string, ProjectionRunner>();
   private readonly rebuilding = new Set<string>();
+  private readonly verifying = new Set<string>();
   private readonly remote = new Map<string, RemoteWorker>();
   /** Per worker: the last (or running) remote lag scan, shared by concurrent and quick repeated calls. */
   private readonly remoteLags = new Map<string, { from: string; doneAt?: number; lag: Promise<Lag> }>();
@@ -307,13 +308,19 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** RuleViolatedError (409 over HTTP) naming why a rebuild of `name` cannot start now. */
+  /**
+   * RuleViolatedError (409 over HTTP) naming why a rebuild, verify or reset of `name` cannot start now: one
+   * of them is running (they pause the live view and share scratch collections), or the process is stopping.
+   */
   assertCanRebuild(name: string): void {
     this.definition(name);
     if (this.rebuilding.has(name)) {
       throw new RuleViolatedError('rebuild_in_progress', `projection "${name}" is already rebuilding`, {
         name,
       });
+    }
+    if (this.verifying.has(name)) {
+      throw new RuleViolatedError('verify_in_progress', `projection "${name}" is being verified`, { name });
     }
     if (this.stopped.signal.aborted) {
       throw new RuleViolatedError('shutting_down', 'this process is shutting down; no rebuild can start', {
@@ -338,6 +345,7 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
    */
   async reset(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<void> {
     const definition = this.definition(name);
+    this.assertCanRebuild(name);
     await this.pauseLive(name);
     try {
       // Counted before the checkpoint that records what the view applied is forgotten.
@@ -395,7 +403,14 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
   async verify(name: string, onProgress?: (processed: number) => void): Promise<VerifyReport> {
     const definition = this.definition(name);
     const verifyId = checkpointId(name, 'verify');
-    await this.pauseLive(name);
+    this.assertCanRebuild(name);
+    this.verifying.add(name);
+    try {
+      await this.pauseLive(name);
+    } catch (error) {
+      this.verifying.delete(name);
+      throw error;
+    }
     try {
       const live = await this.checkpoints.get(checkpointId(name));
       await dropCollections(this.db, definition, 'verify');
@@ -418,10 +433,15 @@ export class ProjectionManager implements OnApplicationBootstrap, OnApplicationS
         differences,
       };
     } finally {
-      await dropCollections(this.db, definition, 'verify');
-      await this.checkpoints.remove(verifyId);
-      if (this.options.runWorkers && !this.stopped.signal.aborted) await this.startRunner(this.worker(name));
-      if (!this.options.runWorkers) await this.leases.release(name);
+      try {
+        await dropCollections(this.db, definition, 'verify');
+        await this.checkpoints.remove(verifyId);
+        if (this.options.runWorkers && !this.stopped.signal.aborted)
+          await this.startRunner(this.worker(name));
+        if (!this.options.runWorkers) await this.leases.release(name);
+      } finally {
+        this.verifying.delete(name);
+      }
     }
   }
 

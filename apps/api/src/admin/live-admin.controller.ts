@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Logger, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -27,6 +27,8 @@ const operatorEvent = sharedFormat((message) => {
 @Controller('admin')
 @Roles('admin', 'auditor')
 export class LiveAdminController {
+  private readonly logger = new Logger('LiveAdmin');
+
   constructor(
     private readonly bus: ChangeBus,
     private readonly projections: ProjectionManager,
@@ -95,8 +97,9 @@ export class LiveAdminController {
     try {
       await first?.(stream);
     } catch (error) {
-      // The snapshot could not be read: the live part still works, and says so.
-      stream.comment(`snapshot unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      // The snapshot could not be read: the live part still works, and says so (the cause goes to the log).
+      this.logger.warn(`live feed ${topic.name}: snapshot unavailable: ${String(error)}`);
+      stream.comment('snapshot unavailable');
     }
     void pipeToSse(subscription, stream, operatorEvent, () => connection.closeReason).finally(() =>
       connection.close(),

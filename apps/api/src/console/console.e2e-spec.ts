@@ -111,6 +111,29 @@ describe('operator console (serving and its admin endpoints)', () => {
     expect(verified.body).toMatchObject({ name: 'products', ok: true, differences: [] });
   });
 
+  it('runs one verify or rebuild of a view at a time: the others are refused with the reason', async () => {
+    // They pause the live view and share scratch collections: two at once would report false differences.
+    const verifies = await Promise.all([
+      admin.request('POST', '/v1/admin/projections/products/verify'),
+      admin.request('POST', '/v1/admin/projections/products/verify'),
+    ]);
+    expect(verifies.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(verifies.find((r) => r.status === 200)!.body).toMatchObject({ ok: true, differences: [] });
+    expect(verifies.find((r) => r.status === 409)!.body).toMatchObject({ code: 'verify_in_progress' });
+
+    const [rebuild, verify] = await Promise.all([
+      admin.request('POST', '/v1/admin/projections/products/rebuild'),
+      admin.request('POST', '/v1/admin/projections/products/verify'),
+    ]);
+    expect(rebuild.status).toBe(202);
+    expect(verify.status).toBe(409);
+    expect(verify.body).toMatchObject({ code: 'rebuild_in_progress' });
+    await eventually(async () => {
+      const { body } = await admin.request('GET', '/v1/admin/projections/products/rebuild');
+      return body.state === 'done' ? body : undefined;
+    });
+  });
+
   it('GET /v1/admin/traces/:id/handlers: which projections applied each event of a conversation', async () => {
     const created = await admin.request('POST', '/v1/products', {
       sku: `TRACE-${Date.now()}`,
