@@ -175,6 +175,10 @@ describe('time-series collections', () => {
     await expect(c.updateOne({}, { $set: { v: 0 } })).rejects.toMatchObject({ code: 115 });
     await expect(c.createIndex({ v: 1 })).rejects.toMatchObject({ code: 115 });
     await expect(db.renameCollection('readings', 'other')).rejects.toMatchObject({ code: 72 });
+    // mongod resolves a time-series collection as a view: no change stream on it
+    const stream = c.watch();
+    await expect(stream.tryNext()).rejects.toMatchObject({ code: 166 });
+    await stream.close();
     const session = h.client.startSession();
     try {
       session.startTransaction();

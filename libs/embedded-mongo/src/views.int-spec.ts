@@ -55,6 +55,9 @@ describe('views', () => {
     await expect(paid.deleteMany({})).rejects.toMatchObject(refused);
     await expect(paid.findOneAndUpdate({}, { $set: { x: 1 } })).rejects.toMatchObject(refused);
     await expect(paid.createIndex({ x: 1 })).rejects.toMatchObject(refused);
+    const stream = paid.watch();
+    await expect(stream.tryNext()).rejects.toMatchObject(refused);
+    await stream.close();
     expect(await h.client.db('views').collection('orders').countDocuments()).toBe(3);
   });
 

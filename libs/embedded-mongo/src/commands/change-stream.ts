@@ -14,6 +14,7 @@ import {
 import { type ChangeLog, compareKeys, keyOf, type LogKey } from '../engine/change-log';
 import { MongoServerError } from '../engine/errors';
 import { runPipeline } from '../engine/pipeline';
+import { isTimeseries } from '../engine/timeseries';
 import { asDoc, asNumber, type Env } from './env';
 
 const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
@@ -225,7 +226,8 @@ export class ChangeStreams {
       if (cmd.aggregate.startsWith('system.') && spec.allowToRunOnSystemNS !== true)
         throw new MongoServerError(73, `$changeStream may not be opened on the internal ${ns} collection`);
       const coll = env.ctx.coll(ns);
-      if (coll?.options.viewOn !== undefined)
+      // a time-series collection is a view on its buckets in mongod, and refused the same way
+      if (coll?.options.viewOn !== undefined || isTimeseries(coll))
         throw new MongoServerError(166, `Namespace ${ns} is a view, not a collection`);
       return { kind: 'coll', ns };
     }

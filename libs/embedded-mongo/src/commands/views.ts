@@ -156,6 +156,9 @@ export const withViews = (handlers: Record<string, Handler>): Record<string, Han
     return { ...view, collation: viewCollation(env, ns, cmd.collation) };
   };
   out.aggregate = (cmd, env) => {
+    // a change stream is opened on the namespace itself, which refuses views (166)
+    if (Array.isArray(cmd.pipeline) && asDoc(cmd.pipeline[0]).$changeStream !== undefined)
+      return aggregate(cmd, env);
     const view = target(env, cmd.aggregate, cmd);
     if (!view || !Array.isArray(cmd.pipeline)) return aggregate(cmd, env);
     return aggregate(
