@@ -1,8 +1,13 @@
 import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { assertExplicitProductionSettings, validateEnvironment } from '@shop/config';
-import { configureHttp, fastifyServerOptions, installConditionalGet } from '@shop/http';
+import {
+  configureHttp,
+  fastifyServerOptions,
+  installConditionalGet,
+  ProblemFastifyAdapter,
+} from '@shop/http';
 import {
   AppLogger,
   eventStoreProbe,
@@ -34,7 +39,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule,
-    new FastifyAdapter(fastifyServerOptions(env)),
+    new ProblemFastifyAdapter(fastifyServerOptions(env)),
     // JSON only (Fastify's own parser): a form or text/plain body is 415, never parsed and then half-validated.
     { bufferLogs: true, bodyParser: false },
   );

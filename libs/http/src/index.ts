@@ -4,6 +4,7 @@ export { GracefulShutdown } from './graceful-shutdown';
 export { ApiHttpModule } from './http.module';
 export { type FieldError, PROBLEM_CONTENT_TYPE, type ProblemDetails, problemType } from './problem';
 export { ProblemDetailsFilter, sendProblem } from './problem-details.filter';
+export { ProblemFastifyAdapter } from './problem-fastify-adapter';
 export { toProblem } from './problem-mapping';
 export {
   IpRateLimitGuard,
