@@ -231,15 +231,24 @@ describe('REST fuzz: malformed requests are answered 4xx and change nothing', ()
     });
 
     const appendedByRejected: string[] = [];
+    // The application's own events since `before`; the node's system projections (on in tests) write
+    // their links and checkpoints for the registration above in their own time, which is not a request's doing.
+    const appendedByAnyone: string[] = [];
     if (before) {
       for await (const e of esdb.readAll({ direction: FORWARDS, fromPosition: before, maxCount: 100_000 })) {
         const meta = e.event?.metadata as { correlationId?: string; causationId?: string } | undefined;
+        if (
+          e.event &&
+          !e.event.streamId.startsWith('$') &&
+          (e.event.position?.commit ?? 0n) > before.commit
+        ) {
+          appendedByAnyone.push(`${e.event.streamId} ${e.event.type}`);
+        }
         if (e.event && (rejected.has(meta?.correlationId ?? '') || rejected.has(meta?.causationId ?? ''))) {
           appendedByRejected.push(`${e.event.streamId} ${e.event.type}`);
         }
       }
     }
-    const after = await lastPosition();
     process.stdout.write(
       `reliability/rest-fuzz (seed ${seed}): ${REQUESTS} requests tried, ${rejected.size} rejected, ${accepted} accepted, ` +
         `statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${RAW_REQUESTS} raw TCP requests, statuses ` +
@@ -248,6 +257,6 @@ describe('REST fuzz: malformed requests are answered 4xx and change nothing', ()
     expect(fiveHundreds).toEqual([]);
     expect(rawStatuses.filter((s) => s >= 500)).toEqual([]);
     expect(appendedByRejected).toEqual([]);
-    if (accepted === 0) expect(after?.commit).toBe(before?.commit);
+    if (accepted === 0) expect(appendedByAnyone).toEqual([]);
   }, 300_000);
 });
