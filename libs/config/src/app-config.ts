@@ -145,6 +145,9 @@ export class AppConfig {
       ide: this.config.get('GRAPHQL_IDE', { infer: true }),
       maxDepth: this.config.get('GRAPHQL_MAX_DEPTH', { infer: true }),
       maxCost: this.config.get('GRAPHQL_MAX_COST', { infer: true }),
+      maxSubscriptionsPerConnection: this.config.get('GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION', {
+        infer: true,
+      }),
     };
   }
 

@@ -293,6 +293,10 @@ export class Environment {
   @NumberVariable('GRAPHQL_MAX_COST', 10, 1_000_000, 1_000)
   GRAPHQL_MAX_COST = 1_000;
 
+  /** Subscriptions one GraphQL WebSocket may hold open at once (one more is refused, TOO_MANY_SUBSCRIPTIONS). */
+  @NumberVariable('GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION', 1, 10_000, 20)
+  GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+
   /** Largest accepted request body. */
   @NumberVariable('BODY_LIMIT_BYTES', 1_024, 50 * 1_048_576, 102_400)
   BODY_LIMIT_BYTES = 102_400;

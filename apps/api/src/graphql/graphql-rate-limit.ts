@@ -21,7 +21,8 @@ export class GraphqlRateLimit {
     private readonly metrics: Metrics,
   ) {}
 
-  async take(user: AuthUser, cost: number, reply: FastifyReply): Promise<void> {
+  /** `reply` gets Retry-After when refused (a subscription on a WebSocket has none: the error says it). */
+  async take(user: AuthUser, cost: number, reply?: FastifyReply): Promise<void> {
     const { windowMs, perUser } = this.config.rateLimit;
     const units = Math.max(1, Math.ceil(cost / COST_PER_REQUEST));
     for (let i = 0; i < units; i += 1) {
@@ -29,7 +30,7 @@ export class GraphqlRateLimit {
       if (record.isBlocked) {
         this.metrics.recordRateLimited('user');
         const seconds = Math.max(1, Math.ceil(record.timeToBlockExpire));
-        void reply.header('retry-after', String(seconds));
+        if (reply) void reply.header('retry-after', String(seconds));
         throw new ThrottlerException(`Too many requests; retry in ${seconds} s`);
       }
     }

@@ -2,6 +2,7 @@ import { type AuthUser, type TokenService } from '@shop/auth';
 import { type ChangeBus, closeReasons, type CloseReason, type LiveConnection } from '@shop/live';
 import { decodeJwt } from 'jose';
 import { authenticate } from './graphql-context';
+import { GraphqlLimitError } from './graphql-errors';
 
 /** What a WebSocket's GraphQL context holds once `connection_init` was accepted. */
 export interface SubscriptionContext {
@@ -65,6 +66,31 @@ export function bindSocket(context: SubscriptionContext): void {
     if (reason.code === 'transport-closed') return;
     socket.close(CLOSE_CODES[reason.code], reason.message.slice(0, 120));
   });
+}
+
+/** Open subscriptions per socket (the socket object is the one mercurius hands its context function). */
+const openSubscriptions = new WeakMap<object, number>();
+
+/**
+ * Counts one more subscription on the context's socket, refused (TOO_MANY_SUBSCRIPTIONS) beyond `max`; the
+ * returned function gives the slot back (once).
+ */
+export function holdSubscription(context: SubscriptionContext, max: number): () => void {
+  const key = context.socket ?? context;
+  const open = openSubscriptions.get(key) ?? 0;
+  if (open >= max)
+    throw new GraphqlLimitError(
+      `This connection already holds ${open} subscriptions; at most ${max} are allowed: complete one first`,
+      'TOO_MANY_SUBSCRIPTIONS',
+      { subscriptions: open, maxSubscriptions: max },
+    );
+  openSubscriptions.set(key, open + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    openSubscriptions.set(key, Math.max(0, (openSubscriptions.get(key) ?? 1) - 1));
+  };
 }
 
 export const releaseConnection = (context: SubscriptionContext): void =>

@@ -10,7 +10,7 @@ import { deciderForStream } from '@shop/workers';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type DocumentNode, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { ReadConsistency } from '../http/read-consistency';
-import { graphqlErrorFormatter } from './graphql-errors';
+import { formatGraphqlError, graphqlErrorFormatter } from './graphql-errors';
 import { GraphqlAuthGuard } from './graphql-auth.guard';
 import { type GraphqlContext } from './graphql-context';
 import { GRAPHQL_PATH, GraphqlHttpGate } from './graphql-http-gate';
@@ -35,6 +35,12 @@ const operationNameOf = (request: FastifyRequest): string | undefined => {
 const codeOf = (error: unknown, fallback: string): string => {
   const code = (error as GraphQLError | undefined)?.extensions?.code;
   return typeof code === 'string' ? code : fallback;
+};
+
+/** A subscription's refusal as the client will see it (mercurius' WebSocket path skips errorFormatter). */
+const asClientError = (error: unknown): GraphQLError => {
+  const original = error instanceof Error ? error : new Error(String(error));
+  return formatGraphqlError(new GraphQLError(original.message, { originalError: original }), undefined).error;
 };
 
 const errorCodes = (errors: readonly GraphQLError[] | undefined): string[] =>
@@ -81,11 +87,20 @@ function graphqlOptions(
       keepAlive: config.live.heartbeatMs,
     },
     hooks: {
-      // The same limits for subscriptions (their variables are not known here: list sizes take defaults).
-      preSubscriptionExecution: (_schema, document: DocumentNode) => {
+      // The same limits for subscriptions (their variables are not known here: list sizes take defaults), and
+      // each subscribe is charged to the per-user rate limit: subscribe messages never pass preExecution.
+      preSubscriptionExecution: async (_schema, document: DocumentNode, context) => {
+        const ctx = context as unknown as SubscriptionContext;
         const shape = operationShape(document, undefined);
-        if (shape) assertWithinLimits(shape, limits);
-        return Promise.resolve();
+        if (!shape) return;
+        try {
+          assertWithinLimits(shape, limits);
+          // Without a user the resolver's guard refuses it (UNAUTHENTICATED); nothing to charge.
+          if (ctx.user) await rateLimit.take(ctx.user, shape.cost);
+        } catch (error) {
+          telemetry.refused(shape.operation.operation, codeOf(error, 'RATE_LIMITED'));
+          throw asClientError(error);
+        }
       },
       // Runs for every request (validation results are cached per document, this is not).
       preExecution: async (_schema, document: DocumentNode, context, variables) => {

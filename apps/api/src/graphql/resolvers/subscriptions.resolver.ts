@@ -2,6 +2,7 @@ import { UseFilters, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { type AuthUser, Roles } from '@shop/auth';
+import { AppConfig } from '@shop/config';
 import { NotFoundError, ValidationError } from '@shop/event-sourcing';
 import { SkipRateLimits } from '@shop/http';
 import { type LiveMessage, type LiveSubscription, type LiveTopic, LiveTopics } from '@shop/live';
@@ -10,7 +11,7 @@ import { GetOrderQuery } from '../../orders/get-order/get-order.query';
 import { GqlContext, GqlUser, GraphqlAuthGuard } from '../graphql-auth.guard';
 import { type GraphqlContext } from '../graphql-context';
 import { SubscriptionErrorFilter } from '../graphql-errors';
-import { bindSocket, type SubscriptionContext } from '../graphql-subscriptions';
+import { bindSocket, holdSubscription, type SubscriptionContext } from '../graphql-subscriptions';
 import {
   LiveChangeType,
   ProjectionStatusUpdateType,
@@ -23,20 +24,51 @@ type Context = GraphqlContext & SubscriptionContext;
 
 const isStaff = (user: AuthUser): boolean => user.roles.some((role) => role !== 'customer');
 
-/** The subscription's updates as `{ [field]: value }` payloads (GraphQL resolves the field from them). */
-async function* payloads(
+/**
+ * The subscription's updates as `{ [field]: value }` payloads (GraphQL resolves the field from them). A
+ * hand-written iterator, not an async generator: a generator's `return()` (mercurius' answer to a client's
+ * `complete`) waits behind the `next()` parked on a quiet topic, so the bus subscription would stay open until
+ * another update came. Here `return()` closes it at once, which ends the pending `next()` with done.
+ */
+export function payloads(
   subscription: LiveSubscription,
   field: string,
   map: (message: LiveMessage) => object | undefined,
-): AsyncGenerator<Record<string, object>> {
-  try {
-    for await (const message of subscription) {
-      const value = map(message);
-      if (value !== undefined) yield { [field]: value };
-    }
-  } finally {
+  onEnd: () => void = () => undefined,
+): AsyncIterableIterator<Record<string, object>> {
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
     subscription.close();
-  }
+    onEnd();
+  };
+  const done = (): IteratorResult<Record<string, object>> => ({ value: undefined, done: true });
+  return {
+    async next() {
+      for (;;) {
+        if (ended) return done();
+        const result = await subscription.next();
+        if (result.done) {
+          end();
+          return done();
+        }
+        const value = map(result.value);
+        if (value !== undefined) return { value: { [field]: value }, done: false };
+      }
+    },
+    return() {
+      end();
+      return Promise.resolve(done());
+    },
+    throw(error: unknown) {
+      end();
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 const change = (m: LiveMessage) => (m.type === 'change' ? toLiveChange(m) : undefined);
@@ -52,15 +84,20 @@ const status = (m: LiveMessage) => (m.type === 'projectionStatus' ? toProjection
 @UseFilters(SubscriptionErrorFilter)
 @SkipRateLimits()
 export class SubscriptionsResolver {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly config: AppConfig,
+  ) {}
 
   private open(ctx: Context, topic: LiveTopic, user: AuthUser, field: string, owned: boolean) {
     if (ctx.tooMany) throw new HttpException(ctx.tooMany.message, HttpStatus.TOO_MANY_REQUESTS);
     if (!ctx.live)
       throw new ValidationError('websocket_required', 'subscriptions need a WebSocket connection');
     bindSocket(ctx);
+    // One more than GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION on this socket is refused; ending one frees it.
+    const release = holdSubscription(ctx, this.config.graphql.maxSubscriptionsPerConnection);
     const subscription = ctx.live.subscribe(topic, owned && !isStaff(user) ? { ownerId: user.sub } : {});
-    return payloads(subscription, field, field === 'projectionStatus' ? status : change);
+    return payloads(subscription, field, field === 'projectionStatus' ? status : change, release);
   }
 
   @Subscription(() => LiveChangeType, { description: "An order's changes (customers: their own orders)" })
