@@ -1,4 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
+import { ChangeBus } from '@shop/live';
+import { eventually } from '@shop/testing';
 import { randomUUID } from 'node:crypto';
 import { type ApiUnderTest, startApiUnderTest } from '../testing/api-under-test';
 import { GraphqlTestClient, graphqlUrl } from './graphql-test-client';
@@ -83,18 +85,12 @@ describe('GraphQL subscriptions over graphql-ws (libs/live change bus)', () => {
       { id: productId },
       1,
     );
+    const before = api.app.get(ChangeBus).active;
     await updates.subscribed;
-    // The subscription is registered on the bus once the server answers `next` for it; a short wait on a
-    // condition: receive stock until the subscriber has heard of it.
-    let received: { stockChanged: Change }[] = [];
-    const pump = (async () => {
-      for (let i = 0; i < 50 && received.length === 0; i += 1)
-        await clerk.query(
-          `mutation { receiveStock(productId: "${productId}", input: { quantity: 1 }) { id } }`,
-        );
-    })();
-    received = await updates.done;
-    await pump;
+    // Registered on the bus once the server has processed `subscribe`: then the receipt is sure to be heard.
+    await eventually(() => api.app.get(ChangeBus).active > before);
+    await clerk.query(`mutation { receiveStock(productId: "${productId}", input: { quantity: 1 }) { id } }`);
+    const received = await updates.done;
     const [update] = received;
     expect(update!.stockChanged).toMatchObject({ id: productId, eventType: 'StockReceived' });
     const read = await clerk.query<{ product: { onHand: number } }>(
@@ -123,6 +119,8 @@ describe('GraphQL subscriptions over graphql-ws (libs/live change bus)', () => {
     await bob.dispose();
 
     // Alice hears her own order's checkout (confirmed or cancelled) as it happens.
+    const bus = api.app.get(ChangeBus);
+    const before = bus.active;
     const own = wsClient(api, aliceToken);
     const mine = take<{ myOrdersUpdated: Change }>(
       own,
@@ -131,6 +129,7 @@ describe('GraphQL subscriptions over graphql-ws (libs/live change bus)', () => {
       1,
     );
     await mine.subscribed;
+    await eventually(() => bus.active > before);
     const cancel = await alice.query(
       `mutation { cancelOrder(orderId: "${orderId}", input: { reason: "live test" }) { id } }`,
     );
